@@ -1,0 +1,2 @@
+-- Readiness: the database answers.
+SELECT 1 AS ok

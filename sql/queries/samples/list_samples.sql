@@ -1,0 +1,17 @@
+-- A page of a user's live samples of every metric, keyset-paginated on
+-- (start_at, source_id, source_record_id) — unique per user, so pages never overlap or skip.
+-- $1 user_id uuid, $2 from timestamptz (null = open), $3 to timestamptz (inclusive; null = open),
+-- $4 after_start_at timestamptz (null = first page), $5 after_source_id text, $6 after_source_record_id text,
+-- $7 limit integer
+SELECT source_id, source_record_id, metric_code, value_kind, value, unit, category_code,
+       duration_seconds, start_at, end_at, timezone_offset_minutes, local_date::text AS local_date,
+       metadata, source_version
+FROM health_samples
+WHERE user_id = $1::uuid
+  AND deleted_at IS NULL
+  AND start_at >= coalesce($2::timestamptz, '-infinity')
+  AND start_at <= coalesce($3::timestamptz, 'infinity')
+  AND (start_at, source_id, source_record_id)
+      > (coalesce($4::timestamptz, '-infinity'), coalesce($5::text, ''), coalesce($6::text, ''))
+ORDER BY start_at, source_id, source_record_id
+LIMIT $7::integer

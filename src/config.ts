@@ -1,0 +1,105 @@
+// Environment → one typed, frozen config. The only module that reads the environment.
+// Every invalid variable is named in one error so an operator fixes them all at once.
+
+export interface Config {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  jwtSecret: string;
+  adminApiKeys: readonly string[];
+  ingestQueueThreshold: number;
+  maxBatchItems: number;
+  maxJobPayloadBytes: number;
+  reaperStaleAfterSeconds: number;
+  softDeleteRetentionDays: number;
+  enableDocs: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  migrateOnStart: boolean;
+  workerConcurrency: number;
+  nodeEnv: string;
+}
+
+export const DEVELOPMENT_JWT_SECRET = 'health-ingest-development-secret-do-not-use-in-production';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV ?? 'development';
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^-?\d+$/.test(raw.trim())) {
+      problems.push(`${name} must be an integer, got "${raw}"`);
+      return fallback;
+    }
+    const value = Number(raw.trim());
+    if (value < min || value > max) problems.push(`${name} must be between ${min} and ${max}, got ${value}`);
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got "${env[name]}"`);
+    return fallback;
+  };
+  const url = (name: string, fallback: string, protocols: string[]): string => {
+    const raw = env[name] || fallback;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+      }
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  };
+
+  const jwtSecret = env.JWT_SECRET || DEVELOPMENT_JWT_SECRET;
+  if (nodeEnv === 'production' && jwtSecret === DEVELOPMENT_JWT_SECRET) {
+    problems.push('JWT_SECRET must be set when NODE_ENV=production (the development secret is refused)');
+  }
+  if (jwtSecret.length < 16) problems.push('JWT_SECRET must be at least 16 characters');
+
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+
+  const maxBatchItems = int('MAX_BATCH_ITEMS', 500, 1, 100_000);
+  const config: Config = {
+    port: int('PORT', 3000, 0, 65_535),
+    databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/health_ingest', ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    jwtSecret,
+    adminApiKeys: (env.ADMIN_API_KEYS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key.length > 0),
+    ingestQueueThreshold: int('INGEST_QUEUE_THRESHOLD', 400, 1, 1_000_000),
+    maxBatchItems,
+    maxJobPayloadBytes: int('MAX_JOB_PAYLOAD_BYTES', 5_242_880, 1024, 512 * 1024 * 1024),
+    reaperStaleAfterSeconds: int('REAPER_STALE_AFTER_SECONDS', 300, 1, 7 * 24 * 3600),
+    softDeleteRetentionDays: int('SOFT_DELETE_RETENTION_DAYS', 30, 0, 3650),
+    enableDocs: bool('ENABLE_DOCS', nodeEnv !== 'production'),
+    logLevel: (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as Config['logLevel']) : 'info',
+    migrateOnStart: bool('MIGRATE_ON_START', true),
+    workerConcurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
+    nodeEnv,
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,90 @@
+// Sample metadata is free-form on the wire and stored as jsonb. Only allowlisted top-level keys
+// are kept (the rest is dropped silently: clients send whatever their OS hands them), and what
+// is kept is bounded so one sample cannot bloat a row, an outbox event or a queue job.
+
+export interface MetadataPolicy {
+  /** Top-level keys that are kept; every other key is dropped. */
+  readonly allowlist: ReadonlySet<string>;
+  /** Nesting limit; the metadata object itself is depth 1, arrays count like objects. */
+  readonly maxDepth: number;
+  /** Limit on the number of kept top-level keys. */
+  readonly maxTopLevelKeys: number;
+  /** Limit on the UTF-8 size of the kept object's JSON text. */
+  readonly maxBytes: number;
+}
+
+export type SanitizedMetadata =
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; message: string };
+
+/**
+ * Drops keys outside the allowlist, then checks the limits on what is left.
+ * Absent metadata (undefined or null) is the empty object.
+ */
+export function sanitizeMetadata(metadata: unknown, policy: MetadataPolicy): SanitizedMetadata {
+  if (metadata === undefined || metadata === null) return { ok: true, value: {} };
+  if (typeof metadata !== 'object' || Array.isArray(metadata)) {
+    return { ok: false, message: 'metadata must be a JSON object.' };
+  }
+
+  const kept: Record<string, unknown> = {};
+  let keptKeys = 0;
+  for (const key of Object.keys(metadata)) {
+    // The allowlist never contains "__proto__", so plain assignment is safe here.
+    if (!policy.allowlist.has(key)) continue;
+    kept[key] = (metadata as Record<string, unknown>)[key];
+    keptKeys += 1;
+  }
+
+  if (keptKeys > policy.maxTopLevelKeys) {
+    return { ok: false, message: `metadata has more than ${policy.maxTopLevelKeys} keys.` };
+  }
+  if (depthOf(kept, policy.maxDepth) > policy.maxDepth) {
+    return { ok: false, message: `metadata is nested deeper than ${policy.maxDepth} levels.` };
+  }
+  if (containsNul(kept)) {
+    // PostgreSQL's jsonb cannot store U+0000; refusing it here keeps it a per-sample failure.
+    return { ok: false, message: 'metadata must not contain NUL (U+0000) characters.' };
+  }
+  const json = JSON.stringify(kept);
+  if (utf8ByteLengthExceeds(json, policy.maxBytes)) {
+    return { ok: false, message: `metadata is larger than ${policy.maxBytes} bytes of JSON.` };
+  }
+  return { ok: true, value: kept };
+}
+
+/**
+ * Nesting depth of a JSON value (a scalar is 0, an object or array 1 + its deepest child).
+ * Stops descending once `limit` is exceeded, so hostile nesting costs no more than the limit.
+ */
+function depthOf(value: unknown, limit: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (limit < 0) return 1;
+  let deepestChild = 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  for (const child of children) {
+    const childDepth = depthOf(child, limit - 1);
+    if (childDepth > deepestChild) deepestChild = childDepth;
+    if (1 + deepestChild > limit) break;
+  }
+  return 1 + deepestChild;
+}
+
+/** Whether any key or string inside a (depth-checked) JSON value contains U+0000. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(containsNul);
+  for (const [key, child] of Object.entries(value)) {
+    if (key.includes('\u0000') || containsNul(child)) return true;
+  }
+  return false;
+}
+
+/** Whether the UTF-8 encoding of `text` is longer than `limit` bytes. */
+function utf8ByteLengthExceeds(text: string, limit: number): boolean {
+  // A UTF-16 code unit encodes to 1..3 bytes; decide without encoding when possible.
+  if (text.length > limit) return true;
+  if (text.length * 3 <= limit) return false;
+  return Buffer.byteLength(text, 'utf8') > limit;
+}

@@ -1,0 +1,184 @@
+// Per-sample rules of CONTRACT §4.5/§4.6: resolve a shape-checked wire sample through the
+// catalog into a NormalizedSample, or explain in one failure why it cannot be stored.
+//
+// The checks run in a fixed order and the first failure wins, so a client fixing one problem
+// at a time sees a stable sequence: metric → privacy → kind → fields → time range → time zone →
+// unit → bounds → category → metadata. Messages never echo health values (they end up in logs
+// and in stored responses).
+
+import {
+  resolveCategory,
+  resolveMetric,
+  resolveUnit,
+  type MetricCatalog,
+  type MetricDefinition,
+} from './catalog.ts';
+import { sanitizeMetadata } from './metadata.ts';
+import { localDateOf, parseRfc3339 } from './timestamps.ts';
+import type {
+  IncomingSample,
+  NormalizedSample,
+  SampleErrorCode,
+  SampleFailure,
+  TimezoneSource,
+} from './types.ts';
+import { toCanonical } from './units.ts';
+
+export { dedupeSamplesByKey, sampleKey } from './sample-keys.ts';
+export { normalizeDeleteRefs } from './delete-refs.ts';
+
+export interface NormalizeContext {
+  catalog: MetricCatalog;
+  /** Canonical metric codes the user has blocked. */
+  blockedMetrics: ReadonlySet<string>;
+  /** X-Timezone-Offset, already validated; undefined when absent. */
+  headerOffsetMinutes: number | undefined;
+  /** The server's receipt time; "the future" is judged against it. */
+  nowMs: number;
+}
+
+/** How far in the future a sample may start (clock skew, time-zone bugs on devices). */
+export const MAX_START_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+export function normalizeSamples(
+  samples: readonly IncomingSample[],
+  context: NormalizeContext,
+): { valid: NormalizedSample[]; failures: SampleFailure[] } {
+  const valid: NormalizedSample[] = [];
+  const failures: SampleFailure[] = [];
+  for (let index = 0; index < samples.length; index += 1) {
+    const sample = samples[index] as IncomingSample;
+    const outcome = normalizeSample(sample, index, context);
+    if ('code' in outcome) {
+      failures.push({ index, sourceRecordId: sample.sourceRecordId, ...outcome });
+    } else {
+      valid.push(outcome);
+    }
+  }
+  return { valid, failures };
+}
+
+interface Rejection {
+  code: SampleErrorCode;
+  message: string;
+}
+
+function reject(code: SampleErrorCode, message: string): Rejection {
+  return { code, message };
+}
+
+function normalizeSample(
+  sample: IncomingSample,
+  index: number,
+  { catalog, blockedMetrics, headerOffsetMinutes, nowMs }: NormalizeContext,
+): NormalizedSample | Rejection {
+  const metric = resolveMetric(catalog, sample.metricCode);
+  if (metric === undefined) {
+    return reject('UNKNOWN_METRIC', `Metric "${sample.metricCode}" is not in the catalog.`);
+  }
+  if (blockedMetrics.has(metric.code)) {
+    return reject('PRIVACY_BLOCKED', `Syncing ${metric.code} is blocked in the privacy settings.`);
+  }
+  if (sample.valueKind !== metric.kind) {
+    return reject('VALUE_KIND_MISMATCH', `${metric.code} is ${metric.kind}, not ${sample.valueKind}.`);
+  }
+  const fieldProblem = checkFieldsForKind(sample, metric);
+  if (fieldProblem !== undefined) return fieldProblem;
+
+  const startAtMs = parseRfc3339(sample.startAt);
+  const endAtMs = sample.endAt === undefined ? startAtMs : parseRfc3339(sample.endAt);
+  if (startAtMs === undefined || endAtMs === undefined) {
+    return reject('INVALID_TIME_RANGE', 'startAt and endAt must be RFC 3339 date-times.');
+  }
+  if (endAtMs < startAtMs) return reject('INVALID_TIME_RANGE', 'endAt is before startAt.');
+  if (startAtMs > nowMs + MAX_START_AHEAD_MS) {
+    return reject('INVALID_TIME_RANGE', 'startAt is more than 24 hours in the future.');
+  }
+
+  let timezoneOffsetMinutes = 0;
+  let timezoneSource: TimezoneSource = 'default';
+  if (sample.timezoneOffsetMinutes !== undefined) {
+    timezoneOffsetMinutes = sample.timezoneOffsetMinutes;
+    timezoneSource = 'sample';
+  } else if (headerOffsetMinutes !== undefined) {
+    timezoneOffsetMinutes = headerOffsetMinutes;
+    timezoneSource = 'header';
+  } else if (metric.requiresTimezone) {
+    return reject(
+      'TIMEZONE_REQUIRED',
+      `${metric.code} needs timezoneOffsetMinutes or an X-Timezone-Offset header.`,
+    );
+  }
+
+  let value: number | null = null;
+  let unit: string | null = null;
+  let categoryCode: string | null = null;
+  if (metric.kind === 'CATEGORY') {
+    categoryCode = resolveCategory(catalog, metric, sample.categoryCode as string) ?? null;
+    if (categoryCode === null) {
+      return reject('INVALID_CATEGORY_CODE', `categoryCode is not a category of ${metric.code}.`);
+    }
+  } else {
+    const conversion = resolveUnit(catalog, metric, sample.unit as string);
+    if (conversion === undefined) {
+      return reject('UNIT_NORMALIZATION_FAILED', `Unit "${sample.unit}" is not accepted for ${metric.code}.`);
+    }
+    value = toCanonical(sample.value as number, conversion);
+    unit = metric.canonicalUnit;
+    if (!withinBounds(value, metric)) {
+      const { min, max } = metric.bounds ?? { min: -Infinity, max: Infinity };
+      return reject('VALUE_OUT_OF_BOUNDS', `value is outside ${min}..${max} ${unit} for ${metric.code}.`);
+    }
+  }
+
+  const metadata = sanitizeMetadata(sample.metadata, catalog.metadataPolicy);
+  if (!metadata.ok) return reject('INVALID_METADATA', metadata.message);
+
+  return {
+    index,
+    sourceId: sample.sourceId,
+    sourceRecordId: sample.sourceRecordId,
+    metricCode: metric.code,
+    valueKind: metric.kind,
+    value,
+    unit,
+    categoryCode,
+    durationSeconds: sample.durationSeconds ?? null,
+    startAtMs,
+    endAtMs,
+    timezoneOffsetMinutes,
+    timezoneSource,
+    localDate: localDateOf(startAtMs, timezoneOffsetMinutes),
+    metadata: metadata.value,
+    sourceVersion: sample.sourceVersion ?? null,
+  };
+}
+
+/** Numeric kinds need value + unit (INTERVAL_NUM also durationSeconds); CATEGORY needs a code. */
+function checkFieldsForKind(sample: IncomingSample, metric: MetricDefinition): Rejection | undefined {
+  const required: (keyof IncomingSample)[] =
+    metric.kind === 'CATEGORY'
+      ? ['categoryCode']
+      : metric.kind === 'INTERVAL_NUM'
+        ? ['value', 'unit', 'durationSeconds']
+        : ['value', 'unit'];
+  const forbidden: (keyof IncomingSample)[] =
+    metric.kind === 'CATEGORY' ? ['value', 'unit'] : ['categoryCode'];
+  for (const field of required) {
+    if (sample[field] === undefined) {
+      return reject('MISSING_FIELD', `${String(field)} is required for ${metric.kind} samples.`);
+    }
+  }
+  for (const field of forbidden) {
+    if (sample[field] !== undefined) {
+      return reject('FORBIDDEN_FIELD', `${String(field)} is not allowed for ${metric.kind} samples.`);
+    }
+  }
+  return undefined;
+}
+
+/** Inclusive bounds; a conversion that overflows to ±Infinity is out of any bounds. */
+function withinBounds(value: number, metric: MetricDefinition): boolean {
+  if (!Number.isFinite(value)) return false;
+  return metric.bounds === null || (value >= metric.bounds.min && value <= metric.bounds.max);
+}

@@ -1,0 +1,39 @@
+// POST /api/v1/health/samples/batch-upsert (CONTRACT §4). The body is read here, under the cap,
+// and hashed exactly as received: Elysia's parser and schema normalizer would drop unknown keys
+// that the client's hash covers.
+import { Elysia } from 'elysia';
+import type { UserTokens } from '../../auth/user-tokens.ts';
+import { validateBatchBody, validateTimezoneHeader } from '../../domain/batch-schema.ts';
+import { ProblemError } from '../../domain/problems.ts';
+import { submitBatch, type IngestDeps } from '../../ingest/submit-batch.ts';
+import { userAuthPlugin } from '../plugins/auth.ts';
+import { readJsonBody } from '../plugins/json-body.ts';
+import { jsonResponse } from '../reply.ts';
+
+export function batchUpsertRoute(deps: IngestDeps, tokens: UserTokens, limits: { maxBatchItems: number; maxBodyBytes: number }) {
+  return new Elysia().use(userAuthPlugin(tokens)).post(
+    '/api/v1/health/samples/batch-upsert',
+    async ({ request, userId }) => {
+      const receivedAt = new Date(deps.now());
+      const timezone = validateTimezoneHeader(request.headers.get('x-timezone-offset'));
+      if (!timezone.ok) {
+        throw new ProblemError('VALIDATION_FAILED', 'invalid X-Timezone-Offset header', {
+          errors: [{ path: '/headers/x-timezone-offset', message: timezone.message }],
+        });
+      }
+      const json = await readJsonBody(request, limits.maxBodyBytes);
+      const checked = validateBatchBody(json, limits.maxBatchItems);
+      if (!checked.ok) {
+        throw new ProblemError('VALIDATION_FAILED', 'the batch does not match the contract', { errors: checked.errors });
+      }
+      const reply = await submitBatch(deps, {
+        userId,
+        body: checked.value,
+        headerOffsetMinutes: timezone.value,
+        receivedAt,
+      });
+      return jsonResponse(request, reply.status, reply.bodyText, reply.headers);
+    },
+    { parse: 'none', detail: { summary: 'Upload a batch of health samples and deletions', tags: ['ingest'] } },
+  );
+}

@@ -1,0 +1,102 @@
+// The ingest core shared by the inline path and the queue worker: inside a transaction that
+// already holds the user's lock and a claimed request row, write the samples, apply the deletes,
+// and complete the request with its event and stored reply — all or nothing.
+import type { Tx } from '../db/client.ts';
+import { buildSamplesChangedPayload, SAMPLES_CHANGED, type TouchedSpan } from '../domain/change-event.ts';
+import { buildIngestResult } from '../domain/ingest-result.ts';
+import { dedupeSamplesByKey, sampleKey } from '../domain/sample-rules.ts';
+import type { NormalizedDeleteRef, NormalizedSample, SampleFailure } from '../domain/types.ts';
+import { completeRequest, softDeleteSamples, upsertSamples, type WrittenSample } from './queries.ts';
+
+export interface PreparedBatch {
+  userId: string;
+  requestId: string;
+  payloadHash: string;
+  itemCount: number;
+  /** when the server received the request: decides which write wins (CONTRACT §4.4) */
+  receivedAt: Date;
+  valid: NormalizedSample[];
+  failures: SampleFailure[];
+  deleteRefs: NormalizedDeleteRef[];
+}
+
+export interface StoredReply {
+  statusCode: number;
+  bodyText: string;
+}
+
+/** The inline path: unnest upsert of the batch's deduplicated rows, then finishBatch. */
+export async function applyBatch(tx: Tx, batch: PreparedBatch): Promise<StoredReply> {
+  const rows = dedupeSamplesByKey(batch.valid);
+  const written = rows.length > 0 ? await upsertSamples(tx, batch.userId, batch.receivedAt, rows) : [];
+  return finishBatch(tx, batch, rows, written);
+}
+
+/**
+ * After the samples are written (by whichever statement): apply the deletes, then complete the
+ * request with its event and reply. `rows` are the deduplicated rows the ordinals refer to.
+ */
+export async function finishBatch(
+  tx: Tx,
+  batch: PreparedBatch,
+  rows: readonly NormalizedSample[],
+  written: readonly WrittenSample[],
+): Promise<StoredReply> {
+  const deleted =
+    batch.deleteRefs.length > 0 ? await softDeleteSamples(tx, batch.userId, batch.receivedAt, batch.deleteRefs) : [];
+
+  const spans: TouchedSpan[] = [];
+  const writtenKeys = new Set<string>();
+  let seq: number | null = null;
+  for (const change of written) {
+    const row = rows[change.ordinal]!;
+    writtenKeys.add(sampleKey(row));
+    seq = change.changedSeq;
+    spans.push(row);
+    if (change.previousMetricCode !== null && !change.wasDeleted) {
+      spans.push({
+        metricCode: change.previousMetricCode,
+        startAtMs: change.previousStartAt!.getTime(),
+        endAtMs: change.previousEndAt!.getTime(),
+        timezoneOffsetMinutes: change.previousTimezoneOffsetMinutes!,
+      });
+    }
+  }
+  for (const row of deleted) {
+    seq = row.changedSeq;
+    spans.push({
+      metricCode: row.metricCode,
+      startAtMs: row.startAt.getTime(),
+      endAtMs: row.endAt.getTime(),
+      timezoneOffsetMinutes: row.timezoneOffsetMinutes,
+    });
+  }
+
+  const result = buildIngestResult({
+    requestId: batch.requestId,
+    valid: batch.valid,
+    writtenKeys,
+    failures: batch.failures,
+    deletedCount: deleted.length,
+    watermarkSeq: seq,
+  });
+  const bodyText = JSON.stringify(result.body);
+  const committedSeq = await completeRequest(tx, {
+    userId: batch.userId,
+    requestId: batch.requestId,
+    event:
+      seq === null
+        ? null
+        : {
+            type: SAMPLES_CHANGED,
+            payload: { ...buildSamplesChangedPayload({ userId: batch.userId, requestId: batch.requestId, seq, spans }) },
+          },
+    responseStatus: result.statusCode,
+    responseBody: bodyText,
+  });
+  if (committedSeq !== seq) {
+    // the user's lock makes this impossible; if it ever happens, roll back rather than lie
+    throw new Error(`watermark mismatch: wrote seq ${seq}, bumped to ${committedSeq}`);
+  }
+  return { statusCode: result.statusCode, bodyText };
+}

@@ -1,0 +1,114 @@
+// The upload use case (CONTRACT §4): hash → privacy gate → idempotency → route inline or queued.
+// Shape validation happened at the HTTP boundary; everything here is the same for every transport.
+import type { Sql } from '../db/client.ts';
+import type { Config } from '../config.ts';
+import type { BatchUpsertBodyT } from '../domain/batch-schema.ts';
+import type { MetricCatalog } from '../domain/catalog.ts';
+import { decideOnEarlierRequest, RETRY_AFTER_MS } from '../domain/idempotency.ts';
+import { computePayloadHash } from '../domain/payload-hash.ts';
+import { ProblemError } from '../domain/problems.ts';
+import { normalizeDeleteRefs, normalizeSamples } from '../domain/sample-rules.ts';
+import type { PreparedBatch } from './apply-batch.ts';
+import { lookupRequest, type RequestLookup } from './queries.ts';
+import { writeInline } from './write-inline.ts';
+
+export interface Reply {
+  status: number;
+  bodyText: string;
+  headers: Record<string, string>;
+}
+
+/** Hands a large batch to the queue path (CONTRACT §4.5); answers the 202. */
+export interface BatchQueue {
+  submit(batch: PreparedBatch): Promise<Reply>;
+}
+
+export interface IngestDeps {
+  db: Sql;
+  config: Pick<Config, 'ingestQueueThreshold' | 'reaperStaleAfterSeconds'>;
+  catalog: MetricCatalog;
+  queue: BatchQueue;
+  now: () => number;
+}
+
+export interface Upload {
+  userId: string;
+  body: BatchUpsertBodyT;
+  headerOffsetMinutes: number | undefined;
+  receivedAt: Date;
+}
+
+export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Reply> {
+  const { body, userId } = upload;
+  const deleted = body.deleted ?? [];
+  const payloadHash = body.payloadHash.toLowerCase();
+  if (computePayloadHash(body.samples, deleted) !== payloadHash) {
+    throw new ProblemError('PAYLOAD_HASH_MISMATCH', 'payloadHash is not the SHA-256 of the canonical samples and deleted arrays');
+  }
+
+  const stale = deps.config.reaperStaleAfterSeconds;
+  const earlier = await lookupRequest(deps.db, userId, body.requestId, stale);
+  if (!earlier.syncEnabled) {
+    throw new ProblemError('HEALTH_SYNC_DISABLED', 'health sync is disabled in this user\'s privacy settings');
+  }
+  const early = answerEarlier(earlier, payloadHash);
+  if (early) return early;
+
+  const normalized = normalizeSamples(body.samples, {
+    catalog: deps.catalog,
+    blockedMetrics: new Set(earlier.blockedMetrics),
+    headerOffsetMinutes: upload.headerOffsetMinutes,
+    nowMs: deps.now(),
+  });
+  const batch: PreparedBatch = {
+    userId,
+    requestId: body.requestId.toLowerCase(),
+    payloadHash,
+    itemCount: body.samples.length + deleted.length,
+    receivedAt: upload.receivedAt,
+    valid: normalized.valid,
+    failures: normalized.failures,
+    deleteRefs: normalizeDeleteRefs(deleted),
+  };
+  if (batch.itemCount >= deps.config.ingestQueueThreshold) return deps.queue.submit(batch);
+
+  const outcome = await writeInline(deps.db, batch, stale);
+  if (outcome.kind === 'completed') {
+    return { status: outcome.reply.statusCode, bodyText: outcome.reply.bodyText, headers: {} };
+  }
+  // Lost a race with a concurrent duplicate: answer from what it left behind.
+  return answerEarlier(outcome.earlier, payloadHash) ?? stillProcessing();
+}
+
+/** The reply owed to an earlier request with this id, or null when this upload must be processed. */
+export function answerEarlier(earlier: RequestLookup, payloadHash: string): Reply | null {
+  const decision = decideOnEarlierRequest(
+    earlier.status === null
+      ? null
+      : { status: earlier.status, payloadHash: earlier.payloadHash ?? '', leaseExpired: earlier.leaseExpired },
+    payloadHash,
+  );
+  switch (decision) {
+    case 'process':
+      return null;
+    case 'replay':
+      return {
+        status: earlier.responseStatus ?? 200,
+        bodyText: earlier.responseBody ?? '{}',
+        headers: { 'idempotent-replayed': 'true' },
+      };
+    case 'reused':
+      throw new ProblemError('IDEMPOTENCY_KEY_REUSED', 'this requestId was already used with a different payload');
+    case 'still_processing':
+      return stillProcessing();
+  }
+}
+
+function stillProcessing(): never {
+  throw new ProblemError(
+    'STILL_PROCESSING',
+    'an earlier request with this requestId is still being processed; retry later',
+    { retryAfterMs: RETRY_AFTER_MS },
+    { 'retry-after': String(Math.ceil(RETRY_AFTER_MS / 1000)) },
+  );
+}

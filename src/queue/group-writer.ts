@@ -1,0 +1,108 @@
+// Group commit for queued batches: jobs that are active at the same time in one worker process
+// are written together — one transaction, one COPY, one upsert — while each request still gets
+// its own claim check, deletes, watermark bump, outbox event and stored reply.
+//
+// Lock order: the requests of a group are locked in ascending user id, one request per user per
+// group (two requests of one user would share keys in one upsert, and each needs its own seq);
+// the inline path takes a single user lock, so no cycle can form.
+import type { Sql } from '../db/client.ts';
+import { dedupeSamplesByKey } from '../domain/sample-rules.ts';
+import { finishBatch, type PreparedBatch, type StoredReply } from '../ingest/apply-batch.ts';
+import { lockRequestForWrite, type RequestAttempt } from './queries.ts';
+import { upsertStagedGroup } from './staged-upsert.ts';
+
+export type GroupOutcome = { kind: 'completed'; reply: StoredReply } | { kind: 'superseded' };
+
+interface Pending {
+  attempt: RequestAttempt;
+  batch: PreparedBatch;
+  resolve(outcome: GroupOutcome): void;
+  reject(error: unknown): void;
+}
+
+export interface GroupWriterOptions {
+  /** most requests written in one transaction */
+  maxGroupSize: number;
+  /** groups written at once (each on its own connection) */
+  maxConcurrentGroups: number;
+  copyTimeoutMs?: number;
+}
+
+export class GroupWriter {
+  private readonly pending: Pending[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly db: Sql,
+    private readonly options: GroupWriterOptions,
+  ) {}
+
+  write(attempt: RequestAttempt, batch: PreparedBatch): Promise<GroupOutcome> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ attempt, batch, resolve, reject });
+      // let jobs that became active in the same tick join the group
+      setImmediate(() => this.pump());
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.options.maxConcurrentGroups && this.pending.length > 0) {
+      const group = this.takeGroup();
+      this.running++;
+      this.writeGroup(group)
+        .then(
+          (outcomes) => group.forEach((entry, i) => entry.resolve(outcomes[i]!)),
+          (error: unknown) => group.forEach((entry) => entry.reject(error)),
+        )
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
+  }
+
+  /** Up to maxGroupSize pending requests, at most one per user, oldest first. */
+  private takeGroup(): Pending[] {
+    const users = new Set<string>();
+    const group: Pending[] = [];
+    for (let i = 0; i < this.pending.length && group.length < this.options.maxGroupSize; ) {
+      const entry = this.pending[i]!;
+      if (users.has(entry.attempt.userId)) {
+        i++;
+        continue;
+      }
+      users.add(entry.attempt.userId);
+      group.push(entry);
+      this.pending.splice(i, 1);
+    }
+    return group.sort((a, b) => (a.attempt.userId < b.attempt.userId ? -1 : a.attempt.userId > b.attempt.userId ? 1 : 0));
+  }
+
+  private writeGroup(group: Pending[]): Promise<GroupOutcome[]> {
+    return this.db.begin(async (tx) => {
+      const outcomes: GroupOutcome[] = group.map(() => ({ kind: 'superseded' }));
+      const owned: { index: number; rows: ReturnType<typeof dedupeSamplesByKey> }[] = [];
+      for (const [index, entry] of group.entries()) {
+        if (await lockRequestForWrite(tx, entry.attempt)) {
+          owned.push({ index, rows: dedupeSamplesByKey(entry.batch.valid) });
+        }
+      }
+      const written = await upsertStagedGroup(
+        this.db,
+        tx,
+        owned.map(({ index, rows }) => ({
+          slot: index,
+          userId: group[index]!.batch.userId,
+          receivedAt: group[index]!.batch.receivedAt,
+          rows,
+        })),
+        this.options.copyTimeoutMs,
+      );
+      for (const { index, rows } of owned) {
+        const reply = await finishBatch(tx, group[index]!.batch, rows, written.get(index) ?? []);
+        outcomes[index] = { kind: 'completed', reply };
+      }
+      return outcomes;
+    }) as Promise<GroupOutcome[]>;
+  }
+}

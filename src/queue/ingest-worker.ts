@@ -1,0 +1,96 @@
+// The queue worker: decodes each job, marks its request 'processing' (with a heartbeat the reaper
+// and re-sends can trust), and hands it to the group writer. A job whose attempt lost the
+// request (taken over, reaped, finished) completes without writing. After the last try the
+// request is marked failed, so the client's re-send processes it from scratch.
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type Redis from 'ioredis';
+import type { Sql } from '../db/client.ts';
+import type { Logger } from '../log.ts';
+import { decodeBatch } from './batch-codec.ts';
+import { GroupWriter } from './group-writer.ts';
+import { INGEST_QUEUE_NAME, type IngestJobData } from './ingest-batch-job.ts';
+import { failRequest, heartbeatRequests, startProcessing, type RequestAttempt } from './queries.ts';
+
+export interface IngestWorkerOptions {
+  db: Sql;
+  connection: Redis;
+  log: Logger;
+  concurrency: number;
+  staleAfterSeconds: number;
+  prefix?: string;
+  /** most requests per write transaction (group commit) */
+  maxGroupSize?: number;
+  copyTimeoutMs?: number;
+}
+
+export interface IngestWorker {
+  worker: Worker<IngestJobData>;
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export function startIngestWorker(options: IngestWorkerOptions): IngestWorker {
+  const { db, log } = options;
+  const writer = new GroupWriter(db, {
+    maxGroupSize: options.maxGroupSize ?? Math.max(1, options.concurrency),
+    maxConcurrentGroups: 2,
+    ...(options.copyTimeoutMs === undefined ? {} : { copyTimeoutMs: options.copyTimeoutMs }),
+  });
+  const active = new Map<string, RequestAttempt>();
+  const attemptOf = (data: IngestJobData): RequestAttempt => ({
+    userId: data.userId,
+    requestId: data.requestId,
+    attempt: data.attempt,
+  });
+
+  const process = async (job: Job<IngestJobData>) => {
+    const attempt = attemptOf(job.data);
+    let batch;
+    try {
+      batch = decodeBatch(job.data.batch);
+    } catch (error) {
+      throw new UnrecoverableError(`undecodable job payload: ${(error as Error).message}`);
+    }
+    if (!(await startProcessing(db, attempt))) return { outcome: 'superseded' };
+    active.set(job.id!, attempt);
+    try {
+      const outcome = await writer.write(attempt, batch);
+      return outcome.kind === 'completed' ? { outcome: 'completed', statusCode: outcome.reply.statusCode } : outcome;
+    } finally {
+      active.delete(job.id!);
+    }
+  };
+
+  const worker = new Worker<IngestJobData>(INGEST_QUEUE_NAME, process, {
+    connection: options.connection,
+    concurrency: options.concurrency,
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+  });
+
+  // a third of the stale window keeps two missed beats from looking like a dead worker
+  const heartbeatMs = Math.max(250, Math.min(10_000, (options.staleAfterSeconds * 1000) / 3));
+  const heartbeat = setInterval(() => {
+    heartbeatRequests(db, [...active.values()]).catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
+  }, heartbeatMs);
+
+  worker.on('failed', (job, error) => {
+    if (!job) return;
+    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    log.warn({ jobId: job.id, requestId: job.data.requestId, attemptsMade: job.attemptsMade, final, err: error }, 'ingest job failed');
+    if (final) {
+      failRequest(db, attemptOf(job.data), `job failed: ${error.message}`).catch((failure: unknown) =>
+        log.error({ err: failure, requestId: job.data.requestId }, 'could not mark request failed'),
+      );
+    }
+  });
+  worker.on('error', (error) => log.warn({ err: error }, 'worker error'));
+
+  return {
+    worker,
+    async close(timeoutMs = 10_000) {
+      clearInterval(heartbeat);
+      // worker.close() hangs forever when Redis is unreachable (bullmq #4656): bound it
+      await Promise.race([worker.close(), Bun.sleep(timeoutMs)]);
+      if (worker.isRunning()) await worker.close(true).catch(() => {});
+    },
+  };
+}

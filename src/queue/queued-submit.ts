@@ -1,0 +1,85 @@
+// The API side of the queue path (CONTRACT §4.5): encode → cap → claim 'queued' → add → 202.
+// The cap is checked on the encoded job before anything touches PostgreSQL or Redis, so an
+// over-cap batch costs no Redis command. If Redis refuses the job, the attempt is marked failed
+// and the client's retry with the same requestId processes it again.
+import type { Queue } from 'bullmq';
+import type { Sql } from '../db/client.ts';
+import { RETRY_AFTER_MS } from '../domain/idempotency.ts';
+import { ProblemError } from '../domain/problems.ts';
+import type { PreparedBatch } from '../ingest/apply-batch.ts';
+import { lookupRequest } from '../ingest/queries.ts';
+import { answerEarlier, type BatchQueue, type Reply } from '../ingest/submit-batch.ts';
+import type { Logger } from '../log.ts';
+import { encodeBatch } from './batch-codec.ts';
+import { INGEST_JOB_NAME, INGEST_JOB_OPTIONS, ingestJobId, JOB_ENVELOPE_BYTES, type IngestJobData } from './ingest-batch-job.ts';
+import { claimQueuedRequest, failRequest } from './queries.ts';
+
+export interface QueuedSubmitDeps {
+  db: Sql;
+  queue: Queue<IngestJobData>;
+  log: Logger;
+  maxJobPayloadBytes: number;
+  staleAfterSeconds: number;
+  /** how long an add may take before Redis counts as unreachable */
+  addTimeoutMs?: number;
+}
+
+const QUEUE_RETRY_AFTER_SECONDS = 5;
+
+export function createQueuedSubmit(deps: QueuedSubmitDeps): BatchQueue {
+  return {
+    async submit(batch: PreparedBatch): Promise<Reply> {
+      const encoded = encodeBatch(batch);
+      const jobBytes = encoded.length + JOB_ENVELOPE_BYTES;
+      if (jobBytes > deps.maxJobPayloadBytes) {
+        throw new ProblemError(
+          'PAYLOAD_TOO_LARGE',
+          `the encoded batch is ${jobBytes} bytes; the cap is ${deps.maxJobPayloadBytes}`,
+          { maxBytes: deps.maxJobPayloadBytes },
+        );
+      }
+      const attempt = await claimQueuedRequest(deps.db, batch, deps.staleAfterSeconds);
+      if (attempt === null) {
+        const earlier = await lookupRequest(deps.db, batch.userId, batch.requestId, deps.staleAfterSeconds);
+        const reply = answerEarlier(earlier, batch.payloadHash);
+        if (reply) return reply;
+        throw new ProblemError('STILL_PROCESSING', 'the request changed state meanwhile; retry', { retryAfterMs: RETRY_AFTER_MS }, {
+          'retry-after': String(Math.ceil(RETRY_AFTER_MS / 1000)),
+        });
+      }
+      const data: IngestJobData = { userId: batch.userId, requestId: batch.requestId, attempt, batch: encoded };
+      try {
+        await withTimeout(
+          deps.queue.add(INGEST_JOB_NAME, data, { ...INGEST_JOB_OPTIONS, jobId: ingestJobId(batch.userId, batch.requestId, attempt) }),
+          deps.addTimeoutMs ?? 2000,
+        );
+      } catch (error) {
+        deps.log.warn({ requestId: batch.requestId, err: error }, 'enqueue failed; request left retryable');
+        await failRequest(deps.db, { userId: batch.userId, requestId: batch.requestId, attempt }, 'enqueue failed: queue unavailable');
+        throw new ProblemError(
+          'QUEUE_UNAVAILABLE',
+          'the queue is unavailable; retry later with the same requestId',
+          { retryAfterMs: QUEUE_RETRY_AFTER_SECONDS * 1000 },
+          { 'retry-after': String(QUEUE_RETRY_AFTER_SECONDS) },
+        );
+      }
+      const body = { requestId: batch.requestId, status: 'queued', retryAfterMs: RETRY_AFTER_MS };
+      return {
+        status: 202,
+        bodyText: JSON.stringify(body),
+        headers: {
+          'retry-after': String(Math.ceil(RETRY_AFTER_MS / 1000)),
+          location: `/api/v1/health/ingest-requests/${batch.requestId}`,
+        },
+      };
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

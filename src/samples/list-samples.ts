@@ -1,0 +1,73 @@
+// The read side of raw samples (CONTRACT §7): a user's live samples, keyset-paginated.
+import { run, type Queryable } from '../db/client.ts';
+import { statement } from '../db/sql-files.ts';
+import { encodeSampleCursor, type SampleCursor } from '../domain/sample-cursor.ts';
+
+const LIST_SAMPLES = statement('samples/list_samples');
+const LIST_SAMPLES_OF_METRIC = statement('samples/list_samples_of_metric');
+
+export interface SampleQuery {
+  userId: string;
+  /** canonical metric code, or null for every metric */
+  metricCode: string | null;
+  from: Date | null;
+  to: Date | null;
+  after: SampleCursor | null;
+  limit: number;
+}
+
+interface SampleRow {
+  source_id: string;
+  source_record_id: string;
+  metric_code: string;
+  value_kind: string;
+  value: number | null;
+  unit: string | null;
+  category_code: string | null;
+  duration_seconds: number | null;
+  start_at: Date;
+  end_at: Date;
+  timezone_offset_minutes: number;
+  local_date: string;
+  metadata: Record<string, unknown>;
+  source_version: string | null;
+}
+
+export async function listSamples(db: Queryable, query: SampleQuery) {
+  const params: unknown[] = [
+    query.userId,
+    query.from,
+    query.to,
+    query.after?.startAt ?? null,
+    query.after?.sourceId ?? null,
+    query.after?.sourceRecordId ?? null,
+    query.limit + 1,
+  ];
+  const rows =
+    query.metricCode === null
+      ? await run<SampleRow>(db, LIST_SAMPLES, params)
+      : await run<SampleRow>(db, LIST_SAMPLES_OF_METRIC, [...params, query.metricCode]);
+  const page = rows.slice(0, query.limit);
+  const items = page.map((row) => ({
+    sourceId: row.source_id,
+    sourceRecordId: row.source_record_id,
+    metricCode: row.metric_code,
+    valueKind: row.value_kind,
+    value: row.value,
+    unit: row.unit,
+    categoryCode: row.category_code,
+    durationSeconds: row.duration_seconds,
+    startAt: row.start_at.toISOString(),
+    endAt: row.end_at.toISOString(),
+    timezoneOffsetMinutes: row.timezone_offset_minutes,
+    localDate: row.local_date,
+    metadata: row.metadata,
+    sourceVersion: row.source_version === null ? null : Number(row.source_version),
+  }));
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeSampleCursor({ startAt: last.startAt, sourceId: last.sourceId, sourceRecordId: last.sourceRecordId })
+      : null;
+  return { items, nextCursor };
+}

@@ -1,0 +1,91 @@
+// Builds the service's parts from a runtime (config, pool, logger). Entry points pick parts:
+// `start` takes all of them, `start:api` the HTTP app, `start:worker` the worker.
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { createUserTokens } from './auth/user-tokens.ts';
+import { describeMismatch, migrationStatus } from './db/migrator.ts';
+import { run } from './db/client.ts';
+import { statement } from './db/sql-files.ts';
+import { defaultCatalog } from './domain/catalog.ts';
+import { createApp } from './http/app.ts';
+import type { IngestDeps } from './ingest/submit-batch.ts';
+import { INGEST_QUEUE_NAME, type IngestJobData } from './queue/ingest-batch-job.ts';
+import { createQueuedSubmit } from './queue/queued-submit.ts';
+import { startIngestWorker } from './queue/ingest-worker.ts';
+import { producerConnection, workerConnection } from './queue/redis.ts';
+import type { Runtime } from './startup.ts';
+
+const PING = statement('health/ping');
+
+export interface ApiParts {
+  app: ReturnType<typeof createApp>;
+  queue: Queue<IngestJobData>;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {}): ApiParts {
+  const { config, db, log } = runtime;
+  const redis = producerConnection(config.redisUrl);
+  redis.on('error', () => {}); // reported through /readyz and 503s, not as unhandled events
+  const queue = new Queue<IngestJobData>(INGEST_QUEUE_NAME, {
+    connection: redis,
+    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
+  });
+  queue.on('error', () => {});
+  const ingest: IngestDeps = {
+    db,
+    config,
+    catalog: defaultCatalog,
+    now: Date.now,
+    queue: createQueuedSubmit({
+      db,
+      queue,
+      log,
+      maxJobPayloadBytes: config.maxJobPayloadBytes,
+      staleAfterSeconds: config.reaperStaleAfterSeconds,
+    }),
+  };
+  const app = createApp({
+    db,
+    ingest,
+    tokens: createUserTokens(config.jwtSecret),
+    log,
+    limits: { maxBatchItems: config.maxBatchItems, maxBodyBytes: config.maxJobPayloadBytes },
+    readiness: {
+      postgres: async () => (await run(db, PING), 'ok'),
+      redis: async () => ((await redis.ping()) === 'PONG' ? 'ok' : 'unexpected reply'),
+      migrations: async () => describeMismatch(await migrationStatus(db)) ?? 'ok',
+    },
+  });
+  return {
+    app,
+    queue,
+    redis,
+    async close() {
+      await Promise.race([queue.close(), Bun.sleep(2000)]);
+      redis.disconnect();
+    },
+  };
+}
+
+export function buildWorker(runtime: Runtime, options: { queuePrefix?: string } = {}) {
+  const { config, db, log } = runtime;
+  const connection = workerConnection(config.redisUrl);
+  connection.on('error', () => {});
+  const worker = startIngestWorker({
+    db,
+    connection,
+    log,
+    concurrency: config.workerConcurrency,
+    staleAfterSeconds: config.reaperStaleAfterSeconds,
+    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
+  });
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}

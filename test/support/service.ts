@@ -1,0 +1,55 @@
+// The service as a black box for e2e tests: the real HTTP server on a spare port, over a
+// database of its own and a Redis queue prefix of its own, optionally with the queue worker.
+import { createUserTokens } from '../../src/auth/user-tokens.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { buildApi, buildWorker } from '../../src/services.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestService {
+  baseUrl: string;
+  config: Readonly<Config>;
+  db: TestDatabase;
+  queuePrefix: string;
+  token(userId: string, ttlSeconds?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestService(
+  options: { env?: Record<string, string>; worker?: boolean; database?: TestDatabase } = {},
+): Promise<TestService> {
+  const db = options.database ?? (await createTestDatabase({ poolSize: 20 }));
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const log = createLogger(config.logLevel);
+  const runtime = { config, db: db.sql, log };
+  const queuePrefix = `hi-test-${crypto.randomUUID().slice(0, 8)}`;
+  const api = buildApi(runtime, { queuePrefix });
+  const worker = options.worker ? buildWorker(runtime, { queuePrefix }) : undefined;
+  const server = Bun.serve({
+    port: 0,
+    hostname: '127.0.0.1',
+    maxRequestBodySize: config.maxJobPayloadBytes * 2,
+    fetch: (request) => api.app.handle(request),
+  });
+  const tokens = createUserTokens(config.jwtSecret);
+  return {
+    baseUrl: `http://127.0.0.1:${server.port}`,
+    config,
+    db,
+    queuePrefix,
+    token: (userId, ttlSeconds = 3600) => tokens.sign(userId, ttlSeconds),
+    async close() {
+      await server.stop(true);
+      await worker?.close();
+      await api.close();
+      if (!options.database) await db.drop();
+    },
+  };
+}
