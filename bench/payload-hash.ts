@@ -10,6 +10,8 @@
 // Usage: bun run bench/payload-hash.ts [--json] [--iterations N]
 
 import { computePayloadHash } from '../src/domain/payload-hash.ts';
+import { machineLine } from './lib/machine.ts';
+import { printTable, summarize } from './lib/stats.ts';
 
 const SAMPLE_COUNT = 500;
 const args = process.argv.slice(2);
@@ -98,17 +100,17 @@ interface Row {
   p99: number;
 }
 
+/** µs per call of `run`, after a warm-up that lets the JIT settle. */
 function measure(name: string, run: () => unknown): Row {
   for (let i = 0; i < WARMUP; i += 1) run();
-  const times = new Float64Array(ITERATIONS);
+  const micros: number[] = [];
   for (let i = 0; i < ITERATIONS; i += 1) {
     const t0 = Bun.nanoseconds();
     run();
-    times[i] = (Bun.nanoseconds() - t0) / 1000;
+    micros.push((Bun.nanoseconds() - t0) / 1000);
   }
-  times.sort();
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return { name, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  const { p50, p95, p99 } = summarize(micros);
+  return { name, p50, p95, p99 };
 }
 
 function checkCorrectness(): void {
@@ -139,24 +141,14 @@ const hashRow = rows[1]!;
 const floorP50 = rows[4]!.p50 + rows[5]!.p50;
 const gatePassed = hashRow.p50 <= 3 * floorP50;
 const gateName = `client-order hash p50 ≤ 3 × floor (${(3 * floorP50).toFixed(1)} µs)`;
-const environment = {
-  bun: Bun.version,
-  platform: `${process.platform}/${process.arch}`,
-  cpu: (await Bun.file('/proc/cpuinfo').text().catch(() => '')).match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown',
-  samples: SAMPLE_COUNT,
-  bodyBytes: Buffer.byteLength(bodyText),
-  iterations: ITERATIONS,
-};
+const bodyBytes = Buffer.byteLength(bodyText);
 
 if (asJson) {
-  console.log(JSON.stringify({ environment, rows, gate: { name: gateName, passed: gatePassed } }));
+  console.log(JSON.stringify({ machine: machineLine(), samples: SAMPLE_COUNT, bodyBytes, iterations: ITERATIONS, rows, gate: { name: gateName, passed: gatePassed } }));
 } else {
-  console.log(`bun ${environment.bun} · ${environment.platform} · ${environment.cpu}`);
-  console.log(`${environment.samples} samples, ${environment.bodyBytes} bytes, ${ITERATIONS} iterations (µs/op)\n`);
-  console.log(`${'operation'.padEnd(44)}${'p50'.padStart(9)}${'p95'.padStart(9)}${'p99'.padStart(9)}`);
-  for (const row of rows) {
-    console.log(`${row.name.padEnd(44)}${row.p50.toFixed(1).padStart(9)}${row.p95.toFixed(1).padStart(9)}${row.p99.toFixed(1).padStart(9)}`);
-  }
+  console.log(machineLine());
+  console.log(`${SAMPLE_COUNT} samples, ${bodyBytes} bytes of JSON, ${ITERATIONS} iterations, µs per call\n`);
+  printTable(['operation', 'p50', 'p95', 'p99'], rows.map((row) => [row.name, row.p50, row.p95, row.p99]));
   console.log(`\ngate (${gateName}): ${gatePassed ? 'pass' : 'FAIL'}`);
 }
 process.exit(gatePassed ? 0 : 1);

@@ -33,7 +33,12 @@ CREATE TABLE health_samples (
   -- the user's watermark seq of the transaction that last changed the row
   changed_seq             bigint NOT NULL,
   deleted_at              timestamptz,
-  PRIMARY KEY (user_id, source_id, source_record_id, start_at),
+  -- where the row sat before its last change moved it ([metric, start, end, offset]), or null:
+  -- lets an upsert report the (metric, local dates) it left without reading the old row first
+  previous_span           jsonb,
+  -- key column order puts source_record_id second so the key also serves delete refs that name
+  -- only the record id (mobile OSes report deletions that way); ON CONFLICT infers it by column set
+  PRIMARY KEY (user_id, source_record_id, source_id, start_at),
   CONSTRAINT health_samples_end_after_start CHECK (end_at >= start_at),
   CONSTRAINT health_samples_value_kind CHECK (value_kind IN ('SCALAR_NUM', 'CUMULATIVE_NUM', 'INTERVAL_NUM', 'CATEGORY')),
   CONSTRAINT health_samples_timezone_source CHECK (timezone_source IN ('sample', 'header', 'default')),
@@ -52,8 +57,6 @@ CREATE TABLE health_samples (
   CONSTRAINT health_samples_source_version CHECK (source_version IS NULL OR source_version >= 0)
 );
 
--- delete refs that name only the record id (mobile OSes report deletions that way)
-CREATE INDEX health_samples_by_record ON health_samples (user_id, source_record_id);
 -- the read side: a user's live samples of one metric in time order (keyset pagination)
 CREATE INDEX health_samples_live_by_metric_time
   ON health_samples (user_id, metric_code, start_at, source_id, source_record_id)

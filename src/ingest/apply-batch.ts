@@ -34,7 +34,7 @@ export async function applyBatch(tx: Tx, batch: PreparedBatch): Promise<StoredRe
 
 /**
  * After the samples are written (by whichever statement): apply the deletes, then complete the
- * request with its event and reply. `rows` are the deduplicated rows the ordinals refer to.
+ * request with its event and reply. `rows` are the deduplicated rows that were sent.
  */
 export async function finishBatch(
   tx: Tx,
@@ -48,19 +48,15 @@ export async function finishBatch(
   const spans: TouchedSpan[] = [];
   const writtenKeys = new Set<string>();
   let seq: number | null = null;
+  const rowsByKey = new Map(rows.map((row) => [sampleKey(row), row]));
   for (const change of written) {
-    const row = rows[change.ordinal]!;
-    writtenKeys.add(sampleKey(row));
+    const key = sampleKey(change);
+    const row = rowsByKey.get(key);
+    if (!row) throw new Error('the upsert returned a key that was not in the batch');
+    writtenKeys.add(key);
     seq = change.changedSeq;
     spans.push(row);
-    if (change.previousMetricCode !== null && !change.wasDeleted) {
-      spans.push({
-        metricCode: change.previousMetricCode,
-        startAtMs: change.previousStartAt!.getTime(),
-        endAtMs: change.previousEndAt!.getTime(),
-        timezoneOffsetMinutes: change.previousTimezoneOffsetMinutes!,
-      });
-    }
+    if (change.previousSpan) spans.push(change.previousSpan);
   }
   for (const row of deleted) {
     seq = row.changedSeq;

@@ -76,40 +76,38 @@ export async function claimInlineRequest(db: Queryable, claim: InlineClaim): Pro
 }
 
 export interface WrittenSample {
-  /** position in the rows passed to upsertSamples */
-  ordinal: number;
+  sourceId: string;
+  sourceRecordId: string;
+  startAtMs: number;
   changedSeq: number;
-  previousMetricCode: string | null;
-  previousStartAt: Date | null;
-  previousEndAt: Date | null;
-  previousTimezoneOffsetMinutes: number | null;
-  wasDeleted: boolean;
+  /** where the write moved a live row from, when it moved it */
+  previousSpan: { metricCode: string; startAtMs: number; endAtMs: number; timezoneOffsetMinutes: number } | null;
 }
 
 /** What upsert_samples and upsert_staged_samples return per written row. */
 export interface WrittenSampleRow {
-  ordinal: number;
+  source_id: string;
+  source_record_id: string;
+  start_at: Date;
   changed_seq: string;
-  previous_metric_code: string | null;
-  previous_start_at: Date | null;
-  previous_end_at: Date | null;
-  previous_timezone_offset_minutes: number | null;
-  was_deleted: boolean;
+  previous_span: [string, string, string, number] | null;
 }
 
 export function toWrittenSample(row: WrittenSampleRow): WrittenSample {
+  const span = row.previous_span;
   return {
-    ordinal: row.ordinal,
+    sourceId: row.source_id,
+    sourceRecordId: row.source_record_id,
+    startAtMs: row.start_at.getTime(),
     changedSeq: Number(row.changed_seq),
-    previousMetricCode: row.previous_metric_code,
-    previousStartAt: row.previous_start_at,
-    previousEndAt: row.previous_end_at,
-    previousTimezoneOffsetMinutes: row.previous_timezone_offset_minutes,
-    wasDeleted: row.was_deleted,
+    previousSpan:
+      span === null
+        ? null
+        : { metricCode: span[0], startAtMs: Date.parse(span[1]), endAtMs: Date.parse(span[2]), timezoneOffsetMinutes: span[3] },
   };
 }
 
-/** Upserts deduplicated, key-sorted rows; returns only the rows that changed. */
+/** Upserts deduplicated rows of one user; returns only the rows that changed. */
 export async function upsertSamples(
   db: Queryable,
   userId: string,
@@ -133,7 +131,6 @@ export async function upsertSamples(
     localDate: new Array<string>(n),
     metadata: new Array<Record<string, unknown>>(n),
     sourceVersion: new Array<number | null>(n),
-    ordinal: new Array<number>(n),
   };
   for (let i = 0; i < n; i++) {
     const row = rows[i]!;
@@ -152,7 +149,6 @@ export async function upsertSamples(
     columns.localDate[i] = row.localDate;
     columns.metadata[i] = row.metadata;
     columns.sourceVersion[i] = row.sourceVersion;
-    columns.ordinal[i] = i;
   }
   const written = await run<WrittenSampleRow>(db, UPSERT_SAMPLES, [
     userId,
@@ -172,7 +168,6 @@ export async function upsertSamples(
     columns.localDate,
     columns.metadata,
     columns.sourceVersion,
-    columns.ordinal,
   ]);
   return written.map(toWrittenSample);
 }

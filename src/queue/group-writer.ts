@@ -7,6 +7,7 @@
 // the inline path takes a single user lock, so no cycle can form.
 import type { Sql } from '../db/client.ts';
 import { dedupeSamplesByKey } from '../domain/sample-rules.ts';
+import type { NormalizedSample } from '../domain/types.ts';
 import { finishBatch, type PreparedBatch, type StoredReply } from '../ingest/apply-batch.ts';
 import { lockRequestForWrite, type RequestAttempt } from './queries.ts';
 import { upsertStagedGroup } from './staged-upsert.ts';
@@ -81,17 +82,15 @@ export class GroupWriter {
   private writeGroup(group: Pending[]): Promise<GroupOutcome[]> {
     return this.db.begin(async (tx) => {
       const outcomes: GroupOutcome[] = group.map(() => ({ kind: 'superseded' }));
-      const owned: { index: number; rows: ReturnType<typeof dedupeSamplesByKey> }[] = [];
+      const owned: { index: number; rows: NormalizedSample[] }[] = [];
       for (const [index, entry] of group.entries()) {
         if (await lockRequestForWrite(tx, entry.attempt)) {
           owned.push({ index, rows: dedupeSamplesByKey(entry.batch.valid) });
         }
       }
       const written = await upsertStagedGroup(
-        this.db,
         tx,
         owned.map(({ index, rows }) => ({
-          slot: index,
           userId: group[index]!.batch.userId,
           receivedAt: group[index]!.batch.receivedAt,
           rows,
@@ -99,7 +98,7 @@ export class GroupWriter {
         this.options.copyTimeoutMs,
       );
       for (const { index, rows } of owned) {
-        const reply = await finishBatch(tx, group[index]!.batch, rows, written.get(index) ?? []);
+        const reply = await finishBatch(tx, group[index]!.batch, rows, written.get(group[index]!.batch.userId) ?? []);
         outcomes[index] = { kind: 'completed', reply };
       }
       return outcomes;

@@ -5,9 +5,9 @@
 // The COPY trap (porsager/postgres #1173): when the server rejects a COPY FROM STDIN, the
 // postgres.js writable never settles and its transaction never rolls back. Two defences:
 // the staging table is all-text and constraint-free, fed only by copyLine below, so the server
-// has nothing to reject; and a watchdog ends the connection's backend if a COPY does not finish
-// in time, which fails the transaction instead of leaking it.
-import { run, type Queryable, type Sql, type Tx } from '../db/client.ts';
+// has nothing to reject; and a watchdog fails a COPY that does not finish in time, so its
+// transaction rolls back instead of leaking.
+import { run, type Queryable, type Tx } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
 import type { NormalizedSample } from '../domain/types.ts';
 import { toWrittenSample, type WrittenSample, type WrittenSampleRow } from '../ingest/queries.ts';
@@ -15,14 +15,11 @@ import { toWrittenSample, type WrittenSample, type WrittenSampleRow } from '../i
 const CREATE_STAGING_TABLE = statement('queue/create_staging_table');
 const COPY_INTO_STAGING = statement('queue/copy_into_staging');
 const UPSERT_STAGED_SAMPLES = statement('queue/upsert_staged_samples');
-const BACKEND_PID = statement('queue/backend_pid');
-const TERMINATE_BACKEND = statement('queue/terminate_backend');
 
 export const COPY_TIMEOUT_MS = 10_000;
 
 export interface StagedRequest {
-  /** position of the request in the group */
-  slot: number;
+  /** at most one request per user in a group */
   userId: string;
   receivedAt: Date;
   /** deduplicated, key-sorted rows of this request */
@@ -39,10 +36,8 @@ function copyText(value: string | null): string {
 
 const copyNumber = (value: number | null) => (value === null ? '\\N' : String(value));
 
-export function copyLine(slot: number, ordinal: number, userId: string, receivedAtIso: string, row: NormalizedSample): string {
+export function copyLine(userId: string, receivedAtIso: string, row: NormalizedSample): string {
   return [
-    String(slot),
-    String(ordinal),
     userId,
     receivedAtIso,
     copyText(row.sourceId),
@@ -67,54 +62,52 @@ export function encodeStagingRows(requests: readonly StagedRequest[]): string {
   const lines: string[] = [];
   for (const request of requests) {
     const receivedAtIso = request.receivedAt.toISOString();
-    request.rows.forEach((row, ordinal) => lines.push(copyLine(request.slot, ordinal, request.userId, receivedAtIso, row)));
+    for (const row of request.rows) lines.push(copyLine(request.userId, receivedAtIso, row));
   }
   return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
 
 /**
- * Streams `text` through COPY on the transaction's connection; if it has not settled after
- * `timeoutMs`, terminates that connection's backend (from the pool) and rejects.
+ * Streams `text` through COPY on the transaction's connection. If the COPY has not settled after
+ * `timeoutMs` (the server rejected it and postgres.js lost the error), the writable is destroyed:
+ * postgres.js then sends CopyFail, which the server ignores outside COPY mode, the await below
+ * rejects, and the transaction rolls back on a connection that is still healthy.
  */
-export async function copyWithWatchdog(pool: Sql, tx: Tx, text: string, timeoutMs = COPY_TIMEOUT_MS): Promise<void> {
-  const [backend] = await run<{ pid: number }>(tx, BACKEND_PID);
+export async function copyWithWatchdog(tx: Tx, text: string, timeoutMs = COPY_TIMEOUT_MS): Promise<void> {
   const writable = (await tx.unsafe(COPY_INTO_STAGING).writable()) as unknown as NodeJS.WritableStream & {
     on(event: string, listener: (...args: unknown[]) => void): void;
+    destroy(error: Error): void;
   };
   const finished = new Promise<void>((resolve, reject) => {
     writable.on('finish', () => resolve());
     writable.on('error', (error) => reject(error));
   });
-  writable.write(text);
-  writable.end();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const watchdog = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      run(pool, TERMINATE_BACKEND, [backend!.pid])
-        .catch(() => {})
-        .finally(() => reject(new Error(`COPY did not settle within ${timeoutMs} ms; connection terminated`)));
-    }, timeoutMs);
-  });
+  const timer = setTimeout(
+    () => writable.destroy(new Error(`COPY did not settle within ${timeoutMs} ms (rejected by the server?)`)),
+    timeoutMs,
+  );
   try {
-    await Promise.race([finished, watchdog]);
+    writable.write(text);
+    writable.end();
+    await finished;
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** COPY + one upsert for the group; returns the written rows per slot. */
+/** COPY + one upsert for the group; returns the written rows per user. */
 export async function upsertStagedGroup(
-  pool: Sql,
   tx: Tx,
   requests: readonly StagedRequest[],
   copyTimeoutMs = COPY_TIMEOUT_MS,
-): Promise<Map<number, WrittenSample[]>> {
-  const bySlot = new Map<number, WrittenSample[]>(requests.map((request) => [request.slot, []]));
+): Promise<Map<string, WrittenSample[]>> {
+  const byUser = new Map<string, WrittenSample[]>(requests.map((request) => [request.userId, []]));
+  if (byUser.size !== requests.length) throw new Error('a group holds at most one request per user');
   const text = encodeStagingRows(requests);
-  if (text === '') return bySlot;
+  if (text === '') return byUser;
   await run(tx, CREATE_STAGING_TABLE);
-  await copyWithWatchdog(pool, tx, text, copyTimeoutMs);
-  const written = await run<WrittenSampleRow & { slot: number }>(tx as Queryable, UPSERT_STAGED_SAMPLES);
-  for (const row of written) bySlot.get(row.slot)!.push(toWrittenSample(row));
-  return bySlot;
+  await copyWithWatchdog(tx, text, copyTimeoutMs);
+  const written = await run<WrittenSampleRow & { user_id: string }>(tx as Queryable, UPSERT_STAGED_SAMPLES);
+  for (const row of written) byUser.get(row.user_id)!.push(toWrittenSample(row));
+  return byUser;
 }

@@ -290,3 +290,31 @@ describe('the rest of the user API', () => {
     expect((await getJson(service.baseUrl, '/api/v1/health/samples?limit=1001', token)).status).toBe(400);
   });
 });
+
+describe('strings PostgreSQL cannot store', () => {
+  test('NUL characters and unpaired surrogates are 400 VALIDATION_FAILED with their paths, nothing stored', async () => {
+    await freshUser();
+    const samples = [
+      heartRate({ sourceRecordId: 'a\u0000b' }),
+      heartRate({ sourceRecordId: 'lone\ud800' }),
+      heartRate({ metadata: { deviceModel: 'x\u0000' } }),
+      heartRate({ sourceRecordId: 'emoji-\ud83d\ude00-ok' }),
+    ];
+    const response = await upload(service.baseUrl, token, batch(samples));
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((e: any) => e.path)).toEqual([
+      '/samples/0/sourceRecordId',
+      '/samples/1/sourceRecordId',
+      '/samples/2/metadata/deviceModel',
+    ]);
+    expect(await storedSamples()).toHaveLength(0);
+  });
+
+  test('SQL-looking strings are stored verbatim', async () => {
+    await freshUser();
+    const sneaky = "x'); DROP TABLE health_samples; --";
+    const response = await upload(service.baseUrl, token, batch([heartRate({ sourceRecordId: sneaky })]));
+    expect(response.status).toBe(200);
+    expect((await storedSamples())[0]!.source_record_id).toBe(sneaky);
+  });
+});

@@ -3,8 +3,6 @@
 -- connection in postgres.js, porsager/postgres #1173); all casts and checks happen in
 -- upsert_staged_samples, an ordinary statement that fails cleanly.
 CREATE TEMP TABLE IF NOT EXISTS ingest_staging (
-  slot                    text,
-  ordinal                 text,
   user_id                 text,
   received_at             text,
   source_id               text,

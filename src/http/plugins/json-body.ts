@@ -30,10 +30,11 @@ export async function readBodyText(request: Request, cap: number): Promise<strin
   return Buffer.concat(chunks, total).toString('utf8');
 }
 
-export async function readJsonBody(request: Request, cap: number): Promise<unknown> {
+/** The parsed body and the text it came from (some checks are cheaper on the text). */
+export async function readJsonBody(request: Request, cap: number): Promise<{ json: unknown; text: string }> {
   const text = await readBodyText(request, cap);
   try {
-    return JSON.parse(text);
+    return { json: JSON.parse(text), text };
   } catch {
     throw new ProblemError('MALFORMED_JSON', text.length === 0 ? 'the request body is empty' : 'the request body is not valid JSON');
   }

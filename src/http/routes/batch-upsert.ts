@@ -5,6 +5,7 @@ import { Elysia } from 'elysia';
 import type { UserTokens } from '../../auth/user-tokens.ts';
 import { validateBatchBody, validateTimezoneHeader } from '../../domain/batch-schema.ts';
 import { ProblemError } from '../../domain/problems.ts';
+import { findUnstorableStrings } from '../../domain/storable-text.ts';
 import { submitBatch, type IngestDeps } from '../../ingest/submit-batch.ts';
 import { userAuthPlugin } from '../plugins/auth.ts';
 import { readJsonBody } from '../plugins/json-body.ts';
@@ -21,10 +22,11 @@ export function batchUpsertRoute(deps: IngestDeps, tokens: UserTokens, limits: {
           errors: [{ path: '/headers/x-timezone-offset', message: timezone.message }],
         });
       }
-      const json = await readJsonBody(request, limits.maxBodyBytes);
+      const { json, text } = await readJsonBody(request, limits.maxBodyBytes);
       const checked = validateBatchBody(json, limits.maxBatchItems);
-      if (!checked.ok) {
-        throw new ProblemError('VALIDATION_FAILED', 'the batch does not match the contract', { errors: checked.errors });
+      const errors = checked.ok ? findUnstorableStrings(json, text) : checked.errors;
+      if (!checked.ok || errors.length > 0) {
+        throw new ProblemError('VALIDATION_FAILED', 'the batch does not match the contract', { errors });
       }
       const reply = await submitBatch(deps, {
         userId,

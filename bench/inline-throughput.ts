@@ -1,0 +1,136 @@
+// Question: how close does the inline path (HTTP → validate → hash → one transaction) come to
+// what PostgreSQL itself can upsert on this machine, and at what latency?
+//
+// Load shape: a fresh database; the API (`bun run src/api.ts`) as a child process; 8 concurrent
+// clients (8 users) sending fresh 399-sample batches (the largest inline batch), then 50- and
+// 1-sample batches, then idempotent replays of one completed request. Ceiling, same run, same
+// rows: the same upsert statement without HTTP, 4 writers (4 users), 399-row transactions.
+// Correctness is checked after timing: every accepted sample is stored exactly once.
+// Gates: end-to-end samples/s ≥ 60 % of the ceiling; p99 of a 399 batch ≤ 50 ms;
+// replays ≥ 5,000/s.
+//
+// Usage: bun run bench/inline-throughput.ts [--json] [--seconds N]
+import { createUserTokens } from '../src/auth/user-tokens.ts';
+import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
+import { validateBatchBody } from '../src/domain/batch-schema.ts';
+import { defaultCatalog } from '../src/domain/catalog.ts';
+import { dedupeSamplesByKey, normalizeSamples } from '../src/domain/sample-rules.ts';
+import { upsertSamples } from '../src/ingest/queries.ts';
+import { freshBenchDatabase } from './lib/bench-database.ts';
+import { closedLoop } from './lib/load.ts';
+import { machineLine } from './lib/machine.ts';
+import { uploadBody } from './lib/sample-bodies.ts';
+import { startServiceProcess } from './lib/service-process.ts';
+import { printTable, summarize } from './lib/stats.ts';
+
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+const secondsArg = args.indexOf('--seconds');
+const SECONDS = secondsArg >= 0 ? Number(args[secondsArg + 1]) : 10;
+const CLIENTS = 8;
+const DB_WRITERS = 4;
+const BIG = 399;
+
+const { url, sql, serverVersion } = await freshBenchDatabase('health_ingest_bench_inline', 8);
+const tokens = createUserTokens(DEVELOPMENT_JWT_SECRET);
+const users = Array.from({ length: CLIENTS }, () => crypto.randomUUID());
+const userTokens = await Promise.all(users.map((user) => tokens.sign(user, 3600)));
+
+// Bodies are built before timing so the load generator spends its CPU on sending.
+function bodies(size: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => uploadBody(size, Date.UTC(2026, 0, 1) + i * size * 60_000));
+}
+
+// ---- ceiling: the same statement, no HTTP
+const ceilingRows = bodies(BIG, 1200).map((text) => {
+  const body = validateBatchBody(JSON.parse(text), 500);
+  if (!body.ok) throw new Error('bench body invalid');
+  const normalized = normalizeSamples(body.value.samples, {
+    catalog: defaultCatalog,
+    blockedMetrics: new Set(),
+    headerOffsetMinutes: undefined,
+    nowMs: Date.now(),
+  });
+  return dedupeSamplesByKey(normalized.valid);
+});
+let nextCeilingBatch = 0;
+const ceilingUsers = Array.from({ length: DB_WRITERS }, () => crypto.randomUUID());
+const ceiling = await closedLoop(DB_WRITERS, SECONDS, async (writer) => {
+  const rows = ceilingRows[nextCeilingBatch++ % ceilingRows.length]!;
+  await sql.begin((tx) => upsertSamples(tx, ceilingUsers[writer]!, new Date(), rows));
+});
+const ceilingRowsPerSecond = (ceiling.requests * BIG) / ceiling.elapsedSeconds;
+
+// ---- end to end
+const service = await startServiceProcess('src/api.ts', { DATABASE_URL: url });
+async function post(client: number, body: string, expected: number[]): Promise<void> {
+  const response = await fetch(`${service.baseUrl}/api/v1/health/samples/batch-upsert`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${userTokens[client]}`, 'content-type': 'application/json' },
+    body,
+  });
+  await response.arrayBuffer();
+  if (!expected.includes(response.status)) throw new Error(`unexpected ${response.status}`);
+}
+
+const scenarios: { name: string; size: number; result: Awaited<ReturnType<typeof closedLoop>> }[] = [];
+for (const [size, count, seconds] of [
+  [BIG, Math.ceil((SECONDS * 300 * CLIENTS) / 8), SECONDS],
+  [50, 6000, Math.ceil(SECONDS / 2)],
+  [1, 30000, Math.ceil(SECONDS / 2)],
+] as const) {
+  const pool = bodies(size, count);
+  let next = 0;
+  const result = await closedLoop(CLIENTS, seconds, async (client) => {
+    const body = pool[next++];
+    if (body === undefined) throw new Error('bench ran out of pre-built bodies; raise the count');
+    await post(client, body, [200]);
+  });
+  scenarios.push({ name: `inline ${size}-sample batches`, size, result });
+}
+
+// replays: every client re-sends one completed request
+const replayBodies = users.map(() => uploadBody(50));
+await Promise.all(replayBodies.map((body, client) => post(client, body, [200])));
+const replays = await closedLoop(CLIENTS, Math.ceil(SECONDS / 2), (client) => post(client, replayBodies[client]!, [200]));
+
+// ---- correctness after timing: each stored row once, count = accepted samples
+const storedRows = Number((await sql.unsafe('SELECT count(*)::bigint AS n FROM health_samples'))[0]!.n);
+const expectedRows =
+  ceiling.requests * BIG + scenarios.reduce((sum, s) => sum + s.result.requests * s.size, 0) + replayBodies.length * 50;
+await service.stop();
+await sql.end();
+
+const big = scenarios[0]!;
+const bigStats = summarize(big.result.latenciesMs);
+const e2eRowsPerSecond = (big.result.requests * BIG) / big.result.elapsedSeconds;
+const replayRate = replays.requests / replays.elapsedSeconds;
+const gates = {
+  e2eVsCeiling: { value: e2eRowsPerSecond / ceilingRowsPerSecond, goal: '≥ 0.60', pass: e2eRowsPerSecond >= 0.6 * ceilingRowsPerSecond },
+  p99Of399: { value: bigStats.p99, goal: '≤ 50 ms', pass: bigStats.p99 <= 50 },
+  replaysPerSecond: { value: replayRate, goal: '≥ 5,000/s', pass: replayRate >= 5000 },
+  storedExactlyOnce: { value: storedRows, goal: `= ${expectedRows}`, pass: storedRows === expectedRows },
+};
+
+const rows = [
+  ['ceiling: upsert statement, 4 writers, 399 rows', ceiling.requests, ceilingRowsPerSecond, ...Object.values(summarize(ceiling.latenciesMs)).slice(1)],
+  ...scenarios.map((s) => {
+    const stats = summarize(s.result.latenciesMs);
+    return [`e2e ${s.name}, ${CLIENTS} clients`, s.result.requests, (s.result.requests * s.size) / s.result.elapsedSeconds, stats.p50, stats.p95, stats.p99];
+  }),
+  ['e2e idempotent replays, 8 clients', replays.requests, replayRate, ...Object.values(summarize(replays.latenciesMs)).slice(1)],
+];
+
+if (asJson) {
+  console.log(JSON.stringify({ machine: machineLine({ postgres: serverVersion }), seconds: SECONDS, rows, gates }, null, 2));
+} else {
+  console.log(machineLine({ postgres: serverVersion }));
+  console.log(`${SECONDS} s per phase; load generator, API and PostgreSQL share the machine\n`);
+  printTable(['scenario', 'requests', 'samples/s (replays: req/s)', 'p50 ms', 'p95 ms', 'p99 ms'], rows as (string | number)[][]);
+  console.log('');
+  printTable(
+    ['gate', 'measured', 'goal', 'result'],
+    Object.entries(gates).map(([name, gate]) => [name, gate.value, gate.goal, gate.pass ? 'pass' : 'FAIL']),
+  );
+}
+process.exit(Object.values(gates).every((gate) => gate.pass) ? 0 : 1);

@@ -1,0 +1,38 @@
+// Runs an entry point of the service as a child process (so server and load generator are
+// separate processes, as in production) and waits until it answers /healthz.
+import { spawn, type Subprocess } from 'bun';
+
+export interface ServiceProcess {
+  baseUrl: string;
+  process: Subprocess;
+  stop(): Promise<void>;
+}
+
+export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(['bun', 'run', entry], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    stdout: 'inherit',
+    stderr: 'inherit',
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${entry} did not start`);
+    await Bun.sleep(100);
+  }
+  return {
+    baseUrl,
+    process: child,
+    async stop() {
+      child.kill('SIGTERM');
+      await Promise.race([child.exited, Bun.sleep(5000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}

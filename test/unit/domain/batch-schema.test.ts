@@ -1,0 +1,163 @@
+import { describe, expect, test } from 'bun:test';
+import {
+  MAX_REPORTED_ERRORS,
+  validateBatchBody,
+  validatePrivacySettingsBody,
+  validateTimezoneHeader,
+} from '../../../src/domain/batch-schema.ts';
+import { defaultCatalog } from '../../../src/domain/catalog.ts';
+
+const MAX_ITEMS = 500;
+
+const sample = (fields: Record<string, unknown> = {}) => ({
+  sourceId: 'com.apple.health.8C1B',
+  sourceRecordId: 'E2A6',
+  metricCode: 'heart_rate',
+  valueKind: 'SCALAR_NUM',
+  value: 72,
+  unit: 'count/min',
+  startAt: '2026-11-20T07:15:00Z',
+  endAt: '2026-11-20T07:15:00Z',
+  timezoneOffsetMinutes: 60,
+  metadata: { deviceModel: 'Watch7,1', osVersion: '17.4' },
+  ...fields,
+});
+
+const body = (fields: Record<string, unknown> = {}) => ({
+  requestId: '3f1c2a9e-4d7b-4c1e-9a55-0c9f1d2e7b61',
+  payloadHash: 'a'.repeat(64),
+  samples: [sample()],
+  deleted: [{ sourceId: 'com.apple.health.8C1B', sourceRecordId: '9B0D', startAt: '2026-11-19T22:00:00Z' }],
+  ...fields,
+});
+
+function errorPaths(input: unknown, max = MAX_ITEMS): string[] {
+  const result = validateBatchBody(input, max);
+  return result.ok ? [] : result.errors.map((error) => error.path);
+}
+
+describe('validateBatchBody accepts', () => {
+  test.each([
+    ['the contract example', body()],
+    ['upper-case UUID and hash', body({ requestId: '3F1C2A9E-4D7B-4C1E-9A55-0C9F1D2E7B61', payloadHash: 'ABCDEF'.padEnd(64, '0') })],
+    ['a UUID of any version', body({ requestId: '00000000-0000-0000-0000-000000000000' })],
+    ['samples only', body({ deleted: undefined })],
+    ['deletes only', body({ samples: [] })],
+    ['a delete by id alone', body({ deleted: [{ sourceRecordId: 'x' }] })],
+    ['unknown extra fields anywhere', body({ extra: 1, samples: [sample({ hkUUID: 'x' })], deleted: [{ sourceRecordId: 'x', why: 'user' }] })],
+    ['a category sample', body({ samples: [sample({ value: undefined, unit: undefined, metricCode: 'sleep_stage', valueKind: 'CATEGORY', categoryCode: 'deep' })] })],
+    ['offsets at both limits', body({ samples: [sample({ timezoneOffsetMinutes: -720 }), sample({ timezoneOffsetMinutes: 840 })] })],
+    ['boundary lengths', body({ samples: [sample({ sourceId: 'x'.repeat(128), sourceRecordId: 'x'.repeat(256), metricCode: 'x'.repeat(128), unit: 'x'.repeat(32), categoryCode: 'x'.repeat(64) })] })],
+    ['sourceVersion 0 and 2^53-1', body({ samples: [sample({ sourceVersion: 0 }), sample({ sourceVersion: Number.MAX_SAFE_INTEGER })] })],
+    ['durationSeconds 0', body({ samples: [sample({ durationSeconds: 0 })] })],
+    ['fractional seconds and lower-case t/z', body({ samples: [sample({ startAt: '2026-11-20t07:15:00.123456z' })] })],
+    [`exactly ${MAX_ITEMS} samples`, body({ samples: Array.from({ length: MAX_ITEMS }, () => sample()) })],
+  ])('%s', (_, input) => {
+    const result = validateBatchBody(JSON.parse(JSON.stringify(input)), MAX_ITEMS);
+    expect(result).toEqual({ ok: true, value: JSON.parse(JSON.stringify(input)) });
+  });
+});
+
+describe('validateBatchBody rejects with JSON-pointer paths', () => {
+  test.each([
+    ['not an object', [], ['']],
+    ['no requestId', body({ requestId: undefined }), ['/requestId']],
+    ['a requestId that is not a UUID', body({ requestId: '3f1c2a9e4d7b4c1e9a550c9f1d2e7b61' }), ['/requestId']],
+    ['a short hash', body({ payloadHash: 'a'.repeat(63) }), ['/payloadHash']],
+    ['a non-hex hash', body({ payloadHash: 'g'.repeat(64) }), ['/payloadHash']],
+    ['no samples array', body({ samples: undefined }), ['/samples']],
+    ['both arrays empty', body({ samples: [], deleted: [] }), ['']],
+    ['samples empty and deleted absent', body({ samples: [], deleted: undefined }), ['']],
+    [`more than ${MAX_ITEMS} samples`, body({ samples: Array.from({ length: MAX_ITEMS + 1 }, () => sample()) }), ['/samples']],
+    [`more than ${MAX_ITEMS} deletes`, body({ deleted: Array.from({ length: MAX_ITEMS + 1 }, () => ({ sourceRecordId: 'x' })) }), ['/deleted']],
+    ['an impossible date', body({ samples: [sample(), sample(), sample(), sample({ startAt: '2026-02-30T07:15:00Z' })] }), ['/samples/3/startAt']],
+    ['a date without zone', body({ samples: [sample({ endAt: '2026-11-20T07:15:00' })] }), ['/samples/0/endAt']],
+    ['a delete with a bad startAt', body({ deleted: [{ sourceRecordId: 'x', startAt: '2026-13-01T00:00:00Z' }] }), ['/deleted/0/startAt']],
+    ['a delete without id', body({ deleted: [{ sourceId: 's' }] }), ['/deleted/0/sourceRecordId']],
+    ['an empty sourceId', body({ samples: [sample({ sourceId: '' })] }), ['/samples/0/sourceId']],
+    ['a long sourceRecordId', body({ samples: [sample({ sourceRecordId: 'x'.repeat(257) })] }), ['/samples/0/sourceRecordId']],
+    ['a long metricCode', body({ samples: [sample({ metricCode: 'x'.repeat(129) })] }), ['/samples/0/metricCode']],
+    ['a long unit', body({ samples: [sample({ unit: 'x'.repeat(33) })] }), ['/samples/0/unit']],
+    ['a long categoryCode', body({ samples: [sample({ categoryCode: 'x'.repeat(65) })] }), ['/samples/0/categoryCode']],
+    ['NUL in an id', body({ samples: [sample({ sourceRecordId: 'a\u0000b' })] }), ['/samples/0/sourceRecordId']],
+    ['an unknown valueKind', body({ samples: [sample({ valueKind: 'SCALAR' })] }), ['/samples/0/valueKind']],
+    ['a string value', body({ samples: [sample({ value: '72' })] }), ['/samples/0/value']],
+    ['a null value', body({ samples: [sample({ value: null })] }), ['/samples/0/value']],
+    ['a negative duration', body({ samples: [sample({ durationSeconds: -1 })] }), ['/samples/0/durationSeconds']],
+    ['a fractional offset', body({ samples: [sample({ timezoneOffsetMinutes: 60.5 })] }), ['/samples/0/timezoneOffsetMinutes']],
+    ['an offset beyond +14:00', body({ samples: [sample({ timezoneOffsetMinutes: 841 })] }), ['/samples/0/timezoneOffsetMinutes']],
+    ['an offset beyond -12:00', body({ samples: [sample({ timezoneOffsetMinutes: -721 })] }), ['/samples/0/timezoneOffsetMinutes']],
+    ['array metadata', body({ samples: [sample({ metadata: [1] })] }), ['/samples/0/metadata']],
+    ['a negative sourceVersion', body({ samples: [sample({ sourceVersion: -1 })] }), ['/samples/0/sourceVersion']],
+    ['an unsafe sourceVersion', body({ samples: [sample({ sourceVersion: 2 ** 53 })] }), ['/samples/0/sourceVersion']],
+    ['a missing startAt', body({ samples: [sample({ startAt: undefined })] }), ['/samples/0/startAt']],
+    ['several problems', body({ requestId: 1, samples: [sample({ unit: '' }), sample(), sample({ startAt: 'x' })] }), ['/requestId', '/samples/0/unit', '/samples/2/startAt']],
+  ])('%s', (_, input, paths) => {
+    expect(errorPaths(JSON.parse(JSON.stringify(input))).sort()).toEqual([...paths].sort());
+  });
+
+  test('the sample limit is the configured one', () => {
+    expect(errorPaths(body({ samples: [sample(), sample(), sample()] }), 2)).toEqual(['/samples']);
+  });
+
+  test('messages are readable', () => {
+    const result = validateBatchBody(body({ samples: [sample({ valueKind: 'X', startAt: '2026-02-30T00:00:00Z' })] }), MAX_ITEMS);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      { path: '/samples/0/valueKind', message: 'Expected one of SCALAR_NUM, CUMULATIVE_NUM, INTERVAL_NUM, CATEGORY' },
+      { path: '/samples/0/startAt', message: 'Expected a date-time that exists (check month, day, hour and offset)' },
+    ]);
+  });
+
+  test(`at most ${MAX_REPORTED_ERRORS} errors are reported`, () => {
+    const result = validateBatchBody(body({ samples: Array.from({ length: 200 }, () => sample({ sourceId: '', unit: '' })) }), MAX_ITEMS);
+    expect(result.ok ? 0 : result.errors.length).toBe(MAX_REPORTED_ERRORS);
+  });
+});
+
+describe('validateTimezoneHeader', () => {
+  test.each([
+    [null, undefined],
+    ['0', 0],
+    ['-0', 0],
+    ['60', 60],
+    ['-300', -300],
+    ['-720', -720],
+    ['840', 840],
+    ['0060', 60],
+  ])('%p → %p', (header, minutes) => {
+    expect(validateTimezoneHeader(header)).toEqual({ ok: true, value: minutes });
+  });
+
+  test.each(['', ' 60', '+60', '60.0', '1e2', '841', '-721', 'UTC', '01:00', '9999999999'])('%p is refused', (header) => {
+    expect(validateTimezoneHeader(header).ok).toBe(false);
+  });
+});
+
+describe('validatePrivacySettingsBody', () => {
+  test.each([
+    ['the default', { syncEnabled: true, blockedMetrics: [] }],
+    ['codes and aliases', { syncEnabled: false, blockedMetrics: ['heart_rate', 'HKCategoryTypeIdentifierSleepAnalysis'] }],
+    ['extra fields ignored', { syncEnabled: true, blockedMetrics: [], note: 'x' }],
+  ])('accepts %s', (_, input) => {
+    expect(validatePrivacySettingsBody(input, defaultCatalog)).toEqual({ ok: true, value: input });
+  });
+
+  test.each([
+    ['no syncEnabled', { blockedMetrics: [] }, ['/syncEnabled']],
+    ['a string syncEnabled', { syncEnabled: 'true', blockedMetrics: [] }, ['/syncEnabled']],
+    ['no blockedMetrics', { syncEnabled: true }, ['/blockedMetrics']],
+    ['an empty code', { syncEnabled: true, blockedMetrics: [''] }, ['/blockedMetrics/0']],
+    ['a long code', { syncEnabled: true, blockedMetrics: ['x'.repeat(129)] }, ['/blockedMetrics/0']],
+    ['201 entries', { syncEnabled: true, blockedMetrics: Array.from({ length: 201 }, () => 'steps') }, ['/blockedMetrics']],
+    ['an unknown metric', { syncEnabled: true, blockedMetrics: ['steps', 'mood'] }, ['/blockedMetrics/1']],
+  ])('rejects %s', (_, input, paths) => {
+    const result = validatePrivacySettingsBody(input, defaultCatalog);
+    expect(result.ok ? [] : result.errors.map((error) => error.path)).toEqual(paths);
+  });
+
+  test('without a catalog only the shape is checked', () => {
+    expect(validatePrivacySettingsBody({ syncEnabled: true, blockedMetrics: ['mood'] }).ok).toBe(true);
+  });
+});
