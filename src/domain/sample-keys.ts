@@ -7,7 +7,7 @@ import type { NormalizedSample } from './types.ts';
 
 type KeyFields = Pick<NormalizedSample, 'sourceId' | 'sourceRecordId' | 'startAtMs'>;
 
-/** One string per sample key; unambiguous because the body schema refuses NUL in ids. */
+/** One string per sample key; unambiguous because uploads with NUL in any string are refused (storable-text.ts). */
 export function sampleKey(sample: KeyFields): string {
   return `${sample.sourceId}\u0000${sample.sourceRecordId}\u0000${sample.startAtMs}`;
 }
