@@ -6,32 +6,54 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isUuid = (value: string) => UUID.test(value);
 
+/** Verified tokens remembered (mobile clients send one token many times); bounded memory. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export interface UserTokens {
   /** the user id (lower-case UUID) or null when the token is missing, malformed, expired or forged */
   verify(token: string): Promise<string | null>;
   sign(userId: string, ttlSeconds: number): Promise<string>;
 }
 
-export function createUserTokens(secret: string): UserTokens {
-  const key = new TextEncoder().encode(secret);
+export function createUserTokens(secret: string, now: () => number = Date.now): UserTokens {
+  const raw = new TextEncoder().encode(secret);
+  // imported once: jose would import a raw secret on every call (~60 µs)
+  const key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  // token text → (user, expiry): a hit needs the exact signed text, so it proves what verify did
+  const verified = new Map<string, { userId: string; expiresAtMs: number }>();
+
   return {
     async verify(token) {
+      const hit = verified.get(token);
+      if (hit) {
+        if (hit.expiresAtMs > now()) return hit.userId;
+        verified.delete(token);
+        return null;
+      }
       try {
-        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
-        return typeof payload.sub === 'string' && isUuid(payload.sub) ? payload.sub.toLowerCase() : null;
+        const { payload } = await jwtVerify(token, await key, {
+          algorithms: ['HS256'],
+          requiredClaims: ['exp', 'sub'],
+          currentDate: new Date(now()),
+        });
+        if (typeof payload.sub !== 'string' || !isUuid(payload.sub)) return null;
+        const userId = payload.sub.toLowerCase();
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+        verified.set(token, { userId, expiresAtMs: payload.exp! * 1000 });
+        return userId;
       } catch {
         return null;
       }
     },
     async sign(userId, ttlSeconds) {
       if (!isUuid(userId)) throw new Error(`user id must be a UUID, got "${userId}"`);
-      const now = Math.floor(Date.now() / 1000);
+      const issuedAt = Math.floor(now() / 1000);
       return new SignJWT({})
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(userId.toLowerCase())
-        .setIssuedAt(now)
-        .setExpirationTime(now + ttlSeconds)
-        .sign(key);
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + ttlSeconds)
+        .sign(await key);
     },
   };
 }

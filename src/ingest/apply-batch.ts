@@ -1,12 +1,12 @@
-// The ingest core shared by the inline path and the queue worker: inside a transaction that
-// already holds the user's lock and a claimed request row, write the samples, apply the deletes,
-// and complete the request with its event and stored reply — all or nothing.
+// The end of the ingest core shared by the inline path and the queue worker: inside a transaction
+// that holds the user's lock and a claimed request row, after the samples were written and the
+// deletes applied, build the reply and complete the request with its event — all or nothing.
 import type { Tx } from '../db/client.ts';
 import { buildSamplesChangedPayload, SAMPLES_CHANGED, type TouchedSpan } from '../domain/change-event.ts';
 import { buildIngestResult } from '../domain/ingest-result.ts';
-import { dedupeSamplesByKey, sampleKey } from '../domain/sample-rules.ts';
+import { sampleKey } from '../domain/sample-rules.ts';
 import type { NormalizedDeleteRef, NormalizedSample, SampleFailure } from '../domain/types.ts';
-import { completeRequest, softDeleteSamples, upsertSamples, type WrittenSample } from './queries.ts';
+import { completeRequest, type DeletedSample, type WrittenSample } from './queries.ts';
 
 export interface PreparedBatch {
   userId: string;
@@ -25,25 +25,17 @@ export interface StoredReply {
   bodyText: string;
 }
 
-/** The inline path: unnest upsert of the batch's deduplicated rows, then finishBatch. */
-export async function applyBatch(tx: Tx, batch: PreparedBatch): Promise<StoredReply> {
-  const rows = dedupeSamplesByKey(batch.valid);
-  const written = rows.length > 0 ? await upsertSamples(tx, batch.userId, batch.receivedAt, rows) : [];
-  return finishBatch(tx, batch, rows, written);
-}
-
 /**
- * After the samples are written (by whichever statement): apply the deletes, then complete the
- * request with its event and reply. `rows` are the deduplicated rows that were sent.
+ * After the samples are written and the deletes applied (by whichever statements, in that
+ * order): complete the request with its event and reply. `rows` are the deduplicated rows sent.
  */
 export async function finishBatch(
   tx: Tx,
   batch: PreparedBatch,
   rows: readonly NormalizedSample[],
   written: readonly WrittenSample[],
+  deleted: readonly DeletedSample[],
 ): Promise<StoredReply> {
-  const deleted =
-    batch.deleteRefs.length > 0 ? await softDeleteSamples(tx, batch.userId, batch.receivedAt, batch.deleteRefs) : [];
 
   const spans: TouchedSpan[] = [];
   const writtenKeys = new Set<string>();

@@ -9,6 +9,7 @@ import type { Sql } from '../db/client.ts';
 import { dedupeSamplesByKey } from '../domain/sample-rules.ts';
 import type { NormalizedSample } from '../domain/types.ts';
 import { finishBatch, type PreparedBatch, type StoredReply } from '../ingest/apply-batch.ts';
+import { softDeleteSamples } from '../ingest/queries.ts';
 import { lockRequestForWrite, type RequestAttempt } from './queries.ts';
 import { upsertStagedGroup } from './staged-upsert.ts';
 
@@ -98,7 +99,10 @@ export class GroupWriter {
         this.options.copyTimeoutMs,
       );
       for (const { index, rows } of owned) {
-        const reply = await finishBatch(tx, group[index]!.batch, rows, written.get(group[index]!.batch.userId) ?? []);
+        const batch = group[index]!.batch;
+        const deleted =
+          batch.deleteRefs.length > 0 ? await softDeleteSamples(tx, batch.userId, batch.receivedAt, batch.deleteRefs) : [];
+        const reply = await finishBatch(tx, batch, rows, written.get(batch.userId) ?? [], deleted);
         outcomes[index] = { kind: 'completed', reply };
       }
       return outcomes;

@@ -34,19 +34,30 @@ interface SampleRow {
 }
 
 export async function listSamples(db: Queryable, query: SampleQuery) {
-  const params: unknown[] = [
-    query.userId,
-    query.from,
-    query.to,
-    query.after?.startAt ?? null,
-    query.after?.sourceId ?? null,
-    query.after?.sourceRecordId ?? null,
-    query.limit + 1,
-  ];
+  const after = query.after;
   const rows =
     query.metricCode === null
-      ? await run<SampleRow>(db, LIST_SAMPLES, params)
-      : await run<SampleRow>(db, LIST_SAMPLES_OF_METRIC, [...params, query.metricCode]);
+      ? await run<SampleRow>(db, LIST_SAMPLES, [
+          query.userId,
+          query.from,
+          query.to,
+          after?.metricCode ?? null,
+          after?.startAt ?? null,
+          after?.sourceId ?? null,
+          after?.sourceRecordId ?? null,
+          query.limit + 1,
+        ])
+      : await run<SampleRow>(db, LIST_SAMPLES_OF_METRIC, [
+          query.userId,
+          query.metricCode,
+          query.from,
+          query.to,
+          // a cursor from another metric's listing starts this metric from its beginning
+          after?.metricCode === query.metricCode ? after.startAt : null,
+          after?.metricCode === query.metricCode ? after.sourceId : null,
+          after?.metricCode === query.metricCode ? after.sourceRecordId : null,
+          query.limit + 1,
+        ]);
   const page = rows.slice(0, query.limit);
   const items = page.map((row) => ({
     sourceId: row.source_id,
@@ -67,7 +78,12 @@ export async function listSamples(db: Queryable, query: SampleQuery) {
   const last = items.at(-1);
   const nextCursor =
     rows.length > query.limit && last
-      ? encodeSampleCursor({ startAt: last.startAt, sourceId: last.sourceId, sourceRecordId: last.sourceRecordId })
+      ? encodeSampleCursor({
+          metricCode: last.metricCode,
+          startAt: last.startAt,
+          sourceId: last.sourceId,
+          sourceRecordId: last.sourceRecordId,
+        })
       : null;
   return { items, nextCursor };
 }

@@ -26,6 +26,7 @@ const idleInTransaction = async () =>
 
 test('the trap: a rejected COPY leaves the writable pending', async () => {
   const connection = await db.sql.reserve();
+  const [{ pid }] = (await connection.unsafe('SELECT pg_backend_pid() AS pid')) as unknown as [{ pid: number }];
   try {
     await connection.unsafe('BEGIN');
     await connection.unsafe(CREATE_STAGING_TABLE);
@@ -41,9 +42,7 @@ test('the trap: a rejected COPY leaves the writable pending', async () => {
     expect(await Promise.race([settled, Bun.sleep(1500).then(() => 'still pending')])).toBe('still pending');
   } finally {
     // the reserved connection is unusable now: end its backend so the test leaves nothing behind
-    await db.sql.unsafe(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
-    );
+    await db.sql.unsafe('SELECT pg_terminate_backend($1::integer)', [pid]);
     connection.release();
   }
 });
