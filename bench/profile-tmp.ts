@@ -1,21 +1,26 @@
-import { validateBatchBody } from '../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../src/domain/catalog.ts';
-import { dedupeSamplesByKey, normalizeSamples } from '../src/domain/sample-rules.ts';
-import { upsertSamples } from '../src/ingest/queries.ts';
-import { freshBenchDatabase } from './lib/bench-database.ts';
-import { closedLoop } from './lib/load.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import { buildApi } from '../src/services.ts';
+import { createDb } from '../src/db/client.ts';
+import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
-const rowsPool = Array.from({ length: 600 }, (_, i) => {
-  const body = validateBatchBody(JSON.parse(uploadBody(399, Date.UTC(2026,0,1) + i * 399 * 60000)), 500);
-  if (!body.ok) throw 1;
-  return dedupeSamplesByKey(normalizeSamples(body.value.samples, { catalog: defaultCatalog, blockedMetrics: new Set(), headerOffsetMinutes: undefined, nowMs: Date.now() }).valid);
-});
-for (const drop of [[], ['health_samples_live_by_time'], ['health_samples_live_by_time', 'health_samples_by_local_date'], ['health_samples_live_by_time', 'health_samples_by_local_date', 'health_samples_live_by_metric_time']]) {
-  const { sql } = await freshBenchDatabase('health_ingest_bench_idx', 8);
-  for (const index of drop) await sql.unsafe(`DROP INDEX ${index}`);
-  let next = 0;
-  const users = Array.from({ length: 4 }, () => crypto.randomUUID());
-  const r = await closedLoop(4, 6, async (w) => { await sql.begin((tx) => upsertSamples(tx, users[w]!, new Date(), rowsPool[next++ % rowsPool.length]!)); });
-  console.log('dropped', drop.join(',') || 'none', Math.round(r.requests * 399 / r.elapsedSeconds), 'rows/s');
-  await sql.end();
-}
+import { startServiceProcess } from './lib/service-process.ts';
+import { closedLoop } from './lib/load.ts';
+const url = 'postgres://postgres@127.0.0.1:5432/health_ingest_bench_inline';
+const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' });
+const db = createDb(url, { max: 8 });
+const api = buildApi({ config, db, log: createLogger('silent') });
+const tokens = createUserTokens(config.jwtSecret);
+const token = await tokens.sign(crypto.randomUUID(), 3600);
+const body = uploadBody(50);
+const req = () => new Request('http://localhost/api/v1/health/samples/batch-upsert', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+{ const r = await api.app.handle(req()); console.log(r.status, await r.text()); }
+let t0 = performance.now(); let n = 0;
+await Promise.all(Array.from({length: 8}, async () => { while (performance.now() - t0 < 3000) { const r = await api.app.handle(req()); await r.text(); n++; } }));
+console.log('in-process replays/s', Math.round(n / 3));
+const svc = await startServiceProcess('src/api.ts', { DATABASE_URL: url });
+const h = await closedLoop(8, 3, async () => { const r = await fetch(svc.baseUrl + '/healthz'); await r.text(); });
+console.log('healthz over http req/s', Math.round(h.requests / h.elapsedSeconds));
+const rep = await closedLoop(8, 3, async () => { const r = await fetch(svc.baseUrl + '/api/v1/health/samples/batch-upsert', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body }); await r.text(); });
+console.log('replays over http req/s', Math.round(rep.requests / rep.elapsedSeconds));
+await svc.stop(); await api.close(); await db.end(); process.exit(0);

@@ -77,6 +77,9 @@ CREATE TABLE health_ingest_requests (
   user_id          uuid NOT NULL,
   request_id       uuid NOT NULL,
   payload_hash     text NOT NULL,
+  -- SHA-256 of the body bytes as received: a byte-identical re-send is answered from the
+  -- stored reply before any parsing (the replay fast path)
+  body_digest      text,
   status           text NOT NULL,
   route            text NOT NULL,
   item_count       integer NOT NULL,

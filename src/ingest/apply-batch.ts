@@ -15,6 +15,8 @@ export interface PreparedBatch {
   itemCount: number;
   /** when the server received the request: decides which write wins (CONTRACT §4.4) */
   receivedAt: Date;
+  /** SHA-256 of the body bytes, for the replay fast path; null when not known */
+  bodyDigest: string | null;
   valid: NormalizedSample[];
   failures: SampleFailure[];
   deleteRefs: NormalizedDeleteRef[];

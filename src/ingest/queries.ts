@@ -18,6 +18,7 @@ export interface RequestLookup {
   /** null when no request with this id exists for the user */
   status: RequestStatus | null;
   payloadHash: string | null;
+  bodyDigest: string | null;
   responseStatus: number | null;
   responseBody: string | null;
   attempts: number | null;
@@ -35,6 +36,7 @@ export async function lookupRequest(
     blocked_metrics: string[];
     status: RequestStatus | null;
     payload_hash: string | null;
+    body_digest: string | null;
     response_status: number | null;
     response_body: string | null;
     attempts: number | null;
@@ -46,6 +48,7 @@ export async function lookupRequest(
     blockedMetrics: row.blocked_metrics,
     status: row.status,
     payloadHash: row.payload_hash,
+    bodyDigest: row.body_digest,
     responseStatus: row.response_status,
     responseBody: row.response_body,
     attempts: row.attempts,
@@ -60,6 +63,7 @@ export interface InlineClaim {
   itemCount: number;
   receivedAt: Date;
   staleAfterSeconds: number;
+  bodyDigest: string | null;
 }
 
 /** Takes the user's lock and claims the request; false when it exists in a state we may not take. */
@@ -71,6 +75,7 @@ export async function claimInlineRequest(db: Queryable, claim: InlineClaim): Pro
     claim.itemCount,
     claim.receivedAt,
     claim.staleAfterSeconds,
+    claim.bodyDigest,
   ]);
   return rows.length === 1;
 }

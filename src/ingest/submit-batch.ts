@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { BatchUpsertBodyT } from '../domain/batch-schema.ts';
 import type { MetricCatalog } from '../domain/catalog.ts';
 import { decideOnEarlierRequest, RETRY_AFTER_MS } from '../domain/idempotency.ts';
+import { bodyDigest, requestIdCandidate } from '../domain/body-digest.ts';
 import { computePayloadHash } from '../domain/payload-hash.ts';
 import { ProblemError } from '../domain/problems.ts';
 import { normalizeDeleteRefs, normalizeSamples } from '../domain/sample-rules.ts';
@@ -36,6 +37,10 @@ export interface Upload {
   body: BatchUpsertBodyT;
   headerOffsetMinutes: number | undefined;
   receivedAt: Date;
+  /** SHA-256 of the body bytes (replay fast path), when the transport has them */
+  bodyDigest?: string | null;
+  /** the request's state as read by the fast path, to spare a second lookup */
+  prefetched?: { requestId: string; earlier: RequestLookup } | null;
 }
 
 export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Reply> {
@@ -47,9 +52,13 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
   }
 
   const stale = deps.config.reaperStaleAfterSeconds;
-  const earlier = await lookupRequest(deps.db, userId, body.requestId, stale);
+  const requestId = body.requestId.toLowerCase();
+  const earlier =
+    upload.prefetched?.requestId === requestId
+      ? upload.prefetched.earlier
+      : await lookupRequest(deps.db, userId, requestId, stale);
   if (!earlier.syncEnabled) {
-    throw new ProblemError('HEALTH_SYNC_DISABLED', 'health sync is disabled in this user\'s privacy settings');
+    throw new ProblemError('HEALTH_SYNC_DISABLED', "health sync is disabled in this user's privacy settings");
   }
   const early = answerEarlier(earlier, payloadHash);
   if (early) return early;
@@ -62,8 +71,9 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
   });
   const batch: PreparedBatch = {
     userId,
-    requestId: body.requestId.toLowerCase(),
+    requestId,
     payloadHash,
+    bodyDigest: upload.bodyDigest ?? null,
     itemCount: body.samples.length + deleted.length,
     receivedAt: upload.receivedAt,
     valid: normalized.valid,
@@ -78,6 +88,30 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
   }
   // Lost a race with a concurrent duplicate: answer from what it left behind.
   return answerEarlier(outcome.earlier, payloadHash) ?? stillProcessing();
+}
+
+/**
+ * The replay fast path: a body byte-identical to an earlier request's is answered from that
+ * request's state (replay, or 409 while it runs) after one lookup, without parsing. Otherwise
+ * returns what it read, for submitBatch to reuse.
+ */
+export async function replayIdenticalBody(
+  deps: IngestDeps,
+  userId: string,
+  bodyText: string,
+): Promise<{ reply: Reply } | { reply: null; digest: string; prefetched: Upload['prefetched'] }> {
+  const digest = bodyDigest(bodyText);
+  const requestId = requestIdCandidate(bodyText);
+  if (requestId === null) return { reply: null, digest, prefetched: null };
+  const earlier = await lookupRequest(deps.db, userId, requestId, deps.config.reaperStaleAfterSeconds);
+  if (earlier.status !== null && earlier.bodyDigest === digest) {
+    if (!earlier.syncEnabled) {
+      throw new ProblemError('HEALTH_SYNC_DISABLED', "health sync is disabled in this user's privacy settings");
+    }
+    const reply = answerEarlier(earlier, earlier.payloadHash ?? '');
+    if (reply) return { reply };
+  }
+  return { reply: null, digest, prefetched: { requestId, earlier } };
 }
 
 /** The reply owed to an earlier request with this id, or null when this upload must be processed. */

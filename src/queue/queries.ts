@@ -17,7 +17,7 @@ export interface RequestAttempt {
 /** The claimed attempt number, or null when the request exists in a state we may not take. */
 export async function claimQueuedRequest(
   db: Queryable,
-  claim: { userId: string; requestId: string; payloadHash: string; itemCount: number; receivedAt: Date },
+  claim: { userId: string; requestId: string; payloadHash: string; itemCount: number; receivedAt: Date; bodyDigest: string | null },
   staleAfterSeconds: number,
 ): Promise<number | null> {
   const [row] = await run<{ attempts: number }>(db, CLAIM_QUEUED_REQUEST, [
@@ -27,6 +27,7 @@ export async function claimQueuedRequest(
     claim.itemCount,
     claim.receivedAt,
     staleAfterSeconds,
+    claim.bodyDigest,
   ]);
   return row ? row.attempts : null;
 }

@@ -318,3 +318,44 @@ describe('strings PostgreSQL cannot store', () => {
     expect((await storedSamples())[0]!.source_record_id).toBe(sneaky);
   });
 });
+
+describe('the replay fast path', () => {
+  test('a byte-identical re-send and a re-formatted one both replay the stored reply', async () => {
+    await freshUser();
+    const body = batch([heartRate(), heartRate({ value: 999 })]);
+    const text = JSON.stringify(body);
+    const first = await upload(service.baseUrl, token, text);
+    const identical = await upload(service.baseUrl, token, text);
+    const reformatted = await upload(service.baseUrl, token, JSON.stringify(body, null, 2));
+    for (const again of [identical, reformatted]) {
+      expect(again.status).toBe(207);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+    }
+  });
+
+  test('a byte-identical re-send after sync was disabled is 403, and a tampered one still 400', async () => {
+    await freshUser();
+    const body = batch([heartRate()]);
+    const text = JSON.stringify(body);
+    expect((await upload(service.baseUrl, token, text)).status).toBe(200);
+    const tampered = text.replace('"value":72', '"value":73');
+    expect((await upload(service.baseUrl, token, tampered)).body.code).toBe('PAYLOAD_HASH_MISMATCH');
+    await putJson(service.baseUrl, '/api/v1/health/privacy-settings', token, { syncEnabled: false, blockedMetrics: [] });
+    const refused = await upload(service.baseUrl, token, text);
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('HEALTH_SYNC_DISABLED');
+  });
+
+  test('a requestId-looking field inside a sample does not confuse it', async () => {
+    await freshUser();
+    const first = batch([heartRate()]);
+    await upload(service.baseUrl, token, first);
+    const decoy = batch([{ ...heartRate(), requestId: first.requestId }]);
+    const text = JSON.stringify({ samples: decoy.samples, requestId: decoy.requestId, payloadHash: decoy.payloadHash });
+    const response = await upload(service.baseUrl, token, text);
+    expect(response.status).toBe(200);
+    expect(response.body.requestId).toBe(decoy.requestId);
+    expect(response.headers.get('idempotent-replayed')).toBeNull();
+  });
+});

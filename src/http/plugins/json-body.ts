@@ -30,12 +30,14 @@ export async function readBodyText(request: Request, cap: number): Promise<strin
   return Buffer.concat(chunks, total).toString('utf8');
 }
 
-/** The parsed body and the text it came from (some checks are cheaper on the text). */
-export async function readJsonBody(request: Request, cap: number): Promise<{ json: unknown; text: string }> {
-  const text = await readBodyText(request, cap);
+export function parseJsonBody(text: string): unknown {
   try {
-    return { json: JSON.parse(text), text };
+    return JSON.parse(text);
   } catch {
     throw new ProblemError('MALFORMED_JSON', text.length === 0 ? 'the request body is empty' : 'the request body is not valid JSON');
   }
+}
+
+export async function readJsonBody(request: Request, cap: number): Promise<unknown> {
+  return parseJsonBody(await readBodyText(request, cap));
 }

@@ -6,9 +6,9 @@ import type { UserTokens } from '../../auth/user-tokens.ts';
 import { validateBatchBody, validateTimezoneHeader } from '../../domain/batch-schema.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import { findUnstorableStrings } from '../../domain/storable-text.ts';
-import { submitBatch, type IngestDeps } from '../../ingest/submit-batch.ts';
+import { replayIdenticalBody, submitBatch, type IngestDeps } from '../../ingest/submit-batch.ts';
 import { userAuthPlugin } from '../plugins/auth.ts';
-import { readJsonBody } from '../plugins/json-body.ts';
+import { parseJsonBody, readBodyText } from '../plugins/json-body.ts';
 import { jsonResponse } from '../reply.ts';
 
 export function batchUpsertRoute(deps: IngestDeps, tokens: UserTokens, limits: { maxBatchItems: number; maxBodyBytes: number }) {
@@ -22,7 +22,10 @@ export function batchUpsertRoute(deps: IngestDeps, tokens: UserTokens, limits: {
           errors: [{ path: '/headers/x-timezone-offset', message: timezone.message }],
         });
       }
-      const { json, text } = await readJsonBody(request, limits.maxBodyBytes);
+      const text = await readBodyText(request, limits.maxBodyBytes);
+      const fast = await replayIdenticalBody(deps, userId, text);
+      if (fast.reply) return jsonResponse(request, fast.reply.status, fast.reply.bodyText, fast.reply.headers);
+      const json = parseJsonBody(text);
       const checked = validateBatchBody(json, limits.maxBatchItems);
       const errors = checked.ok ? findUnstorableStrings(json, text) : checked.errors;
       if (!checked.ok || errors.length > 0) {
@@ -33,6 +36,8 @@ export function batchUpsertRoute(deps: IngestDeps, tokens: UserTokens, limits: {
         body: checked.value,
         headerOffsetMinutes: timezone.value,
         receivedAt,
+        bodyDigest: fast.digest,
+        prefetched: fast.prefetched,
       });
       return jsonResponse(request, reply.status, reply.bodyText, reply.headers);
     },

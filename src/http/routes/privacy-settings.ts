@@ -20,7 +20,7 @@ export function privacySettingsRoute(db: Sql, catalog: MetricCatalog, tokens: Us
     .put(
       '/api/v1/health/privacy-settings',
       async ({ request, userId }) => {
-        const checked = validatePrivacySettingsBody((await readJsonBody(request, PRIVACY_BODY_MAX_BYTES)).json);
+        const checked = validatePrivacySettingsBody(await readJsonBody(request, PRIVACY_BODY_MAX_BYTES));
         if (!checked.ok) {
           throw new ProblemError('VALIDATION_FAILED', 'invalid privacy settings', { errors: checked.errors });
         }

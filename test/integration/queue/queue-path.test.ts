@@ -43,6 +43,7 @@ function prepare(userId: string, body: ReturnType<typeof batch>, receivedAt = ne
     payloadHash: body.payloadHash,
     itemCount: body.samples.length + (body.deleted?.length ?? 0),
     receivedAt,
+    bodyDigest: null,
     valid: normalized.valid,
     failures: normalized.failures,
     deleteRefs: normalizeDeleteRefs(checked.value.deleted ?? []),
