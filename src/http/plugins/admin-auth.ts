@@ -1,6 +1,6 @@
 // Admin routes (/admin/*): header X-Api-Key must be one of ADMIN_API_KEYS (CONTRACT §2).
 // Keys are compared in constant time (as SHA-256 digests, so lengths leak nothing either);
-// with no keys configured, every admin request is refused.
+// with no keys configured, every admin request is refused. Runs before validation (derive).
 import { Elysia } from 'elysia';
 import { timingSafeEqual } from 'node:crypto';
 import { ProblemError } from '../../domain/problems.ts';
@@ -9,12 +9,13 @@ const digest = (key: string) => new Bun.CryptoHasher('sha256').update(key).diges
 
 export function adminAuthPlugin(adminApiKeys: readonly string[]) {
   const allowed = adminApiKeys.map(digest);
-  return new Elysia({ name: 'admin-auth', seed: adminApiKeys.length }).onBeforeHandle({ as: 'scoped' }, ({ request }) => {
+  return new Elysia({ name: 'admin-auth', seed: adminApiKeys.length }).derive({ as: 'scoped' }, ({ request }) => {
     const sent = request.headers.get('x-api-key');
     const candidate = digest(sent ?? '');
     // compare against every key, always, so timing does not reveal which one matched
     let ok = false;
     for (const key of allowed) ok = timingSafeEqual(key, candidate) || ok;
     if (sent === null || !ok) throw new ProblemError('UNAUTHORIZED', 'a valid X-Api-Key header is required');
+    return { admin: true as const };
   });
 }
