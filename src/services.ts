@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { createUserTokens } from './auth/user-tokens.ts';
 import { describeMismatch, migrationStatus } from './db/migrator.ts';
-import { run } from './db/client.ts';
+import { createDb, run } from './db/client.ts';
 import { statement } from './db/sql-files.ts';
 import { defaultCatalog } from './domain/catalog.ts';
 import { createApp } from './http/app.ts';
@@ -73,8 +73,11 @@ export function buildWorker(runtime: Runtime, options: { queuePrefix?: string } 
   const { config, db, log } = runtime;
   const connection = workerConnection(config.redisUrl);
   connection.on('error', () => {});
+  // leases and heartbeats are advisory: losing one in a crash only makes a request look queued
+  const leaseDb = createDb(config.databaseUrl, { max: 2, synchronousCommit: 'off', applicationName: 'health-ingest-lease' });
   const worker = startIngestWorker({
     db,
+    leaseDb,
     connection,
     log,
     concurrency: config.workerConcurrency,
@@ -86,6 +89,7 @@ export function buildWorker(runtime: Runtime, options: { queuePrefix?: string } 
     async close() {
       await worker.close();
       connection.disconnect();
+      await leaseDb.end({ timeout: 5 });
     },
   };
 }

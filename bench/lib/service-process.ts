@@ -36,3 +36,15 @@ export async function startServiceProcess(entry: string, env: Record<string, str
     },
   };
 }
+
+/** A process without HTTP (the worker): started, not probed; the caller watches its effects. */
+export async function startWorkerProcess(entry: string, env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(['bun', 'run', entry], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdout: 'inherit', stderr: 'inherit' });
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await Promise.race([child.exited, Bun.sleep(10_000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}

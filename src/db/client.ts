@@ -11,6 +11,11 @@ export interface DbOptions {
   max?: number;
   applicationName?: string;
   statementTimeoutMs?: number;
+  /**
+   * 'off' only for writes whose loss in a crash is harmless (worker leases and heartbeats: a lost
+   * 'processing' mark reads as 'queued' again); it spares them the WAL flush wait.
+   */
+  synchronousCommit?: 'on' | 'off';
 }
 
 export function createDb(url: string, options: DbOptions = {}): Sql {
@@ -25,6 +30,7 @@ export function createDb(url: string, options: DbOptions = {}): Sql {
       application_name: options.applicationName ?? 'health-ingest',
       statement_timeout: options.statementTimeoutMs ?? 5_000,
       idle_in_transaction_session_timeout: 15_000,
+      ...(options.synchronousCommit === 'off' ? { synchronous_commit: 'off' } : {}),
     },
   }) as unknown as Sql;
 }

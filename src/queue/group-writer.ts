@@ -5,13 +5,13 @@
 // Lock order: the requests of a group are locked in ascending user id, one request per user per
 // group (two requests of one user would share keys in one upsert, and each needs its own seq);
 // the inline path takes a single user lock, so no cycle can form.
-import type { Sql } from '../db/client.ts';
+import type { Sql, Tx } from '../db/client.ts';
 import { dedupeSamplesByKey } from '../domain/sample-rules.ts';
 import type { NormalizedSample } from '../domain/types.ts';
 import { finishBatch, type PreparedBatch, type StoredReply } from '../ingest/apply-batch.ts';
-import { softDeleteSamples } from '../ingest/queries.ts';
+import { softDeleteSamples, upsertSamples, type WrittenSample } from '../ingest/queries.ts';
 import { lockRequestForWrite, type RequestAttempt } from './queries.ts';
-import { upsertStagedGroup } from './staged-upsert.ts';
+import { upsertStagedGroup, type StagedRequest } from './staged-upsert.ts';
 
 export type GroupOutcome = { kind: 'completed'; reply: StoredReply } | { kind: 'superseded' };
 
@@ -28,6 +28,8 @@ export interface GroupWriterOptions {
   /** groups written at once (each on its own connection) */
   maxConcurrentGroups: number;
   copyTimeoutMs?: number;
+  /** 'copy' (default): one COPY + one upsert per group; 'unnest': the inline statement per request */
+  writeMode?: 'copy' | 'unnest';
 }
 
 export class GroupWriter {
@@ -83,29 +85,45 @@ export class GroupWriter {
   private writeGroup(group: Pending[]): Promise<GroupOutcome[]> {
     return this.db.begin(async (tx) => {
       const outcomes: GroupOutcome[] = group.map(() => ({ kind: 'superseded' }));
+      // pipelined: the server still takes the locks one by one, in ascending user order
+      const locked = await Promise.all(group.map((entry) => lockRequestForWrite(tx, entry.attempt)));
       const owned: { index: number; rows: NormalizedSample[] }[] = [];
       for (const [index, entry] of group.entries()) {
-        if (await lockRequestForWrite(tx, entry.attempt)) {
-          owned.push({ index, rows: dedupeSamplesByKey(entry.batch.valid) });
-        }
+        if (locked[index]) owned.push({ index, rows: dedupeSamplesByKey(entry.batch.valid) });
       }
-      const written = await upsertStagedGroup(
-        tx,
-        owned.map(({ index, rows }) => ({
-          userId: group[index]!.batch.userId,
-          receivedAt: group[index]!.batch.receivedAt,
-          rows,
-        })),
-        this.options.copyTimeoutMs,
+      const staged = owned.map(({ index, rows }) => ({
+        userId: group[index]!.batch.userId,
+        receivedAt: group[index]!.batch.receivedAt,
+        rows,
+      }));
+      const written =
+        this.options.writeMode === 'unnest'
+          ? await upsertEach(tx, staged)
+          : await upsertStagedGroup(tx, staged, this.options.copyTimeoutMs);
+      // deletes after the upsert, then the completions; each step pipelined across the group
+      const deleted = await Promise.all(
+        owned.map(({ index }) => {
+          const batch = group[index]!.batch;
+          return batch.deleteRefs.length > 0 ? softDeleteSamples(tx, batch.userId, batch.receivedAt, batch.deleteRefs) : [];
+        }),
       );
-      for (const { index, rows } of owned) {
-        const batch = group[index]!.batch;
-        const deleted =
-          batch.deleteRefs.length > 0 ? await softDeleteSamples(tx, batch.userId, batch.receivedAt, batch.deleteRefs) : [];
-        const reply = await finishBatch(tx, batch, rows, written.get(batch.userId) ?? [], deleted);
-        outcomes[index] = { kind: 'completed', reply };
-      }
+      const replies = await Promise.all(
+        owned.map(({ index, rows }, i) => {
+          const batch = group[index]!.batch;
+          return finishBatch(tx, batch, rows, written.get(batch.userId) ?? [], deleted[i]!);
+        }),
+      );
+      owned.forEach(({ index }, i) => (outcomes[index] = { kind: 'completed', reply: replies[i]! }));
       return outcomes;
     }) as Promise<GroupOutcome[]>;
   }
+}
+
+/** The multi-row (unnest) alternative to the COPY group write, kept for comparison benchmarks. */
+async function upsertEach(tx: Tx, requests: readonly StagedRequest[]): Promise<Map<string, WrittenSample[]>> {
+  const byUser = new Map<string, WrittenSample[]>();
+  for (const request of requests) {
+    byUser.set(request.userId, request.rows.length > 0 ? await upsertSamples(tx, request.userId, request.receivedAt, request.rows) : []);
+  }
+  return byUser;
 }

@@ -13,6 +13,8 @@ import { failRequest, heartbeatRequests, startProcessing, type RequestAttempt } 
 
 export interface IngestWorkerOptions {
   db: Sql;
+  /** pool for lease marks and heartbeats, ideally with synchronous_commit off (default: db) */
+  leaseDb?: Sql;
   connection: Redis;
   log: Logger;
   concurrency: number;
@@ -21,6 +23,9 @@ export interface IngestWorkerOptions {
   /** most requests per write transaction (group commit) */
   maxGroupSize?: number;
   copyTimeoutMs?: number;
+  writeMode?: 'copy' | 'unnest';
+  /** group transactions in flight at once (default 2) */
+  maxConcurrentGroups?: number;
 }
 
 export interface IngestWorker {
@@ -30,10 +35,12 @@ export interface IngestWorker {
 
 export function startIngestWorker(options: IngestWorkerOptions): IngestWorker {
   const { db, log } = options;
+  const leaseDb = options.leaseDb ?? db;
   const writer = new GroupWriter(db, {
     maxGroupSize: options.maxGroupSize ?? Math.max(1, options.concurrency),
-    maxConcurrentGroups: 2,
+    maxConcurrentGroups: options.maxConcurrentGroups ?? 2,
     ...(options.copyTimeoutMs === undefined ? {} : { copyTimeoutMs: options.copyTimeoutMs }),
+    ...(options.writeMode === undefined ? {} : { writeMode: options.writeMode }),
   });
   const active = new Map<string, RequestAttempt>();
   const attemptOf = (data: IngestJobData): RequestAttempt => ({
@@ -50,7 +57,7 @@ export function startIngestWorker(options: IngestWorkerOptions): IngestWorker {
     } catch (error) {
       throw new UnrecoverableError(`undecodable job payload: ${(error as Error).message}`);
     }
-    if (!(await startProcessing(db, attempt))) return { outcome: 'superseded' };
+    if (!(await startProcessing(leaseDb, attempt))) return { outcome: 'superseded' };
     active.set(job.id!, attempt);
     try {
       const outcome = await writer.write(attempt, batch);
@@ -69,7 +76,7 @@ export function startIngestWorker(options: IngestWorkerOptions): IngestWorker {
   // a third of the stale window keeps two missed beats from looking like a dead worker
   const heartbeatMs = Math.max(250, Math.min(10_000, (options.staleAfterSeconds * 1000) / 3));
   const heartbeat = setInterval(() => {
-    heartbeatRequests(db, [...active.values()]).catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
+    heartbeatRequests(leaseDb, [...active.values()]).catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
   }, heartbeatMs);
 
   worker.on('failed', (job, error) => {

@@ -1,0 +1,153 @@
+// Question: how close does a sustained backfill through the queue come to what PostgreSQL can
+// absorb through COPY → staging → upsert on this machine?
+//
+// Load shape: ≥ 1M samples in 500-sample batches from 50 users (a backfill after first login),
+// enqueued through the API's own submit (encode, cap, claim, add), then drained by the worker:
+// in-process with COPY group commit, in-process with the multi-row (unnest) statement, and as a
+// separate `bun run src/worker.ts` process (COPY). Ceiling, same run, same rows: COPY into the
+// staging table + the same upsert, 4 writers, one 500-row batch per transaction, no queue.
+// Correctness after each run: every request completed, rows stored = samples sent.
+// Worker concurrency 16 (WORKER_CONCURRENCY; env BENCH_WORKER_CONCURRENCY), 2 group transactions in
+// flight (BENCH_WORKER_GROUPS). Gate: each COPY worker mode ≥ 80 % of the ceiling.
+//
+// Usage: bun run bench/queue-throughput.ts [--json] [--samples N]
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { createDb, type Sql } from '../src/db/client.ts';
+import type { PreparedBatch } from '../src/ingest/apply-batch.ts';
+import { createLogger } from '../src/log.ts';
+import { INGEST_QUEUE_NAME, type IngestJobData } from '../src/queue/ingest-batch-job.ts';
+import { startIngestWorker } from '../src/queue/ingest-worker.ts';
+import { createQueuedSubmit } from '../src/queue/queued-submit.ts';
+import { workerConnection } from '../src/queue/redis.ts';
+import { upsertStagedGroup } from '../src/queue/staged-upsert.ts';
+import { dedupeSamplesByKey } from '../src/domain/sample-rules.ts';
+import { freshBenchDatabase } from './lib/bench-database.ts';
+import { closedLoop } from './lib/load.ts';
+import { machineLine } from './lib/machine.ts';
+import { preparedBatch } from './lib/prepared-batches.ts';
+import { startWorkerProcess } from './lib/service-process.ts';
+import { printTable } from './lib/stats.ts';
+
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+const samplesArg = args.indexOf('--samples');
+const TOTAL = samplesArg >= 0 ? Number(args[samplesArg + 1]) : 1_000_000;
+const BATCH = 500;
+const USERS = 50;
+const CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);
+const GROUPS = Number(process.env.BENCH_WORKER_GROUPS ?? 2);
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/7';
+const log = createLogger('silent');
+
+const { url, sql, serverVersion } = await freshBenchDatabase('health_ingest_bench_queue', 12);
+const batchCount = Math.ceil(TOTAL / BATCH);
+
+function makeBatches(): PreparedBatch[] {
+  const users = Array.from({ length: USERS }, () => crypto.randomUUID());
+  return Array.from({ length: batchCount }, (_, i) => preparedBatch(users[i % USERS]!, BATCH, Date.UTC(2023, 0, 1) + Math.floor(i / USERS) * BATCH * 60_000));
+}
+
+async function reset(db: Sql): Promise<void> {
+  await db.unsafe('TRUNCATE health_samples, health_ingest_requests, outbox_events, user_health_watermarks');
+  await db.unsafe('VACUUM ANALYZE health_samples');
+}
+
+const countCompleted = async () =>
+  Number((await sql.unsafe("SELECT count(*) FILTER (WHERE status = 'completed') AS n FROM health_ingest_requests"))[0]!.n);
+const countRows = async () => Number((await sql.unsafe('SELECT count(*) AS n FROM health_samples'))[0]!.n);
+
+// ---- ceiling: COPY → staging → upsert, 4 writers, no queue
+class Done extends Error {}
+const ceilingBatches = makeBatches();
+let nextBatch = 0;
+const ceilingStart = performance.now();
+await closedLoop(4, 3600, async () => {
+  const batch = ceilingBatches[nextBatch++];
+  if (!batch) throw new Done();
+  await sql.begin((tx) => upsertStagedGroup(tx, [{ userId: batch.userId, receivedAt: batch.receivedAt, rows: dedupeSamplesByKey(batch.valid) }]));
+}).catch((error) => {
+  if (!(error instanceof Done)) throw error;
+});
+const ceilingSeconds = (performance.now() - ceilingStart) / 1000;
+const ceilingRate = (await countRows()) / ceilingSeconds;
+
+// ---- the queue, three ways
+interface Run {
+  mode: string;
+  enqueueSeconds: number;
+  drainSeconds: number;
+  rows: number;
+  completed: number;
+}
+const runs: Run[] = [];
+
+async function runQueue(mode: string, startWorker: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
+  await reset(sql);
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const queue = new Queue<IngestJobData>(INGEST_QUEUE_NAME, { connection });
+  await queue.obliterate({ force: true });
+  const submit = createQueuedSubmit({ db: sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
+  const batches = makeBatches();
+  const enqueueStart = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let batch = batches[next++]; batch; batch = batches[next++]) await submit.submit(batch);
+    }),
+  );
+  const enqueueSeconds = (performance.now() - enqueueStart) / 1000;
+  const drainStart = performance.now();
+  const worker = await startWorker();
+  while ((await countCompleted()) < batches.length) await Bun.sleep(100);
+  const drainSeconds = (performance.now() - drainStart) / 1000;
+  await worker.stop();
+  await queue.close();
+  connection.disconnect();
+  runs.push({ mode, enqueueSeconds, drainSeconds, rows: await countRows(), completed: await countCompleted() });
+}
+
+const inProcess = (writeMode: 'copy' | 'unnest') => async () => {
+  const connection = workerConnection(REDIS_URL);
+  const leaseDb = createDb(url, { max: 2, synchronousCommit: 'off' });
+  const worker = startIngestWorker({ db: sql, leaseDb, connection, log, concurrency: CONCURRENCY, staleAfterSeconds: 300, writeMode, maxConcurrentGroups: GROUPS });
+  return {
+    async stop() {
+      await worker.close();
+      connection.disconnect();
+      await leaseDb.end();
+    },
+  };
+};
+
+await runQueue('worker in-process, COPY group commit', inProcess('copy'));
+await runQueue('worker in-process, multi-row unnest', inProcess('unnest'));
+await runQueue('worker process (bun run src/worker.ts), COPY', () =>
+  startWorkerProcess('src/worker.ts', { DATABASE_URL: url, REDIS_URL, WORKER_CONCURRENCY: String(CONCURRENCY) }),
+);
+await sql.end();
+
+const expected = batchCount * BATCH;
+const table = [
+  ['ceiling: COPY → staging → upsert, 4 writers, 500 rows', expected, ceilingSeconds, ceilingRate, 1, '-'],
+  ...runs.map((run) => [run.mode, run.rows, run.drainSeconds, run.rows / run.drainSeconds, run.rows / run.drainSeconds / ceilingRate, batchCount / run.enqueueSeconds]),
+];
+const gates = Object.fromEntries(
+  runs
+    .filter((run) => run.mode.includes('COPY'))
+    .map((run) => [run.mode, { value: run.rows / run.drainSeconds / ceilingRate, goal: '≥ 0.80', pass: run.rows / run.drainSeconds >= 0.8 * ceilingRate }]),
+);
+const correct = runs.every((run) => run.rows === expected && run.completed === batchCount);
+if (asJson) {
+  console.log(JSON.stringify({ machine: machineLine({ postgres: serverVersion }), samples: expected, table, gates, correct }, null, 2));
+} else {
+  console.log(machineLine({ postgres: serverVersion }));
+  console.log(`${expected.toLocaleString('en-US')} samples in ${batchCount} batches of ${BATCH} from ${USERS} users; worker concurrency ${CONCURRENCY}\n`);
+  printTable(['path', 'rows', 'seconds', 'samples/s', 'of ceiling', 'enqueue jobs/s'], table as (string | number)[][]);
+  console.log('');
+  printTable(['gate', 'measured', 'goal', 'result'], [
+    ...Object.entries(gates).map(([name, gate]) => [name, gate.value, gate.goal, gate.pass ? 'pass' : 'FAIL']),
+    ['every request completed, rows = samples sent', correct ? 'yes' : 'no', 'yes', correct ? 'pass' : 'FAIL'],
+  ]);
+}
+process.exit(correct && Object.values(gates).every((gate) => gate.pass) ? 0 : 1);
