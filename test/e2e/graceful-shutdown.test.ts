@@ -1,0 +1,75 @@
+// SIGTERM on `bun run start`: stop taking work, finish or release in-flight jobs, close pools,
+// exit 0 — and a queued request it held completes exactly once afterwards.
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { spawn } from 'bun';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { INGEST_QUEUE_NAME } from '../../src/queue/ingest-batch-job.ts';
+import { createUserTokens } from '../../src/auth/user-tokens.ts';
+import { DEVELOPMENT_JWT_SECRET } from '../../src/config.ts';
+import { batch, heartRate, upload } from '../support/batches.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+const REDIS_URL = 'redis://127.0.0.1:6379/12';
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const connection = new Redis(REDIS_URL);
+  await new Queue(INGEST_QUEUE_NAME, { connection }).obliterate({ force: true });
+  connection.disconnect();
+});
+afterAll(() => db.drop());
+
+function startService() {
+  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(['bun', 'run', 'src/main.ts'], {
+    env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, PORT: String(port), LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false' },
+    stdout: 'ignore',
+    stderr: 'inherit',
+  });
+  return { child, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+async function ready(baseUrl: string) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
+    } catch {
+      // not yet listening
+    }
+    await Bun.sleep(50);
+  }
+  throw new Error('service did not start');
+}
+
+test('SIGTERM mid-backfill exits 0 and leaves every queued request to complete exactly once', async () => {
+  const userId = crypto.randomUUID();
+  const token = await createUserTokens(DEVELOPMENT_JWT_SECRET).sign(userId, 600);
+  const first = startService();
+  await ready(first.baseUrl);
+  const bodies = Array.from({ length: 6 }, (_, b) =>
+    batch(Array.from({ length: 400 }, (_, i) => heartRate({ startAt: new Date(Date.UTC(2026, 2, 1) + (b * 400 + i) * 60_000).toISOString() }))),
+  );
+  for (const body of bodies) expect((await upload(first.baseUrl, token, body)).status).toBe(202);
+  first.child.kill('SIGTERM');
+  const exitCode = await Promise.race([first.child.exited, Bun.sleep(20_000).then(() => 'hung')]);
+  expect(exitCode).toBe(0);
+
+  const second = startService();
+  try {
+    await ready(second.baseUrl);
+    const states = async () =>
+      (await db.sql.unsafe("SELECT count(*) FILTER (WHERE status = 'completed')::int AS done FROM health_ingest_requests WHERE user_id = $1", [userId]))[0]!.done as number;
+    for (let i = 0; i < 300 && (await states()) < bodies.length; i++) await Bun.sleep(50);
+    expect(await states()).toBe(bodies.length);
+    const rows = await db.sql.unsafe(
+      'SELECT count(*)::int AS n, count(DISTINCT (source_id, source_record_id, start_at))::int AS keys FROM health_samples WHERE user_id = $1',
+      [userId],
+    );
+    expect(rows[0]).toEqual({ n: 2400, keys: 2400 });
+  } finally {
+    second.child.kill('SIGTERM');
+    await second.child.exited;
+  }
+}, 60_000);
