@@ -16,11 +16,9 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../src/config.ts';
-import { validateBatchBody } from '../src/domain/batch-schema.ts';
 import { defaultCatalog } from '../src/domain/catalog.ts';
 import { computePayloadHash } from '../src/domain/payload-hash.ts';
 import { ProblemError } from '../src/domain/problems.ts';
-import { normalizeDeleteRefs, normalizeSamples } from '../src/domain/sample-rules.ts';
 import type { PreparedBatch } from '../src/ingest/apply-batch.ts';
 import { createLogger } from '../src/log.ts';
 import { encodeBatch } from '../src/queue/batch-codec.ts';
@@ -28,6 +26,7 @@ import { INGEST_JOB_NAME, INGEST_QUEUE_NAME, JOB_ENVELOPE_BYTES, type IngestJobD
 import { createQueuedSubmit } from '../src/queue/queued-submit.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
 import { machineLine } from './lib/machine.ts';
+import { preparedFromText } from './lib/prepared-batches.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
@@ -76,27 +75,7 @@ function worstBody(): string {
   return JSON.stringify({ requestId: crypto.randomUUID(), payloadHash: computePayloadHash(samples, deleted), samples, deleted });
 }
 
-function prepare(text: string): PreparedBatch {
-  const checked = validateBatchBody(JSON.parse(text), 500);
-  if (!checked.ok) throw new Error(`invalid bench body: ${JSON.stringify(checked.errors.slice(0, 3))}`);
-  const normalized = normalizeSamples(checked.value.samples, {
-    catalog: defaultCatalog,
-    blockedMetrics: new Set(),
-    headerOffsetMinutes: undefined,
-    nowMs: Date.now(),
-  });
-  return {
-    userId: crypto.randomUUID(),
-    requestId: checked.value.requestId,
-    payloadHash: checked.value.payloadHash,
-    bodyDigest: null,
-    itemCount: checked.value.samples.length + (checked.value.deleted?.length ?? 0),
-    receivedAt: new Date(),
-    valid: normalized.valid,
-    failures: normalized.failures,
-    deleteRefs: normalizeDeleteRefs(checked.value.deleted ?? []),
-  };
-}
+const prepare = (text: string): PreparedBatch => preparedFromText(crypto.randomUUID(), text);
 
 // ---- sizes
 const sizeRows: (string | number)[][] = [];

@@ -63,23 +63,7 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
   const early = answerEarlier(earlier, payloadHash);
   if (early) return early;
 
-  const normalized = normalizeSamples(body.samples, {
-    catalog: deps.catalog,
-    blockedMetrics: new Set(earlier.blockedMetrics),
-    headerOffsetMinutes: upload.headerOffsetMinutes,
-    nowMs: deps.now(),
-  });
-  const batch: PreparedBatch = {
-    userId,
-    requestId,
-    payloadHash,
-    bodyDigest: upload.bodyDigest ?? null,
-    itemCount: body.samples.length + deleted.length,
-    receivedAt: upload.receivedAt,
-    valid: normalized.valid,
-    failures: normalized.failures,
-    deleteRefs: normalizeDeleteRefs(deleted),
-  };
+  const batch = prepareBatch(deps.catalog, upload, new Set(earlier.blockedMetrics), deps.now());
   if (batch.itemCount >= deps.config.ingestQueueThreshold) return deps.queue.submit(batch);
 
   const outcome = await writeInline(deps.db, batch, stale);
@@ -88,6 +72,34 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
   }
   // Lost a race with a concurrent duplicate: answer from what it left behind.
   return answerEarlier(outcome.earlier, payloadHash) ?? stillProcessing();
+}
+
+/** A validated upload normalized into what both write paths take (no I/O). */
+export function prepareBatch(
+  catalog: MetricCatalog,
+  upload: Upload,
+  blockedMetrics: ReadonlySet<string>,
+  nowMs: number,
+): PreparedBatch {
+  const { body } = upload;
+  const deleted = body.deleted ?? [];
+  const normalized = normalizeSamples(body.samples, {
+    catalog,
+    blockedMetrics,
+    headerOffsetMinutes: upload.headerOffsetMinutes,
+    nowMs,
+  });
+  return {
+    userId: upload.userId,
+    requestId: body.requestId.toLowerCase(),
+    payloadHash: body.payloadHash.toLowerCase(),
+    bodyDigest: upload.bodyDigest ?? null,
+    itemCount: body.samples.length + deleted.length,
+    receivedAt: upload.receivedAt,
+    valid: normalized.valid,
+    failures: normalized.failures,
+    deleteRefs: normalizeDeleteRefs(deleted),
+  };
 }
 
 /**

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { batch, getJson, heartRate, upload } from '../support/batches.ts';
 import { startTestService, type TestService } from '../support/service.ts';
+import { until } from '../support/poll.ts';
 
 let service: TestService;
 
@@ -9,16 +10,6 @@ beforeAll(async () => {
   service = await startTestService({ worker: true });
 });
 afterAll(() => service.close());
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await Bun.sleep(25);
-  }
-}
 
 const samplesOf = (n: number) => Array.from({ length: n }, (_, i) => heartRate({ startAt: new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString() }));
 

@@ -67,7 +67,7 @@ test('SIGTERM mid-backfill exits 0 and leaves every queued request to complete e
       'SELECT count(*)::int AS n, count(DISTINCT (source_id, source_record_id, start_at))::int AS keys FROM health_samples WHERE user_id = $1',
       [userId],
     );
-    expect(rows[0]).toEqual({ n: 2400, keys: 2400 });
+    expect({ n: rows[0]!.n, keys: rows[0]!.keys }).toEqual({ n: 2400, keys: 2400 });
   } finally {
     second.child.kill('SIGTERM');
     await second.child.exited;

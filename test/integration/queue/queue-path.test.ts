@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
 import { defaultCatalog } from '../../../src/domain/catalog.ts';
 import { ProblemError } from '../../../src/domain/problems.ts';
-import { normalizeDeleteRefs, normalizeSamples } from '../../../src/domain/sample-rules.ts';
+import { prepareBatch } from '../../../src/ingest/submit-batch.ts';
 import type { PreparedBatch } from '../../../src/ingest/apply-batch.ts';
 import { createLogger } from '../../../src/log.ts';
 import { encodeBatch } from '../../../src/queue/batch-codec.ts';
@@ -16,6 +16,7 @@ import { workerConnection } from '../../../src/queue/redis.ts';
 import { batch, heartRate, upload } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { startTestService, TEST_REDIS_URL } from '../../support/service.ts';
+import { until } from '../../support/poll.ts';
 
 const log = createLogger('silent');
 let db: TestDatabase;
@@ -31,33 +32,7 @@ const samplesOf = (n: number, overrides = {}) =>
 function prepare(userId: string, body: ReturnType<typeof batch>, receivedAt = new Date()): PreparedBatch {
   const checked = validateBatchBody(body, 500);
   if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
-  const normalized = normalizeSamples(checked.value.samples, {
-    catalog: defaultCatalog,
-    blockedMetrics: new Set(),
-    headerOffsetMinutes: undefined,
-    nowMs: Date.now(),
-  });
-  return {
-    userId,
-    requestId: body.requestId,
-    payloadHash: body.payloadHash,
-    itemCount: body.samples.length + (body.deleted?.length ?? 0),
-    receivedAt,
-    bodyDigest: null,
-    valid: normalized.valid,
-    failures: normalized.failures,
-    deleteRefs: normalizeDeleteRefs(checked.value.deleted ?? []),
-  };
-}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await Bun.sleep(25);
-  }
+  return prepareBatch(defaultCatalog, { userId, body: checked.value, headerOffsetMinutes: undefined, receivedAt }, new Set(), Date.now());
 }
 
 const requestRow = async (userId: string, requestId: string) =>

@@ -14,22 +14,13 @@ import { TEST_REDIS_URL } from '../../support/service.ts';
 import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
 import { defaultCatalog } from '../../../src/domain/catalog.ts';
 import { normalizeSamples } from '../../../src/domain/sample-rules.ts';
+import { until } from '../../support/poll.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 8 });
 });
 afterAll(() => db.drop());
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(value)}`);
-    await Bun.sleep(20);
-  }
-}
 
 test('queued → processing (heart-beating while it waits) → completed', async () => {
   const userId = crypto.randomUUID();
