@@ -9,6 +9,9 @@ import { statement } from './db/sql-files.ts';
 import { defaultCatalog } from './domain/catalog.ts';
 import { createApp } from './http/app.ts';
 import type { IngestDeps } from './ingest/submit-batch.ts';
+import { OutboxProcessor, type OutboxProcessorOptions } from './outbox/outbox-processor.ts';
+import { ProjectionCoordinator } from './projections/coordinator.ts';
+import { dailySummariesProjection } from './projections/daily-summaries.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from './queue/ingest-batch-job.ts';
 import { createQueuedSubmit } from './queue/queued-submit.ts';
 import { startIngestWorker } from './queue/ingest-worker.ts';
@@ -92,4 +95,11 @@ export function buildWorker(runtime: Runtime, options: { queuePrefix?: string } 
       await leaseDb.end({ timeout: 5 });
     },
   };
+}
+
+/** The outbox processor with every projection registered; call start(), and close() on shutdown. */
+export function buildOutboxProcessor(runtime: Runtime, options: Partial<OutboxProcessorOptions> = {}): OutboxProcessor {
+  const { db, log } = runtime;
+  const coordinator = new ProjectionCoordinator(db, [dailySummariesProjection(defaultCatalog)]);
+  return new OutboxProcessor({ db, log, coordinator, ...options });
 }

@@ -3,7 +3,7 @@
 import { createUserTokens } from '../../src/auth/user-tokens.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
-import { buildApi, buildWorker } from '../../src/services.ts';
+import { buildApi, buildOutboxProcessor, buildWorker } from '../../src/services.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -18,7 +18,7 @@ export interface TestService {
 }
 
 export async function startTestService(
-  options: { env?: Record<string, string>; worker?: boolean; database?: TestDatabase } = {},
+  options: { env?: Record<string, string>; worker?: boolean; outbox?: boolean; database?: TestDatabase } = {},
 ): Promise<TestService> {
   const db = options.database ?? (await createTestDatabase({ poolSize: 20 }));
   const config = loadConfig({
@@ -32,6 +32,8 @@ export async function startTestService(
   const queuePrefix = `hi-test-${crypto.randomUUID().slice(0, 8)}`;
   const api = buildApi(runtime, { queuePrefix });
   const worker = options.worker ? buildWorker(runtime, { queuePrefix }) : undefined;
+  const outbox = options.outbox ? buildOutboxProcessor(runtime) : undefined;
+  await outbox?.start();
   const server = Bun.serve({
     port: 0,
     hostname: '127.0.0.1',
@@ -48,6 +50,7 @@ export async function startTestService(
     async close() {
       await server.stop(true);
       await worker?.close();
+      await outbox?.close();
       await api.close();
       if (!options.database) await db.drop();
     },

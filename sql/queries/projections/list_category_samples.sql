@@ -1,0 +1,17 @@
+-- A user's live CATEGORY samples that may reach the given (metric, local date) cells: those
+-- starting on the cell's date or up to $4 local dates before it (the look-back bound: an
+-- interval counts in its start date and the $4 dates after it, see CATEGORY_LOOKBACK_DAYS).
+-- Each sample once, in a fixed order. Served by health_samples_by_local_date.
+-- $1 user_id uuid, $2 metric_code text[], $3 local_date date[] (parallel arrays: the cells),
+-- $4 lookback_days integer
+WITH windows AS (
+  SELECT DISTINCT c.metric_code, c.local_date - k AS local_date
+  FROM unnest($2::text[], $3::date[]) AS c(metric_code, local_date),
+       generate_series(0, $4::integer) AS k
+)
+SELECT s.metric_code, s.source_id, s.category_code, s.start_at, s.end_at, s.timezone_offset_minutes
+FROM windows w
+JOIN health_samples s
+  ON s.user_id = $1::uuid AND s.metric_code = w.metric_code AND s.local_date = w.local_date
+WHERE s.deleted_at IS NULL AND s.value_kind = 'CATEGORY'
+ORDER BY s.metric_code, s.start_at, s.source_id, s.source_record_id

@@ -1,0 +1,54 @@
+// The projection coordinator: routes a user's outbox events to every registered projection.
+//
+// A projection is a read model with a name, the event types it handles and an idempotent apply.
+// For each projection, one transaction: lock the (user, projection) checkpoint, apply the
+// handled events, record every event's seq in the checkpoint (handled or not: seqs are the
+// user's, and the checkpoint must be able to pass them). The lock serializes applies of one user
+// per projection, and each apply reads the samples after taking it, so the read model converges
+// on the latest state whatever the order or repetition of events (at-least-once delivery).
+import type { Sql, Tx } from '../db/client.ts';
+import { advanceCheckpoint, sameCheckpoint } from '../domain/projection-checkpoint.ts';
+import type { OutboxEvent } from '../outbox/queries.ts';
+import { lockCheckpoint, saveCheckpoint } from './queries.ts';
+
+export interface Projection {
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+  /**
+   * Brings the read model up to date for these events of one user (ascending seq), inside a
+   * transaction that holds the user's checkpoint lock. May run again for the same events: it
+   * must recompute, not increment.
+   */
+  apply(tx: Tx, userId: string, events: readonly OutboxEvent[]): Promise<void>;
+}
+
+export class ProjectionCoordinator {
+  readonly projections: readonly Projection[];
+
+  constructor(
+    private readonly db: Sql,
+    projections: readonly Projection[],
+  ) {
+    const names = new Set<string>();
+    for (const projection of projections) {
+      if (names.has(projection.name)) throw new Error(`two projections are named ${projection.name}`);
+      names.add(projection.name);
+    }
+    this.projections = projections;
+  }
+
+  /** Applies events of one user to every projection; throws when one of them fails. */
+  async applyUserEvents(userId: string, events: readonly OutboxEvent[]): Promise<void> {
+    if (events.some((event) => event.userId !== userId)) throw new Error('events of several users in one apply');
+    const ordered = [...events].sort((a, b) => a.seq - b.seq);
+    for (const projection of this.projections) {
+      await this.db.begin(async (tx) => {
+        const checkpoint = await lockCheckpoint(tx, userId, projection.name);
+        const handled = ordered.filter((event) => projection.eventTypes.includes(event.type));
+        if (handled.length > 0) await projection.apply(tx, userId, handled);
+        const next = advanceCheckpoint(checkpoint, ordered.map((event) => event.seq));
+        if (!sameCheckpoint(checkpoint, next)) await saveCheckpoint(tx, userId, projection.name, next);
+      });
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// The daily summaries projection (read model of GET /api/v1/health/daily-summaries). For the
+// (metric, local date) cells named by a user's `health.samples.changed` events, it re-reads the
+// live samples of those cells and rewrites their rows (domain/daily-summary.ts has the math):
+// numeric metrics from per-source aggregates computed by PostgreSQL, CATEGORY metrics from the
+// samples that may reach the cell (look-back CATEGORY_LOOKBACK_DAYS), split at local midnight.
+import type { Tx } from '../db/client.ts';
+import { type MetricCatalog, resolveMetric } from '../domain/catalog.ts';
+import { SAMPLES_CHANGED } from '../domain/change-event.ts';
+import {
+  CATEGORY_LOOKBACK_DAYS,
+  cellKey,
+  cellsOfEvents,
+  summarizeCategories,
+  summarizeNumeric,
+} from '../domain/daily-summary.ts';
+import type { OutboxEvent } from '../outbox/queries.ts';
+import type { Projection } from './coordinator.ts';
+import { aggregateNumericCells, listCategorySamples, replaceDailySummaries } from './queries.ts';
+
+export const DAILY_SUMMARIES = 'daily_summaries';
+
+export function dailySummariesProjection(catalog: MetricCatalog): Projection {
+  const isCategory = (metricCode: string) => resolveMetric(catalog, metricCode)?.kind === 'CATEGORY';
+  const unitOf = (metricCode: string) => resolveMetric(catalog, metricCode)?.canonicalUnit ?? null;
+  return {
+    name: DAILY_SUMMARIES,
+    eventTypes: [SAMPLES_CHANGED],
+    async apply(tx: Tx, userId: string, events: readonly OutboxEvent[]) {
+      const cells = cellsOfEvents(events.map((event) => event.payload));
+      if (cells.length === 0) return;
+      const categoryCells = cells.filter((cell) => isCategory(cell.metricCode));
+      const numericCells = cells.filter((cell) => !isCategory(cell.metricCode));
+      // both reads go out at once on the transaction's connection (pipelined)
+      const [partials, categorySamples] = await Promise.all([
+        numericCells.length > 0 ? aggregateNumericCells(tx, userId, numericCells) : [],
+        categoryCells.length > 0 ? listCategorySamples(tx, userId, categoryCells, CATEGORY_LOOKBACK_DAYS) : [],
+      ]);
+      const summaries = [
+        ...summarizeNumeric(partials, unitOf),
+        ...summarizeCategories(categorySamples, new Set(categoryCells.map((c) => cellKey(c.metricCode, c.localDate)))),
+      ];
+      await replaceDailySummaries(tx, userId, cells, summaries);
+    },
+  };
+}
