@@ -55,6 +55,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     tokens: createUserTokens(config.jwtSecret),
     log,
     limits: { maxBatchItems: config.maxBatchItems, maxBodyBytes: config.maxJobPayloadBytes },
+    adminApiKeys: config.adminApiKeys,
     readiness: {
       postgres: async () => (await run(db, PING), 'ok'),
       redis: async () => ((await redis.ping()) === 'PONG' ? 'ok' : 'unexpected reply'),

@@ -7,7 +7,9 @@ import type { IngestDeps } from '../ingest/submit-batch.ts';
 import type { Logger } from '../log.ts';
 import { problemsPlugin } from './plugins/problems.ts';
 import { requestIdPlugin, requestIdOf, startedAtOf } from './plugins/request-id.ts';
+import { adminOutboxRoute } from './routes/admin-outbox.ts';
 import { batchUpsertRoute } from './routes/batch-upsert.ts';
+import { dailySummariesRoute } from './routes/daily-summaries.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { ingestRequestsRoute } from './routes/ingest-requests.ts';
 import { metricCatalogRoute } from './routes/metric-catalog.ts';
@@ -21,6 +23,8 @@ export interface AppDeps {
   log: Logger;
   readiness: Record<string, ReadinessCheck>;
   limits: { maxBatchItems: number; maxBodyBytes: number };
+  /** X-Api-Key values accepted by /admin/* (none: every admin request is refused) */
+  adminApiKeys: readonly string[];
 }
 
 export function createApp(deps: AppDeps) {
@@ -45,7 +49,9 @@ export function createApp(deps: AppDeps) {
     .use(ingestRequestsRoute(db, tokens))
     .use(privacySettingsRoute(db, ingest.catalog, tokens))
     .use(metricCatalogRoute(ingest.catalog, tokens))
-    .use(samplesRoute(db, ingest.catalog, tokens));
+    .use(samplesRoute(db, ingest.catalog, tokens))
+    .use(dailySummariesRoute(db, ingest.catalog, tokens))
+    .use(adminOutboxRoute(db, deps.adminApiKeys));
 }
 
 export type App = ReturnType<typeof createApp>;
