@@ -6,7 +6,7 @@
 // root), fsync off (the host never crashes in these tests), managed with pg_ctl.
 // Redis: no persistence, so a restart loses every queued job — the harsh case.
 import { spawn, spawnSync, type Subprocess } from 'bun';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -225,12 +225,10 @@ export async function startService(
 /** Resident set size of a process in bytes (Linux /proc), or null when it is gone. */
 export function rssOf(pid: number): number | null {
   try {
-    const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = /VmRSS:\s+(\d+) kB/.exec(status);
     return match ? Number(match[1]) * 1024 : null;
   } catch {
     return null;
   }
 }
-
-export { writeFileSync as writeFile };

@@ -1,0 +1,312 @@
+// Generated and mutated HTTP requests for the fuzz runs (test/fuzz/http-fuzz.test.ts, short, in
+// the normal suite; test/fuzz/long-fuzz.ts, `bun run test:fuzz`). Deterministic for a seed.
+//
+// Each case is a request plus what must hold of its answer beyond the global rules (never a 5xx,
+// never a hang, problem+json with a code on every 4xx, X-Request-Id on every answer):
+// - NUL or lone surrogates in a string, with a correct hash → 400 VALIDATION_FAILED naming its path;
+// - SQL-looking strings in ids and metadata of an otherwise valid batch → 200, stored verbatim;
+// - garbage X-Timezone-Offset → 400 naming /headers/x-timezone-offset;
+// - a giant X-Request-Id is not echoed.
+import { computePayloadHash } from '../../src/domain/payload-hash.ts';
+
+export interface FuzzCase {
+  category: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array | ReadableStream<Uint8Array>;
+  /** a violation message, or null when the answer is acceptable for this case */
+  check?: (answer: { status: number; headers: Headers; text: string }) => string | null;
+  /** rows this case must have stored verbatim (SQL-looking strings) */
+  stored?: { sourceId: string; sourceRecordId: string; deviceModel: string }[];
+}
+
+export function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SQL_STRINGS = [
+  "'; DROP TABLE health_samples; --",
+  "' OR '1'='1",
+  "Robert'); DELETE FROM health_ingest_requests WHERE ('1'='1",
+  '$1::text',
+  "E'\\\\x00'",
+  '%_\\%',
+  '"; SELECT pg_sleep(10); --',
+  "1; UPDATE user_health_watermarks SET seq = 0; --",
+  "$$ LANGUAGE plpgsql $$",
+  '/* */ UNION SELECT * FROM pg_user --',
+];
+const WEIRD_STRINGS = ['', ' ', 'é😀', '\ufffd', '\ufeff', '\u202e', 'a'.repeat(300), '\\', '"', '../../etc/passwd', '<script>', '\r\n'];
+const HUGE_NUMBER_TEXTS = ['1e308', '-1e308', '1e400', '-1e400', '18446744073709551616', '1e-400', '0.0000000000000000000001', '-0', '123456789012345678901234567890'];
+// header values must be ByteStrings for fetch; the non-ASCII ones are sent raw by long-fuzz's socket cases
+const TZ_GARBAGE = ['abc', '60.5', '1e3', '-721', '841', '0x3c', ' 60x', '99999999999999999999', '+-60', '--60', '6 0', '60,60', 'NaN', 'Infinity', '-0.0', '+60', '1_0', '- 60'];
+const CONTENT_TYPES = ['text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/xml', '', '*/*', 'application/json, text/plain'];
+
+export interface Generator {
+  next(): FuzzCase;
+}
+
+export function fuzzCases(seed: number, token: string, options: { maxDepth?: number; bigBodies?: boolean } = {}): Generator {
+  const next = random(seed);
+  const int = (n: number) => Math.floor(next() * n);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+  const maxDepth = options.maxDepth ?? 10_000;
+  const auth = { authorization: `Bearer ${token}` };
+  const json = { 'content-type': 'application/json' };
+  let counter = 0;
+  const usedRequestIds: string[] = [];
+
+  const sample = (): Record<string, unknown> => {
+    counter += 1;
+    const startAt = new Date(Date.UTC(2026, 9, 1) + int(30 * 24 * 60) * 60_000).toISOString();
+    switch (int(4)) {
+      case 0:
+        return { sourceId: 'com.fuzz', sourceRecordId: `f-${seed}-${counter}`, metricCode: 'sleep_stage', valueKind: 'CATEGORY', categoryCode: pick(['deep', 'rem', 'awake']), startAt, endAt: startAt, timezoneOffsetMinutes: 60 };
+      case 1:
+        return { sourceId: 'com.fuzz', sourceRecordId: `f-${seed}-${counter}`, metricCode: 'weight', valueKind: 'SCALAR_NUM', value: 50 + int(100), unit: pick(['kg', 'lb']), startAt };
+      default:
+        return { sourceId: 'com.fuzz', sourceRecordId: `f-${seed}-${counter}`, metricCode: 'heart_rate', valueKind: 'SCALAR_NUM', value: 40 + int(150), unit: 'count/min', startAt, metadata: { deviceModel: 'Watch7,1' } };
+    }
+  };
+
+  const body = (samples: unknown[], deleted?: unknown[], requestId: string = crypto.randomUUID()) => {
+    usedRequestIds.push(requestId);
+    if (usedRequestIds.length > 200) usedRequestIds.shift();
+    return { requestId, payloadHash: computePayloadHash(samples, deleted ?? []), samples, ...(deleted ? { deleted } : {}) };
+  };
+  const rehash = (b: Record<string, unknown>) => {
+    try {
+      b.payloadHash = computePayloadHash(Array.isArray(b.samples) ? b.samples : [], Array.isArray(b.deleted) ? b.deleted : []);
+    } catch {
+      // an unhashable mutation: the server must answer it anyway
+    }
+    return b;
+  };
+  const post = (category: string, text: string | Uint8Array, extra: Partial<FuzzCase> = {}, headers: Record<string, string> = {}): FuzzCase => ({
+    category,
+    method: 'POST',
+    path: '/api/v1/health/samples/batch-upsert',
+    headers: { ...auth, ...json, ...headers },
+    body: text,
+    ...extra,
+  });
+
+  /** A JSON-pointer path to a random string-valued field of a sample. */
+  const STRING_FIELDS = ['sourceId', 'sourceRecordId', 'metricCode', 'unit'];
+
+  const wrongTypes: unknown[] = [null, true, 0, -1, 1.5, '', 'x', [], {}, [1, 2], { a: 1 }, '72', 'NaN'];
+
+  const cases: (() => FuzzCase)[] = [
+    // a valid batch (control; also builds rows for the user)
+    () => post('valid', JSON.stringify(body(Array.from({ length: 1 + int(5) }, sample))), {
+      check: (a) => (a.status === 200 || a.status === 207 ? null : `valid batch answered ${a.status}: ${a.text.slice(0, 200)}`),
+    }),
+    // wrong types anywhere in a sample or the envelope, hash recomputed or not
+    () => {
+      const b: Record<string, any> = body([sample(), sample()]);
+      const where = int(3);
+      const value = pick(wrongTypes);
+      if (where === 0) b[pick(['requestId', 'payloadHash', 'samples', 'deleted'])] = value;
+      else b.samples[int(2)][pick(['sourceId', 'sourceRecordId', 'metricCode', 'valueKind', 'value', 'unit', 'startAt', 'endAt', 'timezoneOffsetMinutes', 'metadata', 'durationSeconds', 'sourceVersion', 'categoryCode'])] = value;
+      if (next() < 0.7) rehash(b);
+      return post('wrong-type', JSON.stringify(b));
+    },
+    // huge and odd numbers spliced in as text (1e400 parses to Infinity)
+    () => {
+      const b = body([sample()]);
+      const field = pick(['value', 'timezoneOffsetMinutes', 'durationSeconds', 'sourceVersion']);
+      const number = pick(HUGE_NUMBER_TEXTS);
+      const s = b.samples[0] as Record<string, unknown>;
+      s[field] = '__NUMBER__';
+      rehash(b);
+      return post('huge-number', JSON.stringify(b).replace('"__NUMBER__"', number));
+    },
+    // deep nesting in metadata or in an unknown field (hash recomputed when the client can)
+    () => {
+      const depth = pick([4, 50, 1000, maxDepth]);
+      const s = sample();
+      delete s.metadata;
+      const leaf = pick(['1', '"\\u0041"', '{}']);
+      const nested =
+        next() < 0.5
+          ? `{"deviceModel":${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}}`
+          : `${'['.repeat(depth)}${leaf}${']'.repeat(depth)}`;
+      const text = JSON.stringify(s).slice(0, -1) + `,"${pick(['metadata', 'extra'])}":${nested}}`;
+      let parsed: unknown;
+      let hash = '0'.repeat(64);
+      try {
+        parsed = JSON.parse(text);
+        hash = computePayloadHash([parsed], []);
+      } catch {
+        // too deep for this client: the server must still answer
+      }
+      return post('deep-nesting', `{"requestId":"${crypto.randomUUID()}","payloadHash":"${hash}","samples":[${text}]}`);
+    },
+    // NUL and lone surrogates in a string value or key, hash recomputed → 400 naming the path
+    () => {
+      const s = sample();
+      const bad = pick(['\u0000', '\ud800', '\udfff', 'a\u0000b', 'x\udbffy', '\ud83d']);
+      const inKey = next() < 0.2;
+      const field = pick(STRING_FIELDS.filter((f) => typeof s[f] === 'string'));
+      let path: string;
+      if (inKey) {
+        s.metadata = { [`k${bad}`]: 1 };
+        path = '/samples/0/metadata/';
+      } else {
+        s[field] = `${s[field]}${bad}`;
+        path = `/samples/0/${field}`;
+      }
+      const b = body([s]);
+      return post('nul-surrogate', JSON.stringify(b), {
+        check: (a) => {
+          if (a.status !== 400) return `NUL/surrogate answered ${a.status}`;
+          const errors = (JSON.parse(a.text).errors ?? []) as { path: string }[];
+          return errors.some((e) => e.path.startsWith(path)) ? null : `no error path ${path} in ${a.text.slice(0, 300)}`;
+        },
+      });
+    },
+    // SQL-looking strings in ids and metadata of a valid batch → 200, stored verbatim
+    () => {
+      const samples = Array.from({ length: 1 + int(3) }, () => {
+        const s = sample();
+        s.sourceId = `${pick(SQL_STRINGS)}#${counter}`;
+        s.sourceRecordId = `${pick(SQL_STRINGS)}#${seed}-${counter}`;
+        s.metadata = { deviceModel: pick(SQL_STRINGS) };
+        return s;
+      });
+      return post('sql-strings', JSON.stringify(body(samples)), {
+        check: (a) => (a.status === 200 ? null : `SQL-looking strings answered ${a.status}: ${a.text.slice(0, 200)}`),
+        stored: samples.map((s) => ({ sourceId: s.sourceId as string, sourceRecordId: s.sourceRecordId as string, deviceModel: (s.metadata as { deviceModel: string }).deviceModel })),
+      });
+    },
+    // duplicate JSON keys (the last wins in JSON.parse; the client hashed one or the other)
+    () => {
+      const s = sample();
+      const text = JSON.stringify(s).replace('"sourceId":', `"sourceId":${JSON.stringify(pick(WEIRD_STRINGS))},"sourceId":`);
+      const hashOf = next() < 0.5 ? [JSON.parse(text)] : [s];
+      const envelope = next() < 0.3 ? `"requestId":"${crypto.randomUUID()}",` : '';
+      return post('duplicate-keys', `{${envelope}"requestId":"${crypto.randomUUID()}","payloadHash":"${computePayloadHash(hashOf, [])}","samples":[${text}]}`);
+    },
+    // huge arrays: over MAX_BATCH_ITEMS, of junk, of valid samples (≥ threshold → queue)
+    () => {
+      const kind = int(3);
+      if (kind === 0) return post('huge-array', `{"requestId":"${crypto.randomUUID()}","payloadHash":"${'0'.repeat(64)}","samples":[${Array(50_000 + int(200_000)).fill('0').join(',')}]}`);
+      const n = kind === 1 ? 501 + int(2000) : 400 + int(100);
+      return post('huge-array', JSON.stringify(body(Array.from({ length: n }, sample))));
+    },
+    // long strings
+    () => {
+      const s = sample();
+      s[pick(STRING_FIELDS)] = 'x'.repeat(pick([129, 257, 10_000, 1_000_000]));
+      return post('long-string', JSON.stringify(body([s])));
+    },
+    // byte-level mutations of a valid body: flips, truncation, splices, broken UTF-8
+    () => {
+      const bytes = new TextEncoder().encode(JSON.stringify(body([sample(), sample()])));
+      const out = Array.from(bytes);
+      const mutations = 1 + int(4);
+      for (let m = 0; m < mutations; m++) {
+        const at = int(out.length);
+        switch (int(5)) {
+          case 0:
+            out[at] = int(256);
+            break;
+          case 1:
+            out.splice(at, 1 + int(10));
+            break;
+          case 2:
+            out.splice(at, 0, ...pick([[0xff], [0xc3], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x00], [0xef, 0xbb, 0xbf]]));
+            break;
+          case 3:
+            out.length = at;
+            break;
+          default:
+            out.splice(at, 0, ...new TextEncoder().encode(pick(['{', '}', '[', ']', ',', ':', '"', '\\', 'null', '1e999'])));
+        }
+      }
+      return post('byte-mutation', new Uint8Array(out));
+    },
+    // bodies that are not a batch at all
+    () => post('not-a-batch', pick(['', ' ', 'null', '[]', '{}', '"x"', '42', 'true', '[{}]', '{"samples":null}', '{"samples":[]}', '\u0000', 'NaN', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}'])),
+    // wrong content types (the body is read raw, so only its bytes matter)
+    () => post('content-type', JSON.stringify(body([sample()])), {}, { 'content-type': pick(CONTENT_TYPES) }),
+    // garbage X-Timezone-Offset → 400 naming the header
+    () =>
+      post('timezone-header', JSON.stringify(body([sample()])), {
+        check: (a) => (a.status === 400 && a.text.includes('/headers/x-timezone-offset') ? null : `garbage X-Timezone-Offset answered ${a.status}`),
+      }, { 'x-timezone-offset': pick(TZ_GARBAGE) }),
+    // giant or odd X-Request-Id: echoed only when sane
+    () => {
+      const id = pick(['x'.repeat(129), 'x'.repeat(8_000), '../../etc', 'a b', 'é', '<script>', 'id;drop']);
+      return post('request-id-header', JSON.stringify(body([sample()])), {
+        check: (a) => (a.headers.get('x-request-id') === id ? `insane X-Request-Id echoed (${id.slice(0, 20)}…)` : null),
+      }, { 'x-request-id': id });
+    },
+    // a re-send: the same requestId with the same or another payload (replay, 409, 422)
+    () => {
+      const requestId = usedRequestIds.length > 0 ? pick(usedRequestIds) : crypto.randomUUID();
+      return post('re-send', JSON.stringify(body([sample()], undefined, requestId)));
+    },
+    // delete refs of every shape
+    () => {
+      const refs = Array.from({ length: 1 + int(4) }, () => {
+        const ref: Record<string, unknown> = { sourceRecordId: next() < 0.8 ? `f-${seed}-${int(counter + 1)}` : pick([...SQL_STRINGS, ...WEIRD_STRINGS]) };
+        if (next() < 0.5) ref.sourceId = next() < 0.8 ? 'com.fuzz' : pick(wrongTypes);
+        if (next() < 0.3) ref.startAt = pick(['2026-10-01T00:00:00Z', 'yesterday', 0, '2026-02-30T00:00:00Z']);
+        return ref;
+      });
+      return post('deleted', JSON.stringify(rehash(body(next() < 0.5 ? [] : [sample()], refs))));
+    },
+    // other endpoints with garbage ids and queries
+    () => {
+      const id = pick([crypto.randomUUID(), 'not-a-uuid', '..%2F..%2Fetc', '%00', 'x'.repeat(5000), usedRequestIds[0] ?? crypto.randomUUID(), `${crypto.randomUUID()}'--`]);
+      return { category: 'get-request', method: 'GET', path: `/api/v1/health/ingest-requests/${id}`, headers: auth };
+    },
+    () => {
+      const q = pick(['limit=-1', 'limit=0', 'limit=1e9', 'limit=abc', 'limit=1001', 'cursor=abc', `cursor=${Buffer.from('["a","b","c","d"]').toString('base64url')}`, `cursor=${Buffer.from('[1,2,3,4]').toString('base64url')}`, 'from=yesterday', 'to=2026-13-01T00:00:00Z', 'metric=%00', "metric=' OR 1=1 --", 'limit=10&limit=20', 'from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z', 'x'.repeat(4000) + '=1']);
+      return { category: 'get-samples', method: 'GET', path: `/api/v1/health/samples?${q}`, headers: auth };
+    },
+    () => {
+      const bodies = ['{}', '{"syncEnabled":"yes","blockedMetrics":[]}', '{"syncEnabled":true,"blockedMetrics":"heart_rate"}', '{"syncEnabled":true,"blockedMetrics":["nope"]}', `{"syncEnabled":true,"blockedMetrics":[${Array(500).fill('"heart_rate"').join(',')}]}`, '[', '{"syncEnabled":true,"blockedMetrics":["\\u0000"]}', '{"syncEnabled":true,"blockedMetrics":[]}'];
+      return { category: 'privacy', method: 'PUT', path: '/api/v1/health/privacy-settings', headers: { ...auth, ...json }, body: pick(bodies) };
+    },
+    // wrong methods and unknown paths
+    () => ({
+      category: 'method-path',
+      method: pick(['DELETE', 'PATCH', 'PUT', 'GET', 'OPTIONS', 'HEAD']),
+      path: pick(['/api/v1/health/samples/batch-upsert', '/api/v1/health/../../admin', '/api/v1/health/samples/%ff', '/admin/jobs', '/docs/../.env', `/${'a/'.repeat(500)}`]),
+      headers: auth,
+    }),
+  ];
+  if (options.bigBodies) {
+    // over MAX_JOB_PAYLOAD_BYTES: declared by Content-Length, and streamed (chunked) without one
+    cases.push(() => post('over-cap', `{"samples":[${'"' + 'x'.repeat(6 * 1024 * 1024) + '"'}]}`, {
+      check: (a) => (a.status === 413 ? null : `over-cap body answered ${a.status}`),
+    }));
+    cases.push(() => {
+      let sent = 0;
+      const chunk = new TextEncoder().encode(`"${'y'.repeat(64 * 1024 - 3)}",`);
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent > 6 * 1024 * 1024) return controller.close();
+          sent += chunk.length;
+          controller.enqueue(chunk);
+        },
+      });
+      return post('over-cap-chunked', new Uint8Array(0), {
+        body: stream,
+        check: (a) => (a.status === 413 ? null : `chunked over-cap body answered ${a.status}`),
+      });
+    });
+  }
+
+  return { next: () => pick(cases)() };
+}
