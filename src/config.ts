@@ -12,6 +12,10 @@ export interface Config {
   maxJobPayloadBytes: number;
   reaperStaleAfterSeconds: number;
   softDeleteRetentionDays: number;
+  /** finished idempotency records (completed/failed requests) are deleted this long after their last change */
+  idempotencyRetentionDays: number;
+  /** processed outbox events are deleted this long after processing (pending and dead ones never) */
+  outboxRetentionDays: number;
   enableDocs: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   migrateOnStart: boolean;
@@ -93,6 +97,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxJobPayloadBytes: int('MAX_JOB_PAYLOAD_BYTES', 5_242_880, 1024, 512 * 1024 * 1024),
     reaperStaleAfterSeconds: int('REAPER_STALE_AFTER_SECONDS', 300, 1, 7 * 24 * 3600),
     softDeleteRetentionDays: int('SOFT_DELETE_RETENTION_DAYS', 30, 0, 3650),
+    idempotencyRetentionDays: int('IDEMPOTENCY_RETENTION_DAYS', 7, 1, 3650),
+    outboxRetentionDays: int('OUTBOX_RETENTION_DAYS', 7, 0, 3650),
     enableDocs: bool('ENABLE_DOCS', nodeEnv !== 'production'),
     logLevel: (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as Config['logLevel']) : 'info',
     migrateOnStart: bool('MIGRATE_ON_START', true),

@@ -1,0 +1,12 @@
+-- Retention: deletes one chunk of job run records that started more than $1 days ago.
+-- $1 retention_days integer, $2 chunk_rows integer
+WITH doomed AS (
+  SELECT id
+  FROM job_runs
+  WHERE started_at < now() - make_interval(days => $1::integer)
+  ORDER BY started_at
+  LIMIT $2::integer
+), gone AS (
+  DELETE FROM job_runs j USING doomed WHERE j.id = doomed.id RETURNING 1
+)
+SELECT count(*)::integer AS deleted FROM gone

@@ -1,0 +1,18 @@
+-- Retention: deletes one chunk of outbox events processed more than $1 days ago (index
+-- outbox_events_processed). 'pending' and 'dead' events are never deleted.
+-- $1 retention_days integer, $2 chunk_rows integer
+WITH doomed AS (
+  SELECT id
+  FROM outbox_events
+  WHERE status = 'processed'
+    AND processed_at < now() - make_interval(days => $1::integer)
+  ORDER BY processed_at
+  LIMIT $2::integer
+  FOR UPDATE SKIP LOCKED
+), gone AS (
+  DELETE FROM outbox_events e
+  USING doomed
+  WHERE e.id = doomed.id AND e.status = 'processed'
+  RETURNING 1
+)
+SELECT count(*)::integer AS deleted FROM gone

@@ -1,0 +1,146 @@
+// Typed wrappers over sql/queries/jobs/*.sql.
+import { run, type Queryable } from '../db/client.ts';
+import { statement } from '../db/sql-files.ts';
+import type { JobRunStatus } from '../domain/operations-schema.ts';
+
+const TRY_JOB_LOCK = statement('jobs/try_job_lock');
+const FIND_RECENT_RUN = statement('jobs/find_recent_run');
+const RECORD_JOB_RUN = statement('jobs/record_job_run');
+const LAST_JOB_RUNS = statement('jobs/last_job_runs');
+const FAIL_STALE_PROCESSING = statement('jobs/fail_stale_processing_requests');
+const LIST_QUEUED_REQUESTS = statement('jobs/list_queued_requests');
+const FAIL_ORPHANED_QUEUED = statement('jobs/fail_orphaned_queued_requests');
+const PURGE_SOFT_DELETED = statement('jobs/purge_soft_deleted_samples');
+const DELETE_FINISHED_REQUESTS = statement('jobs/delete_finished_requests');
+const DELETE_PROCESSED_OUTBOX = statement('jobs/delete_processed_outbox_events');
+const DELETE_OLD_JOB_RUNS = statement('jobs/delete_old_job_runs');
+
+/** In the guard transaction: the job's lock (or not), and the database clock. */
+export async function tryJobLock(
+  tx: Queryable,
+  lock: { namespace: number; key: number },
+  idleTimeoutMs: number,
+): Promise<{ locked: boolean; startedAt: Date }> {
+  const [row] = await run<{ locked: boolean; started_at: Date }>(tx, TRY_JOB_LOCK, [
+    lock.namespace,
+    lock.key,
+    String(Math.round(idleTimeoutMs)),
+  ]);
+  return { locked: row!.locked, startedAt: row!.started_at };
+}
+
+export async function findRecentRun(tx: Queryable, name: string, withinSeconds: number): Promise<boolean> {
+  const [row] = await run<{ recent: boolean }>(tx, FIND_RECENT_RUN, [name, withinSeconds]);
+  return row!.recent;
+}
+
+export interface JobRunRecord {
+  name: string;
+  status: JobRunStatus;
+  trigger: 'schedule' | 'manual';
+  startedAt: Date;
+  affectedRows: number;
+  error: string | null;
+  details: Record<string, unknown>;
+  runner: string;
+}
+
+/** Records a run; returns its finish time (database clock). */
+export async function recordJobRun(db: Queryable, record: JobRunRecord): Promise<Date> {
+  const [row] = await run<{ finished_at: Date }>(db, RECORD_JOB_RUN, [
+    record.name,
+    record.status,
+    record.trigger,
+    record.startedAt,
+    record.affectedRows,
+    record.error,
+    record.details,
+    record.runner,
+  ]);
+  return row!.finished_at;
+}
+
+export interface StoredJobRun {
+  name: string;
+  status: JobRunStatus;
+  startedAt: Date;
+  finishedAt: Date;
+  affectedRows: number;
+  error: string | null;
+}
+
+export async function lastJobRuns(db: Queryable, names: readonly string[]): Promise<StoredJobRun[]> {
+  const rows = await run<{
+    name: string;
+    status: JobRunStatus;
+    started_at: Date;
+    finished_at: Date;
+    affected_rows: string | number;
+    error: string | null;
+  }>(db, LAST_JOB_RUNS, [names]);
+  return rows.map((row) => ({
+    name: row.name,
+    status: row.status,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    affectedRows: Number(row.affected_rows),
+    error: row.error,
+  }));
+}
+
+export interface RequestRef {
+  userId: string;
+  requestId: string;
+}
+
+export async function failStaleProcessingRequests(db: Queryable, staleAfterSeconds: number, limit: number): Promise<RequestRef[]> {
+  const rows = await run<{ user_id: string; request_id: string }>(db, FAIL_STALE_PROCESSING, [staleAfterSeconds, limit]);
+  return rows.map((row) => ({ userId: row.user_id, requestId: row.request_id }));
+}
+
+export interface QueuedRequest extends RequestRef {
+  attempt: number;
+}
+
+export async function listQueuedRequests(
+  db: Queryable,
+  olderThanSeconds: number,
+  after: RequestRef | null,
+  limit: number,
+): Promise<QueuedRequest[]> {
+  const rows = await run<{ user_id: string; request_id: string; attempts: number }>(db, LIST_QUEUED_REQUESTS, [
+    olderThanSeconds,
+    after?.userId ?? null,
+    after?.requestId ?? null,
+    limit,
+  ]);
+  return rows.map((row) => ({ userId: row.user_id, requestId: row.request_id, attempt: row.attempts }));
+}
+
+export async function failOrphanedQueuedRequests(
+  db: Queryable,
+  requests: readonly { userId: string; requestId: string; attempt: number }[],
+): Promise<RequestRef[]> {
+  if (requests.length === 0) return [];
+  const rows = await run<{ user_id: string; request_id: string }>(db, FAIL_ORPHANED_QUEUED, [
+    requests.map((r) => r.userId),
+    requests.map((r) => r.requestId),
+    requests.map((r) => r.attempt),
+  ]);
+  return rows.map((row) => ({ userId: row.user_id, requestId: row.request_id }));
+}
+
+/** One chunk of a bounded delete: how many rows went. */
+export type ChunkDelete = (db: Queryable, retentionDays: number, chunkRows: number) => Promise<number>;
+
+const chunkDelete =
+  (text: string): ChunkDelete =>
+  async (db, retentionDays, chunkRows) => {
+    const [row] = await run<{ deleted: number }>(db, text, [retentionDays, chunkRows]);
+    return row!.deleted;
+  };
+
+export const purgeSoftDeletedSamples = chunkDelete(PURGE_SOFT_DELETED);
+export const deleteFinishedRequests = chunkDelete(DELETE_FINISHED_REQUESTS);
+export const deleteProcessedOutboxEvents = chunkDelete(DELETE_PROCESSED_OUTBOX);
+export const deleteOldJobRuns = chunkDelete(DELETE_OLD_JOB_RUNS);

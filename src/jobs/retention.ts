@@ -1,0 +1,48 @@
+// Retention (CONTRACT §8): hourly, deletes finished idempotency records (requests 'completed' or
+// 'failed', IDEMPOTENCY_RETENTION_DAYS after their last change), outbox events 'processed' more
+// than OUTBOX_RETENTION_DAYS ago, and job run records older than JOB_RUNS_RETENTION_DAYS — each in
+// short chunks. Pending and dead outbox events, and unfinished requests, are never deleted.
+import type { ChunkPlan } from '../domain/purge-chunks.ts';
+import { deleteInChunks, type ChunkedDeleteStats } from './chunked-delete.ts';
+import { deleteFinishedRequests, deleteOldJobRuns, deleteProcessedOutboxEvents, type ChunkDelete } from './queries.ts';
+import type { JobDefinition } from './runner.ts';
+
+export const RETENTION_JOB = 'retention';
+export const RETENTION_LOCK_KEY = 3;
+export const JOB_RUNS_RETENTION_DAYS = 30;
+
+const MINUTE = 60_000;
+
+export const RETENTION_CHUNK_PLAN: ChunkPlan = { initialRows: 1000, minRows: 100, maxRows: 10_000, targetMs: 200 };
+
+export function retentionJob(options: {
+  idempotencyRetentionDays: number;
+  outboxRetentionDays: number;
+  chunkPlan?: ChunkPlan;
+  maxRunMs?: number;
+}): JobDefinition {
+  const plan = options.chunkPlan ?? RETENTION_CHUNK_PLAN;
+  const targets: [string, ChunkDelete, number][] = [
+    ['idempotencyRecords', deleteFinishedRequests, options.idempotencyRetentionDays],
+    ['outboxEvents', deleteProcessedOutboxEvents, options.outboxRetentionDays],
+    ['jobRuns', deleteOldJobRuns, JOB_RUNS_RETENTION_DAYS],
+  ];
+  return {
+    name: RETENTION_JOB,
+    schedule: '30 * * * *',
+    lockKey: RETENTION_LOCK_KEY,
+    maxRunMs: options.maxRunMs ?? 10 * MINUTE,
+    minGapSeconds: 600,
+    async run(context) {
+      const details: Record<string, ChunkedDeleteStats> = {};
+      let affectedRows = 0;
+      for (const [name, deleteChunk, days] of targets) {
+        const stats = await deleteInChunks(context, deleteChunk, days, plan);
+        details[name] = stats;
+        affectedRows += stats.deletedRows;
+        if (stats.stoppedBy !== 'done') break;
+      }
+      return { affectedRows, details };
+    },
+  };
+}
