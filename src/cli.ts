@@ -3,12 +3,18 @@ import { parseArgs } from 'node:util';
 import { createUserTokens } from './auth/user-tokens.ts';
 import { createDb } from './db/client.ts';
 import { describeMismatch, ensureDatabase, migrate, migrationStatus } from './db/migrator.ts';
+import { listJobs } from './jobs/job-list.ts';
+import { createLogger } from './log.ts';
+import { buildJobRunner } from './services.ts';
 import { fail, loadConfigOrExit } from './startup.ts';
 
 const HELP = `usage: bun run cli <command>
   migrate                          create the database if missing and apply pending migrations
   migrate:status                   print applied and pending migrations
-  token --user <uuid> [--ttl 3600] print a user token signed with JWT_SECRET`;
+  token --user <uuid> [--ttl 3600] print a user token signed with JWT_SECRET
+  jobs list [--json]               the built-in jobs, their schedules (UTC) and last runs
+  jobs run <name>                  run one tick of a job now and print the run as JSON
+                                   (exit 1 when it failed; "skipped" when another replica holds it)`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -45,6 +51,27 @@ async function main(argv: string[]): Promise<void> {
       console.log(await createUserTokens(config.jwtSecret).sign(values.user, ttl));
       return;
     }
+    case 'jobs': {
+      const [action, name, ...flags] = rest;
+      if (action !== 'list' && !(action === 'run' && name)) fail('usage: jobs list [--json] | jobs run <name>');
+      const db = createDb(config.databaseUrl, { max: 3, applicationName: 'health-ingest-cli', statementTimeoutMs: 60_000 });
+      try {
+        const runner = buildJobRunner({ config, db, log: createLogger('silent') });
+        if (action === 'list') {
+          const list = await listJobs(runner);
+          if (name === '--json' || flags.includes('--json')) console.log(JSON.stringify(list, null, 2));
+          else console.log(formatJobList(list.jobs));
+          return;
+        }
+        const run = await runner.run(name!, 'manual');
+        if (!run) fail(`no job named "${name}" (known: ${runner.jobs.map((job) => job.name).join(', ')})`);
+        console.log(JSON.stringify(run, null, 2));
+        if (run.status === 'failed') process.exitCode = 1;
+      } finally {
+        await db.end({ timeout: 5 });
+      }
+      return;
+    }
     default:
       console.log(HELP);
       if (command !== 'help' && command !== undefined) process.exit(2);
@@ -52,3 +79,19 @@ async function main(argv: string[]): Promise<void> {
 }
 
 await main(process.argv.slice(2)).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+
+function formatJobList(jobs: Awaited<ReturnType<typeof listJobs>>['jobs']): string {
+  const rows = [
+    ['job', 'schedule (UTC)', 'next run', 'last run', 'status', 'rows'],
+    ...jobs.map((job) => [
+      job.name,
+      `${job.schedule}  (${job.description})`,
+      job.nextRunAt ?? '-',
+      job.lastRun?.startedAt ?? '-',
+      job.lastRun?.status ?? '-',
+      job.lastRun ? String(job.lastRun.affectedRows) : '-',
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}

@@ -16,6 +16,8 @@ export interface Config {
   idempotencyRetentionDays: number;
   /** processed outbox events are deleted this long after processing (pending and dead ones never) */
   outboxRetentionDays: number;
+  /** `start:worker` serves GET /metrics on this port; null = off (the API serves /metrics on PORT) */
+  metricsPort: number | null;
   enableDocs: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   migrateOnStart: boolean;
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     softDeleteRetentionDays: int('SOFT_DELETE_RETENTION_DAYS', 30, 0, 3650),
     idempotencyRetentionDays: int('IDEMPOTENCY_RETENTION_DAYS', 7, 1, 3650),
     outboxRetentionDays: int('OUTBOX_RETENTION_DAYS', 7, 0, 3650),
+    metricsPort: env.METRICS_PORT ? int('METRICS_PORT', 0, 1, 65_535) : null,
     enableDocs: bool('ENABLE_DOCS', nodeEnv !== 'production'),
     logLevel: (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as Config['logLevel']) : 'info',
     migrateOnStart: bool('MIGRATE_ON_START', true),

@@ -1,5 +1,5 @@
 // bun run start — everything in one process: HTTP API, queue worker, outbox processor, cron.
-import { buildApi, buildOutboxProcessor, buildWorker } from './services.ts';
+import { buildApi, buildJobSchedule, buildOutboxProcessor, buildWorker } from './services.ts';
 import { onShutdown, startRuntime } from './startup.ts';
 
 const runtime = await startRuntime(20);
@@ -7,11 +7,13 @@ const api = buildApi(runtime);
 const worker = buildWorker(runtime);
 const outbox = buildOutboxProcessor(runtime);
 await outbox.start();
+const cron = buildJobSchedule(runtime, api.jobs);
 const server = api.app.listen({ port: runtime.config.port, maxRequestBodySize: runtime.config.maxJobPayloadBytes * 2 });
 runtime.log.info({ port: server.server?.port, concurrency: runtime.config.workerConcurrency }, 'health-ingest started');
 
 onShutdown(runtime.log, [
   { name: 'http', run: async () => server.stop() },
+  { name: 'cron', run: () => cron.close() },
   { name: 'worker', run: () => worker.close() },
   { name: 'outbox', run: () => outbox.close() },
   { name: 'queue', run: () => api.close() },

@@ -9,6 +9,13 @@ import { statement } from './db/sql-files.ts';
 import { defaultCatalog } from './domain/catalog.ts';
 import { createApp } from './http/app.ts';
 import type { IngestDeps } from './ingest/submit-batch.ts';
+import { builtInJobs } from './jobs/built-in-jobs.ts';
+import { shortLivedQueueProbe } from './jobs/queue-probe.ts';
+import { createJobRunner, type JobRunner } from './jobs/runner.ts';
+import { startJobSchedule, type JobSchedule } from './jobs/schedule.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { outboxBacklog } from './ops/outbox-backlog.ts';
+import { queueCounts } from './ops/queue-counts.ts';
 import { OutboxProcessor, type OutboxProcessorOptions } from './outbox/outbox-processor.ts';
 import { ProjectionCoordinator } from './projections/coordinator.ts';
 import { dailySummariesProjection } from './projections/daily-summaries.ts';
@@ -19,11 +26,15 @@ import { producerConnection, workerConnection } from './queue/redis.ts';
 import type { Runtime } from './startup.ts';
 
 const PING = statement('health/ping');
+const SERVICE_VERSION = '0.1.0';
 
 export interface ApiParts {
   app: ReturnType<typeof createApp>;
   queue: Queue<IngestJobData>;
   redis: Redis;
+  metrics: Metrics;
+  /** the built-in jobs (run from /admin; scheduled by `start` / `start:worker` via buildJobSchedule) */
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
@@ -36,11 +47,15 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
   });
   queue.on('error', () => {});
+  const listQueues = async () => [{ name: INGEST_QUEUE_NAME, counts: await queueCounts(queue) }];
+  const metrics = createMetrics({ log, sources: { queueCounts: listQueues, outboxBacklog: () => outboxBacklog(db) } });
+  const jobs = buildJobRunner(runtime, { ...options, metrics });
   const ingest: IngestDeps = {
     db,
     config,
     catalog: defaultCatalog,
     now: Date.now,
+    observeSamples: metrics.observeSamples,
     queue: createQueuedSubmit({
       db,
       queue,
@@ -61,11 +76,14 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       redis: async () => ((await redis.ping()) === 'PONG' ? 'ok' : 'unexpected reply'),
       migrations: async () => describeMismatch(await migrationStatus(db)) ?? 'ok',
     },
+    operations: { metrics, jobs, queueCounts: listQueues, enableDocs: config.enableDocs, version: SERVICE_VERSION },
   });
   return {
     app,
     queue,
     redis,
+    metrics,
+    jobs,
     async close() {
       await Promise.race([queue.close(), Bun.sleep(2000)]);
       redis.disconnect();
@@ -103,4 +121,45 @@ export function buildOutboxProcessor(runtime: Runtime, options: Partial<OutboxPr
   const { db, log } = runtime;
   const coordinator = new ProjectionCoordinator(db, [dailySummariesProjection(defaultCatalog)]);
   return new OutboxProcessor({ db, log, coordinator, ...options });
+}
+
+/** The built-in jobs (reaper, soft-delete purger, retention) over this runtime. */
+export function buildJobRunner(runtime: Runtime, options: { queuePrefix?: string; metrics?: Metrics } = {}): JobRunner {
+  const { config, db, log } = runtime;
+  const openQueue = shortLivedQueueProbe({ redisUrl: config.redisUrl, ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}) });
+  return createJobRunner({
+    db,
+    log,
+    jobs: builtInJobs(config, openQueue),
+    ...(options.metrics ? { observe: options.metrics.observeJobRun } : {}),
+  });
+}
+
+/** Cron for the built-in jobs (`start`, `start:worker`); stop() ends the schedule and running ticks. */
+export function buildJobSchedule(runtime: Runtime, jobs: JobRunner): { schedule: JobSchedule; close(): Promise<void> } {
+  const schedule = startJobSchedule(jobs, runtime.log);
+  return {
+    schedule,
+    async close() {
+      schedule.stop();
+      await jobs.stop();
+    },
+  };
+}
+
+/**
+ * `start:worker` with METRICS_PORT: GET /metrics (job runs, process) and GET /healthz (so the
+ * image's HEALTHCHECK works for worker containers too) on a port of their own.
+ */
+export function serveWorkerMetrics(port: number, metrics: Metrics) {
+  return Bun.serve({
+    port,
+    async fetch(request) {
+      const path = new URL(request.url).pathname;
+      if (path === '/healthz') return Response.json({ status: 'ok' });
+      if (path !== '/metrics') return new Response('not found', { status: 404 });
+      const { contentType, body } = await metrics.scrape();
+      return new Response(body, { headers: { 'content-type': contentType } });
+    },
+  });
 }

@@ -4,15 +4,23 @@ import { Elysia } from 'elysia';
 import type { UserTokens } from '../auth/user-tokens.ts';
 import type { Sql } from '../db/client.ts';
 import type { IngestDeps } from '../ingest/submit-batch.ts';
+import type { QueueListBodyT } from '../domain/operations-schema.ts';
+import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { accessLogPlugin } from './plugins/access-log.ts';
+import { docsPlugin } from './plugins/docs.ts';
 import { problemsPlugin } from './plugins/problems.ts';
-import { requestIdPlugin, requestIdOf, startedAtOf } from './plugins/request-id.ts';
+import { requestIdPlugin } from './plugins/request-id.ts';
+import { adminJobsRoute } from './routes/admin-jobs.ts';
 import { adminOutboxRoute } from './routes/admin-outbox.ts';
+import { adminQueuesRoute } from './routes/admin-queues.ts';
 import { batchUpsertRoute } from './routes/batch-upsert.ts';
 import { dailySummariesRoute } from './routes/daily-summaries.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { ingestRequestsRoute } from './routes/ingest-requests.ts';
 import { metricCatalogRoute } from './routes/metric-catalog.ts';
+import { metricsRoute } from './routes/metrics.ts';
 import { privacySettingsRoute } from './routes/privacy-settings.ts';
 import { samplesRoute } from './routes/samples.ts';
 
@@ -25,6 +33,14 @@ export interface AppDeps {
   limits: { maxBatchItems: number; maxBodyBytes: number };
   /** X-Api-Key values accepted by /admin/* (none: every admin request is refused) */
   adminApiKeys: readonly string[];
+  /** the operations surface (CONTRACT §8): metrics, docs, jobs and queues behind /admin */
+  operations: {
+    metrics: Metrics;
+    jobs: JobRunner;
+    queueCounts: () => Promise<QueueListBodyT['queues']>;
+    enableDocs: boolean;
+    version: string;
+  };
 }
 
 export function createApp(deps: AppDeps) {
@@ -32,26 +48,19 @@ export function createApp(deps: AppDeps) {
   return new Elysia()
     .use(requestIdPlugin)
     .use(problemsPlugin(log))
-    .onAfterResponse({ as: 'global' }, ({ request, set, path }) => {
-      log.debug(
-        {
-          requestId: requestIdOf(request),
-          method: request.method,
-          path,
-          status: set.status,
-          ms: Math.round((performance.now() - startedAtOf(request)) * 100) / 100,
-        },
-        'request',
-      );
-    })
+    .use(accessLogPlugin(log, deps.operations.metrics))
+    .use(docsPlugin(deps.operations.enableDocs, deps.operations.version))
     .use(healthRoutes(deps.readiness))
+    .use(metricsRoute(deps.operations.metrics))
     .use(batchUpsertRoute(ingest, tokens, deps.limits))
     .use(ingestRequestsRoute(db, tokens))
     .use(privacySettingsRoute(db, ingest.catalog, tokens))
     .use(metricCatalogRoute(ingest.catalog, tokens))
     .use(samplesRoute(db, ingest.catalog, tokens))
     .use(dailySummariesRoute(db, ingest.catalog, tokens))
-    .use(adminOutboxRoute(db, deps.adminApiKeys));
+    .use(adminOutboxRoute(db, deps.adminApiKeys))
+    .use(adminJobsRoute(deps.operations.jobs, deps.adminApiKeys))
+    .use(adminQueuesRoute(deps.operations.queueCounts, deps.adminApiKeys));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -30,6 +30,8 @@ export interface IngestDeps {
   catalog: MetricCatalog;
   queue: BatchQueue;
   now: () => number;
+  /** counts a batch's valid and failed samples once it is committed (inline) or queued */
+  observeSamples?: (path: 'inline' | 'queued', accepted: number, failures: PreparedBatch['failures']) => void;
 }
 
 export interface Upload {
@@ -64,10 +66,15 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
   if (early) return early;
 
   const batch = prepareBatch(deps.catalog, upload, new Set(earlier.blockedMetrics), deps.now());
-  if (batch.itemCount >= deps.config.ingestQueueThreshold) return deps.queue.submit(batch);
+  if (batch.itemCount >= deps.config.ingestQueueThreshold) {
+    const reply = await deps.queue.submit(batch);
+    if (reply.status === 202) deps.observeSamples?.('queued', batch.valid.length, batch.failures);
+    return reply;
+  }
 
   const outcome = await writeInline(deps.db, batch, stale);
   if (outcome.kind === 'completed') {
+    deps.observeSamples?.('inline', batch.valid.length, batch.failures);
     return { status: outcome.reply.statusCode, bodyText: outcome.reply.bodyText, headers: {} };
   }
   // Lost a race with a concurrent duplicate: answer from what it left behind.

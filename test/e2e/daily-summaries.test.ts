@@ -3,7 +3,8 @@
 // and the operators' dead-letter endpoints.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { batch, getJson, upload } from '../support/batches.ts';
-import { eventually, sleepStage, steps } from '../support/outbox.ts';
+import { sleepStage, steps } from '../support/outbox.ts';
+import { until } from '../support/poll.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 
 const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -105,7 +106,7 @@ describe('GET /api/v1/health/daily-summaries', () => {
       await tx.unsafe('SELECT 1 FROM projection_checkpoints WHERE user_id = $1 FOR UPDATE', [id]);
       await new Promise<void>((resolve) => (release = resolve));
     });
-    await eventually('the lock is held', () => release !== undefined);
+    await until(async () => release !== undefined, Boolean);
     const held = await write(token, [steps('phone', 20, '2026-11-20T09:00:00Z')]);
     const started = performance.now();
     const stale = await summaries(token, `from=2026-11-20&to=2026-11-20&minSeq=${held}`);
@@ -180,10 +181,10 @@ describe('dead letters for operators', () => {
     const replay = await admin('/admin/outbox/dead/replay', { method: 'POST', body: JSON.stringify({ ids: [eventId] }) });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ replayed: 1 });
-    await eventually('the replayed event is processed', async () => {
+    await until(async () => {
       const [row] = await service.db.sql.unsafe('SELECT status FROM outbox_events WHERE id = $1', [eventId]);
       return row!.status === 'processed';
-    });
+    }, Boolean);
     const after = (await (await admin('/admin/outbox/dead?limit=1000')).json()) as any;
     expect(after.items.some((item: any) => item.id === eventId)).toBe(false);
   });

@@ -1,6 +1,5 @@
 // Helpers for the outbox and projection tests: write through the real ingest core (so every
-// change leaves its real outbox event), read the outbox, summaries and checkpoints, and poll for
-// a condition instead of sleeping.
+// change leaves its real outbox event), and read the outbox, summaries and checkpoints.
 import { validateBatchBody } from '../../src/domain/batch-schema.ts';
 import { defaultCatalog } from '../../src/domain/catalog.ts';
 import { submitBatch, type IngestDeps } from '../../src/ingest/submit-batch.ts';
@@ -106,14 +105,4 @@ export async function checkpointOf(db: Sql, userId: string, projection = 'daily_
 export async function pendingCount(db: Sql): Promise<number> {
   const [row] = await db.unsafe("SELECT count(*)::int AS n FROM outbox_events WHERE status = 'pending'");
   return row!.n as number;
-}
-
-/** Polls `probe` (every 20 ms) until it returns true; fails after timeoutMs. */
-export async function eventually(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(`${what}: still not true after ${timeoutMs} ms`);
-    await Bun.sleep(20);
-  }
 }

@@ -3,7 +3,7 @@
 // that the client's hash covers.
 import { Elysia } from 'elysia';
 import type { UserTokens } from '../../auth/user-tokens.ts';
-import { validateBatchBody, validateTimezoneHeader } from '../../domain/batch-schema.ts';
+import { BatchUpsertBody, validateBatchBody, validateTimezoneHeader } from '../../domain/batch-schema.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import { findUnstorableStrings } from '../../domain/storable-text.ts';
 import { replayIdenticalBody, submitBatch, type IngestDeps } from '../../ingest/submit-batch.ts';
@@ -41,6 +41,16 @@ export function batchUpsertRoute(deps: IngestDeps, tokens: UserTokens, limits: {
       });
       return jsonResponse(request, reply.status, reply.bodyText, reply.headers);
     },
-    { parse: 'none', detail: { summary: 'Upload a batch of health samples and deletions', tags: ['ingest'] } },
+    {
+      parse: 'none',
+      detail: {
+        summary: 'Upload a batch of health samples and deletions',
+        tags: ['ingest'],
+        security: [{ bearer: [] }],
+        // documented only: the body is read and validated by hand above (no Elysia body schema,
+        // which would validate and normalize it before the hash)
+        requestBody: { required: true, content: { 'application/json': { schema: BatchUpsertBody as object } } },
+      },
+    },
   );
 }

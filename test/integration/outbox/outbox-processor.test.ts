@@ -10,10 +10,10 @@ import { claimEvents, replayDeadEvents, type OutboxEvent } from '../../../src/ou
 import { ProjectionCoordinator, type Projection } from '../../../src/projections/coordinator.ts';
 import { dailySummariesProjection } from '../../../src/projections/daily-summaries.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { until } from '../../support/poll.ts';
 import {
   checkpointOf,
   eventsOf,
-  eventually,
   pendingCount,
   sleepStage,
   steps,
@@ -173,7 +173,7 @@ describe('the outbox processor', () => {
         }
       }),
     );
-    await eventually('every event processed', async () => (await pendingCount(db.sql)) === 0);
+    await until(async () => (await pendingCount(db.sql)) === 0, Boolean);
     await Promise.all([a.close(), b.close()]);
 
     for (const user of users) {
@@ -200,10 +200,10 @@ describe('the outbox processor', () => {
 
     // nothing of it is due until the lease runs out; then another processor takes it again
     const other = processor();
-    await eventually('the events are claimed again and applied', async () => {
+    await until(async () => {
       await drain(other);
       return (await eventsOf(db.sql, user)).every((e) => e.status === 'processed');
-    });
+    }, Boolean);
     const events = await eventsOf(db.sql, user);
     expect(events.map((e) => [e.status, e.attempts])).toEqual(Array(5).fill(['processed', 2]));
     expect(await summariesOf(db.sql, user)).toEqual(afterCrash);
@@ -228,7 +228,7 @@ describe('the outbox processor', () => {
       pollIntervalMs: 10,
     });
     await p.start();
-    await eventually('seq 2 is a dead letter', async () => (await eventsOf(db.sql, user))[1]!.status === 'dead');
+    await until(async () => (await eventsOf(db.sql, user))[1]!.status === 'dead', Boolean);
     const [first, second, third] = await eventsOf(db.sql, user);
     // its neighbours in the same claim were not held back
     expect([first!.status, third!.status]).toEqual(['processed', 'processed']);
@@ -239,7 +239,7 @@ describe('the outbox processor', () => {
 
     broken = false;
     expect(await replayDeadEvents(db.sql, [second!.id])).toBe(1);
-    await eventually('the replayed event is processed', async () => (await eventsOf(db.sql, user))[1]!.status === 'processed');
+    await until(async () => (await eventsOf(db.sql, user))[1]!.status === 'processed', Boolean);
     expect(await checkpointOf(db.sql, user, 'test_flaky')).toEqual({ projectedSeq: 3, appliedSeqs: [] });
     await p.close();
   });
@@ -249,7 +249,7 @@ describe('the outbox processor', () => {
     await p.start();
     const user = crypto.randomUUID();
     await write(db.sql, user, [steps('phone', 10, '2026-11-20T08:00:00Z')]);
-    await eventually('processed without polling', async () => (await eventsOf(db.sql, user))[0]!.status === 'processed', 5000);
+    await until(async () => (await eventsOf(db.sql, user))[0]!.status === 'processed', Boolean, 5000);
     await p.close();
   });
 
@@ -269,7 +269,7 @@ describe('the outbox processor', () => {
     await p.start();
     const user = crypto.randomUUID();
     await write(db.sql, user, [steps('phone', 10, '2026-11-20T08:00:00Z')]);
-    await eventually('the apply is in flight', () => applying);
+    await until(async () => applying, Boolean);
     let closed = false;
     const closing = p.close().then(() => (closed = true));
     for (let i = 0; i < 10; i++) await Promise.resolve();
