@@ -1,11 +1,11 @@
 // bun run start — everything in one process: HTTP API, queue worker, outbox processor, cron.
-import { buildApi, buildJobSchedule, buildOutboxProcessor, buildWorker } from './services.ts';
+import { buildApi, buildJobSchedule, buildOutboxThread, buildWorker } from './services.ts';
 import { onShutdown, startRuntime } from './startup.ts';
 
 const runtime = await startRuntime(20);
 const api = buildApi(runtime);
 const worker = buildWorker(runtime);
-const outbox = buildOutboxProcessor(runtime);
+const outbox = buildOutboxThread(runtime);
 await outbox.start();
 const cron = buildJobSchedule(runtime, api.jobs);
 const server = api.app.listen({ port: runtime.config.port, maxRequestBodySize: runtime.config.maxJobPayloadBytes * 2 });

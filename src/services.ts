@@ -16,9 +16,8 @@ import { startJobSchedule, type JobSchedule } from './jobs/schedule.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { outboxBacklog } from './ops/outbox-backlog.ts';
 import { queueCounts } from './ops/queue-counts.ts';
-import { OutboxProcessor, type OutboxProcessorOptions } from './outbox/outbox-processor.ts';
-import { ProjectionCoordinator } from './projections/coordinator.ts';
-import { dailySummariesProjection } from './projections/daily-summaries.ts';
+import { createOutboxService, type OutboxService } from './outbox/outbox-service.ts';
+import { outboxThread, type OutboxThread } from './outbox/outbox-thread.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from './queue/ingest-batch-job.ts';
 import { createQueuedSubmit } from './queue/queued-submit.ts';
 import { startIngestWorker } from './queue/ingest-worker.ts';
@@ -116,11 +115,14 @@ export function buildWorker(runtime: Runtime, options: { queuePrefix?: string } 
   };
 }
 
-/** The outbox processor with every projection registered; call start(), and close() on shutdown. */
-export function buildOutboxProcessor(runtime: Runtime, options: Partial<OutboxProcessorOptions> = {}): OutboxProcessor {
-  const { db, log } = runtime;
-  const coordinator = new ProjectionCoordinator(db, [dailySummariesProjection(defaultCatalog)]);
-  return new OutboxProcessor({ db, log, coordinator, ...options });
+/** The outbox processor with every projection registered, on this event loop (tests, tools). */
+export function buildOutboxProcessor(runtime: Runtime, options: Parameters<typeof createOutboxService>[2] = {}): OutboxService {
+  return createOutboxService(runtime.config.databaseUrl, runtime.log, options);
+}
+
+/** The outbox processor in a thread of its own (`start`, `start:worker`); start(), close(). */
+export function buildOutboxThread(runtime: Runtime): OutboxThread {
+  return outboxThread({ databaseUrl: runtime.config.databaseUrl, logLevel: runtime.config.logLevel, log: runtime.log });
 }
 
 /** The built-in jobs (reaper, soft-delete purger, retention) over this runtime. */

@@ -1,11 +1,11 @@
 // bun run start:worker — queue worker (+ outbox processor and cron jobs), no HTTP.
 import { createMetrics } from './metrics.ts';
-import { buildJobRunner, buildJobSchedule, buildOutboxProcessor, buildWorker, serveWorkerMetrics } from './services.ts';
+import { buildJobRunner, buildJobSchedule, buildOutboxThread, buildWorker, serveWorkerMetrics } from './services.ts';
 import { onShutdown, startRuntime } from './startup.ts';
 
 const runtime = await startRuntime(8);
 const worker = buildWorker(runtime);
-const outbox = buildOutboxProcessor(runtime);
+const outbox = buildOutboxThread(runtime);
 await outbox.start();
 const metrics = createMetrics({ log: runtime.log });
 const cron = buildJobSchedule(runtime, buildJobRunner(runtime, { metrics }));

