@@ -5,10 +5,10 @@
 // disjoint events; an event whose processor dies before marking it is claimed again when the
 // lease runs out and applied again — projections recompute, so a repeat changes nothing.
 // Per claimed batch: events are grouped by user; each group is one apply per projection
-// (coordinator.ts); a group that fails is retried event by event so one bad event does not hold
-// back its neighbours. Then applied events are marked processed, failed ones go back to pending
-// with a backoff, or become dead letters after the last attempt (GET /admin/outbox/dead, replay
-// with POST /admin/outbox/dead/replay).
+// (coordinator.ts), and is marked processed in the last of those transactions; a group that
+// fails is retried event by event so one bad event does not hold back its neighbours. Failed
+// events go back to pending with a backoff, or become dead letters after the last attempt
+// (GET /admin/outbox/dead, replay with POST /admin/outbox/dead/replay).
 //
 // Lanes: `lanes` claim loops run side by side (SKIP LOCKED keeps their batches apart), so an
 // event that commits while one lane is busy is taken by an idle one at once instead of waiting
@@ -20,7 +20,7 @@
 // pollIntervalMs (missed notifications, retries coming due, leases running out).
 //
 // Shutdown: close() stops claiming, lets the batches in flight finish (bounded), then unlistens.
-import type { Sql } from '../db/client.ts';
+import type { Sql, Tx } from '../db/client.ts';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../domain/outbox-retry.ts';
 import type { Logger } from '../log.ts';
 import type { ProjectionCoordinator } from '../projections/coordinator.ts';
@@ -34,7 +34,7 @@ export interface OutboxProcessorOptions {
   coordinator: ProjectionCoordinator;
   /** most events per claim */
   batchSize?: number;
-  /** claim loops running side by side (each applies one user at a time: one connection) */
+  /** claim loops running side by side; also how many users one lane's batch applies at once */
   lanes?: number;
   /** how long a claim keeps an event from other processors */
   leaseMs?: number;
@@ -151,7 +151,6 @@ export class OutboxProcessor {
   async runOnce(): Promise<number> {
     const claimed = await claimEvents(this.db, this.batchSize, this.leaseMs);
     if (claimed.length === 0) return 0;
-    const applied: number[] = [];
     const failed: FailedAttempt[] = [];
     const fail = (event: OutboxEvent, error: unknown) => {
       const decision = decideRetry(event.attempts, this.retry);
@@ -180,30 +179,35 @@ export class OutboxProcessor {
       else groups.set(event.userId, [event]);
     }
 
-    for (const [userId, events] of groups) {
+    // each group is marked processed in its last apply transaction (atomic with one projection);
+    // groups run side by side (bounded by the pool), so one lane that claimed a backlog of many
+    // users does not apply them one after the other while the other lanes idle
+    const mark = (ids: number[]) => (tx: Tx) => markProcessed(tx, ids);
+    await forEachLimited([...groups.entries()], this.lanes, async ([userId, events]) => {
       try {
-        await this.coordinator.applyUserEvents(userId, events);
-        for (const event of events) applied.push(event.id);
+        await this.coordinator.applyUserEvents(userId, events, mark(events.map((event) => event.id)));
       } catch (groupError) {
-        if (events.length === 1) {
-          fail(events[0]!, groupError);
-          continue;
-        }
+        if (events.length === 1) return fail(events[0]!, groupError);
         for (const event of events) {
           try {
-            await this.coordinator.applyUserEvents(userId, [event]);
-            applied.push(event.id);
+            await this.coordinator.applyUserEvents(userId, [event], mark([event.id]));
           } catch (error) {
             fail(event, error);
           }
         }
       }
-    }
+    });
 
-    await Promise.all([
-      applied.length > 0 ? markProcessed(this.db, applied) : undefined,
-      failed.length > 0 ? failEvents(this.db, failed) : undefined,
-    ]);
+    if (failed.length > 0) await failEvents(this.db, failed);
     return claimed.length;
   }
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(workers);
 }

@@ -37,11 +37,21 @@ export class ProjectionCoordinator {
     this.projections = projections;
   }
 
-  /** Applies events of one user to every projection; throws when one of them fails. */
-  async applyUserEvents(userId: string, events: readonly OutboxEvent[]): Promise<void> {
+  /**
+   * Applies events of one user to every projection; throws when one of them fails. `finish`
+   * (the outbox's "mark processed") runs in the last projection's transaction, so with one
+   * projection the apply and the mark commit together.
+   */
+  async applyUserEvents(
+    userId: string,
+    events: readonly OutboxEvent[],
+    finish?: (tx: Tx) => Promise<unknown>,
+  ): Promise<void> {
     if (events.some((event) => event.userId !== userId)) throw new Error('events of several users in one apply');
     const ordered = [...events].sort((a, b) => a.seq - b.seq);
-    for (const projection of this.projections) {
+    if (this.projections.length === 0 && finish) await this.db.begin((tx) => finish(tx));
+    for (const [index, projection] of this.projections.entries()) {
+      const last = index === this.projections.length - 1;
       await this.db.begin(async (tx) => {
         // pipelined on the transaction's connection: the lock first, the projection's reads
         // right behind it, then the checkpoint update. The server runs them in that order, and
@@ -54,7 +64,8 @@ export class ProjectionCoordinator {
         const checkpoint = await locked;
         const next = advanceCheckpoint(checkpoint, ordered.map((event) => event.seq));
         const saved = sameCheckpoint(checkpoint, next) ? undefined : saveCheckpoint(tx, userId, projection.name, next);
-        await Promise.all([applied, saved]);
+        const finished = last && finish ? finish(tx) : undefined;
+        await Promise.all([applied, saved, finished]);
       });
     }
   }
