@@ -53,6 +53,8 @@ function must(argv: string[], what: string): void {
 
 export interface OwnPostgres {
   port: number;
+  /** the server's log file (log_min_messages = warning; errors such as deadlocks are logged) */
+  logFile: string;
   /** URL of a database on this server (created by the service's start-up when missing) */
   url(database?: string): string;
   stop(mode?: 'fast' | 'immediate'): void;
@@ -85,6 +87,7 @@ export function startPostgres(options: { settings?: Record<string, string> } = {
   const pgCtl = (...args: string[]) => must(asPostgres([`${PG_BIN}/pg_ctl`, '-D', data, ...args]), `pg_ctl ${args.join(' ')}`);
   const pg: OwnPostgres = {
     port,
+    logFile: log,
     url: (database = 'health_ingest') => `postgres://postgres@127.0.0.1:${port}/${database}`,
     start: () => pgCtl('-l', log, '-w', '-t', '30', 'start'),
     stop: (mode = 'fast') => pgCtl('-m', mode, '-w', '-t', '30', 'stop'),

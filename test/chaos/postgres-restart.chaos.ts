@@ -1,0 +1,90 @@
+// Chaos: PostgreSQL restarts (fast, then immediate — a crash-like stop) while 4 clients upload
+// inline and queued batches through `bun run src/main.ts` (API + worker). Clients may see only
+// 2xx, 409 and 503 with Retry-After — never another 5xx, never a hang (15 s client timeout) —
+// and re-send until completed.
+// Ends with: rows stored = unique valid keys sent; no duplicates; every request completed.
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { batch, heartRate } from '../support/batches.ts';
+import type { ServiceChild } from '../support/processes.ts';
+import { newLog, sendUntilCompleted } from './lib/client.ts';
+import { keyOfSample, requestStatuses, startStack, storedKeys, type Stack } from './lib/stack.ts';
+
+let stack: Stack;
+let service: ServiceChild;
+
+beforeAll(async () => {
+  stack = await startStack({ REAPER_STALE_AFTER_SECONDS: '3' });
+  service = await stack.start('src/main.ts');
+});
+afterAll(() => stack?.destroy());
+
+const MINUTE = 60_000;
+
+test('PostgreSQL restarted twice during sustained inline + queued ingest', async () => {
+  const users = Array.from({ length: 4 }, () => crypto.randomUUID());
+  const log = newLog();
+  const expected = new Map<string, Set<string>>();
+  let faultsOver = false;
+  const restarts: string[] = [];
+  const restarter = (async () => {
+    // down for ~1.5 s each time, so that clients meet the outage mid-request
+    for (const mode of ['fast', 'immediate'] as const) {
+      await Bun.sleep(1500);
+      const started = Date.now();
+      stack.pg.stop(mode);
+      await Bun.sleep(1500);
+      stack.pg.start();
+      restarts.push(`${mode} stop → start: down ${Date.now() - started} ms`);
+    }
+    await Bun.sleep(1000);
+    faultsOver = true;
+  })();
+  const sent = new Map<string, number>();
+  await Promise.all(
+    users.map(async (userId, lane) => {
+      const token = await stack.token(userId);
+      const keys = new Set<string>();
+      expected.set(userId, keys);
+      let i = 0;
+      for (; i < 400 && !faultsOver; i++) {
+        const queued = i % 4 === 3;
+        const n = queued ? 420 : 80;
+        // keys overlap between consecutive batches of a client
+        const samples = Array.from({ length: n }, (_, j) => {
+          const k = (i * 60 + j) % 1000;
+          return heartRate({ sourceRecordId: `p-${k}`, value: 40 + ((i + j + lane) % 200), startAt: new Date(Date.UTC(2026, 9, 1) + k * MINUTE).toISOString() });
+        });
+        for (const s of samples) keys.add(keyOfSample(s));
+        const body = batch(samples);
+        const result = await sendUntilCompleted(body, { baseUrl: () => service.baseUrl, token, log, timeoutMs: 15_000, deadlineMs: 60_000 }).catch(
+          async (error: Error) => {
+            const [row] = await stack.sql`SELECT status, attempts, route, heartbeat_at, updated_at, last_error FROM health_ingest_requests WHERE user_id = ${userId} AND request_id = ${body.requestId}`;
+            log.violations.push(`${error.message}; request row ${JSON.stringify(row)}`);
+            return { status: 0, body: { accepted: n } as never, attempts: 0 };
+          },
+        );
+        if (result.status === 0) break;
+        if (result.status !== 200 || result.body.accepted !== n) log.violations.push(`unexpected result ${result.status} ${JSON.stringify(result.body).slice(0, 200)}`);
+      }
+      sent.set(userId, i);
+    }),
+  );
+  await restarter;
+  console.log(`PostgreSQL restarts: ${restarts.join('; ')}; batches sent ${[...sent.values()].join('+')}; client answers ${JSON.stringify(log.answers)}`);
+  if (log.violations.length > 0 || service.process.exitCode !== null) {
+    const file = `/tmp/chaos-postgres-restart-${process.pid}.log`;
+    await Bun.write(file, service.output());
+    console.log(`service exit ${service.process.exitCode} ${service.process.signalCode}; its output is in ${file}`);
+  }
+  expect(service.process.exitCode).toBeNull();
+  expect(restarts.length).toBe(2);
+  expect(log.violations).toEqual([]);
+  for (const userId of users) {
+    const stored = await storedKeys(stack.sql, userId);
+    expect(stored.rows).toBe(expected.get(userId)!.size);
+    expect(stored.keys).toEqual(expected.get(userId)!);
+    expect(await requestStatuses(stack.sql, userId)).toEqual({ completed: sent.get(userId)! });
+  }
+  // the service is still healthy
+  expect((await fetch(`${service.baseUrl}/readyz`)).status).toBe(200);
+}, 240_000);
