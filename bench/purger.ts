@@ -134,7 +134,7 @@ const chunkMs: number[] = [];
 const runner = createJobRunner({
   db: purgerDb,
   log: createLogger('silent'),
-  jobs: [softDeletePurgerJob({ retentionDays: 30, maxRunMs: 30 * 60_000, observeChunk: (_, ms) => chunkMs.push(ms) })],
+  jobs: [softDeletePurgerJob({ retentionDays: 30, maxRunMs: 25 * 60_000, observeChunk: (_, ms) => chunkMs.push(ms) })],
 });
 let purging = true;
 const during = { tombstones: { latencies: [] as number[] }, live: { latencies: [] as number[] } };

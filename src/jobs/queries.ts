@@ -4,6 +4,7 @@ import { statement } from '../db/sql-files.ts';
 import type { JobRunStatus } from '../domain/operations-schema.ts';
 
 const TRY_JOB_LOCK = statement('jobs/try_job_lock');
+const HOLD_GUARD = statement('jobs/hold_guard');
 const FIND_RECENT_RUN = statement('jobs/find_recent_run');
 const RECORD_JOB_RUN = statement('jobs/record_job_run');
 const LAST_JOB_RUNS = statement('jobs/last_job_runs');
@@ -16,17 +17,14 @@ const DELETE_PROCESSED_OUTBOX = statement('jobs/delete_processed_outbox_events')
 const DELETE_OLD_JOB_RUNS = statement('jobs/delete_old_job_runs');
 
 /** In the guard transaction: the job's lock (or not), and the database clock. */
-export async function tryJobLock(
-  tx: Queryable,
-  lock: { namespace: number; key: number },
-  idleTimeoutMs: number,
-): Promise<{ locked: boolean; startedAt: Date }> {
-  const [row] = await run<{ locked: boolean; started_at: Date }>(tx, TRY_JOB_LOCK, [
-    lock.namespace,
-    lock.key,
-    String(Math.round(idleTimeoutMs)),
-  ]);
+export async function tryJobLock(tx: Queryable, lock: { namespace: number; key: number }): Promise<{ locked: boolean; startedAt: Date }> {
+  const [row] = await run<{ locked: boolean; started_at: Date }>(tx, TRY_JOB_LOCK, [lock.namespace, lock.key]);
   return { locked: row!.locked, startedAt: row!.started_at };
+}
+
+/** In the guard transaction, once locked: lift its idle timeout and drop the lock query's snapshot. */
+export async function holdGuard(tx: Queryable): Promise<void> {
+  await run(tx, HOLD_GUARD);
 }
 
 export async function findRecentRun(tx: Queryable, name: string, withinSeconds: number): Promise<boolean> {

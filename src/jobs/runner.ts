@@ -5,7 +5,10 @@
 //   guard transaction (one pooled connection, idle for as long as the job may run)
 //     pg_try_advisory_xact_lock(JOB_LOCK_NAMESPACE, job.lockKey)
 //       not granted → 'skipped' (another replica is running it), recorded on the pool
-//       scheduled tick and a run started < minGapSeconds ago → 'skipped' (replica clocks differ)
+//     scheduled tick and a run started < minGapSeconds ago → 'skipped' (replica clocks differ)
+//     SET LOCAL idle_in_transaction_session_timeout, last: it replaces the previous query's
+//       portal, so the idle guard holds no snapshot (else it would pin the xmin horizon, and
+//       vacuum and index cleanup could not follow a long purge)
 //     job.run(): its own short statements / transactions on the pool, never in the guard
 //     INSERT job_runs                      ← recorded before the lock is released
 //   COMMIT                                 ← releases the lock (never leaks through the pool)
@@ -17,13 +20,15 @@ import { hostname } from 'node:os';
 import type { Sql } from '../db/client.ts';
 import type { JobRunBodyT, JobRunStatus } from '../domain/operations-schema.ts';
 import type { Logger } from '../log.ts';
-import { findRecentRun, lastJobRuns, recordJobRun, tryJobLock, type StoredJobRun } from './queries.ts';
+import { findRecentRun, holdGuard, lastJobRuns, recordJobRun, tryJobLock, type StoredJobRun } from './queries.ts';
 
 /** First key of every job lock (ASCII "JOBS"); the second is the job's own `lockKey`. */
 export const JOB_LOCK_NAMESPACE = 0x4a4f4253;
 
 const SECOND = 1000;
-/** the guard may sit idle this much longer than the job's own deadline before PostgreSQL ends it */
+/** the guard's idle-in-transaction timeout (sql/queries/jobs/hold_guard.sql) */
+export const GUARD_IDLE_CEILING_MS = 30 * 60 * SECOND;
+/** a job's deadline stays this far inside the guard's timeout */
 const GUARD_IDLE_MARGIN_MS = 60 * SECOND;
 
 export interface JobContext {
@@ -120,6 +125,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const now = options.now ?? Date.now;
   const runnerId = options.runnerId ?? `${hostname()}:${process.pid}`;
   const byName = new Map(options.jobs.map((job) => [job.name, job]));
+  for (const job of options.jobs) {
+    if (job.maxRunMs + GUARD_IDLE_MARGIN_MS > GUARD_IDLE_CEILING_MS) {
+      throw new Error(`job ${job.name}: maxRunMs must stay ${GUARD_IDLE_MARGIN_MS} ms inside the guard's ${GUARD_IDLE_CEILING_MS} ms`);
+    }
+  }
   const stopping = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
 
@@ -128,12 +138,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     let ran: { affectedRows: number; details: Record<string, unknown>; error: string | null } | undefined;
     try {
       return await db.begin(async (guard) => {
-        const lock = await tryJobLock(guard, { namespace: JOB_LOCK_NAMESPACE, key: job.lockKey }, job.maxRunMs + GUARD_IDLE_MARGIN_MS);
+        const lock = await tryJobLock(guard, { namespace: JOB_LOCK_NAMESPACE, key: job.lockKey });
         startedAt = lock.startedAt;
         if (!lock.locked) return skipped(startedAt, 'another replica holds the lock');
         if (trigger === 'schedule' && (await findRecentRun(guard, job.name, job.minGapSeconds))) {
           return skipped(startedAt, 'a run already started within minGapSeconds');
         }
+        // last statement before the job: a query's portal would pin the xmin horizon for the run
+        await holdGuard(guard);
         try {
           const result = await job.run({
             db,

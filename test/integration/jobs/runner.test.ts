@@ -144,6 +144,20 @@ describe('a run', () => {
     expect(seen[0]![2]).toBeGreaterThanOrEqual(0);
   });
 
+  test('does not pin the xmin horizon while it runs (vacuum can clean up behind a long purge)', async () => {
+    let pinned: unknown[] = [];
+    const probe = job('xmin-probe', async (context) => {
+      pinned = await context.db.unsafe(
+        `SELECT pid FROM pg_stat_activity
+         WHERE datname = current_database() AND state = 'idle in transaction' AND backend_xmin IS NOT NULL`,
+      );
+      return { affectedRows: 0 };
+    });
+    const runner = createJobRunner({ db: replicaA, log, jobs: [probe] });
+    expect((await runner.run('xmin-probe', 'schedule'))!.status).toBe('succeeded');
+    expect(pinned).toEqual([]);
+  });
+
   test('stop() aborts a running tick at its next check and waits for it', async () => {
     let sawAbort = false;
     const looping = job('looping', async (context) => {
