@@ -10,6 +10,7 @@ export const PROBLEMS = {
   HEALTH_SYNC_DISABLED: { status: 403, title: 'Health sync is disabled for this user' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request body did not arrive in time' },
   STILL_PROCESSING: { status: 409, title: 'The request is still being processed' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },

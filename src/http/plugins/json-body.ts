@@ -1,18 +1,43 @@
 // Reads a JSON body under a byte cap without ever buffering more than the cap: a declared
 // Content-Length over the cap is refused before reading; a chunked body is counted as it streams.
+// Reading is bounded in time too (a slow-drip client gets 408, not a held connection), and a
+// client that goes away mid-body is an ordinary 4xx, not an unexpected error.
 import { ProblemError } from '../../domain/problems.ts';
 
 function tooLarge(cap: number): ProblemError {
   return new ProblemError('PAYLOAD_TOO_LARGE', `request body exceeds ${cap} bytes`, { maxBytes: cap });
 }
 
-export async function readBodyText(request: Request, cap: number): Promise<string> {
+/** Longest a client may take to send its body. */
+export const BODY_READ_TIMEOUT_MS = 15_000;
+
+export async function readBodyText(request: Request, cap: number, timeoutMs = BODY_READ_TIMEOUT_MS): Promise<string> {
   const declared = request.headers.get('content-length');
   if (declared !== null) {
     const length = Number(declared);
     if (!Number.isFinite(length) || length > cap) throw tooLarge(cap);
-    return request.text();
   }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ProblemError('REQUEST_TIMEOUT', `the body did not arrive within ${timeoutMs / 1000} s`, {}, { connection: 'close' })),
+      timeoutMs,
+    );
+  });
+  const read = declared !== null ? request.text() : readStreamed(request, cap);
+  try {
+    return await Promise.race([read, deadline]);
+  } catch (error) {
+    if (error instanceof ProblemError) throw error;
+    // the client closed the connection before its body was complete
+    throw new ProblemError('MALFORMED_JSON', 'the request body was cut off before it was complete');
+  } finally {
+    clearTimeout(timer);
+    read.catch(() => {});
+  }
+}
+
+async function readStreamed(request: Request, cap: number): Promise<string> {
   if (request.body === null) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -28,7 +28,14 @@ interface TypeBoxIssue {
 }
 
 export function problemsPlugin(log: Logger) {
-  return new Elysia({ name: 'problems' }).onError({ as: 'global' }, ({ code, error, request }) => {
+  return new Elysia({ name: 'problems' }).onError({ as: 'global' }, (context) => {
+    const response = toProblem(context.code, context.error, context.request);
+    // the access log and the latency histogram read the status from here
+    context.set.status = response.status;
+    return response;
+  });
+
+  function toProblem(code: unknown, error: unknown, request: Request): Response {
     if (error instanceof ProblemError) {
       return problemResponse(request, error.code, error.detail, error.extras, error.headers);
     }
@@ -54,5 +61,5 @@ export function problemsPlugin(log: Logger) {
     }
     log.error({ requestId: requestIdOf(request), err: error }, 'unhandled error');
     return problemResponse(request, 'INTERNAL', 'an unexpected error occurred');
-  });
+  }
 }

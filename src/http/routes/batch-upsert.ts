@@ -9,6 +9,7 @@ import { findUnstorableStrings } from '../../domain/storable-text.ts';
 import { replayIdenticalBody, submitBatch, type IngestDeps } from '../../ingest/submit-batch.ts';
 import { userAuthPlugin } from '../plugins/auth.ts';
 import { parseJsonBody, readBodyText } from '../plugins/json-body.ts';
+import { isStackOverflow, withDeadline } from '../deadline.ts';
 import { jsonResponse } from '../reply.ts';
 
 export function batchUpsertRoute(deps: IngestDeps, tokens: UserTokens, limits: { maxBatchItems: number; maxBodyBytes: number }) {
@@ -23,22 +24,32 @@ export function batchUpsertRoute(deps: IngestDeps, tokens: UserTokens, limits: {
         });
       }
       const text = await readBodyText(request, limits.maxBodyBytes);
-      const fast = await replayIdenticalBody(deps, userId, text);
+      const fast = await withDeadline(replayIdenticalBody(deps, userId, text));
       if (fast.reply) return jsonResponse(request, fast.reply.status, fast.reply.bodyText, fast.reply.headers);
       const json = parseJsonBody(text);
-      const checked = validateBatchBody(json, limits.maxBatchItems);
-      const errors = checked.ok ? findUnstorableStrings(json, text) : checked.errors;
-      if (!checked.ok || errors.length > 0) {
-        throw new ProblemError('VALIDATION_FAILED', 'the batch does not match the contract', { errors });
+      let reply;
+      try {
+        const checked = validateBatchBody(json, limits.maxBatchItems);
+        const errors = checked.ok ? findUnstorableStrings(json, text) : checked.errors;
+        if (!checked.ok || errors.length > 0) {
+          throw new ProblemError('VALIDATION_FAILED', 'the batch does not match the contract', { errors });
+        }
+        reply = await withDeadline(
+          submitBatch(deps, {
+            userId,
+            body: checked.value,
+            headerOffsetMinutes: timezone.value,
+            receivedAt,
+            bodyDigest: fast.digest,
+            prefetched: fast.prefetched,
+          }),
+        );
+      } catch (error) {
+        if (!isStackOverflow(error)) throw error;
+        throw new ProblemError('VALIDATION_FAILED', 'the body is nested too deeply', {
+          errors: [{ path: '', message: 'JSON nesting is too deep to process' }],
+        });
       }
-      const reply = await submitBatch(deps, {
-        userId,
-        body: checked.value,
-        headerOffsetMinutes: timezone.value,
-        receivedAt,
-        bodyDigest: fast.digest,
-        prefetched: fast.prefetched,
-      });
       return jsonResponse(request, reply.status, reply.bodyText, reply.headers);
     },
     {

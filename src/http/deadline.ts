@@ -1,0 +1,32 @@
+// A request must answer before Bun's 10 s idle cut and the client's own timeout: past its
+// deadline it answers 503 + Retry-After instead of hanging (DESIGN "known traps"). The work may
+// still commit afterwards; a re-send with the same requestId then gets the stored reply.
+import { ProblemError } from '../domain/problems.ts';
+
+export const REQUEST_DEADLINE_MS = 8_000;
+
+export async function withDeadline<T>(work: Promise<T>, ms = REQUEST_DEADLINE_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ProblemError('DATABASE_UNAVAILABLE', 'the request could not be completed in time; retry with the same requestId', {}, {
+            'retry-after': '2',
+          }),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => {});
+  }
+}
+
+/** JSON nested deeper than our recursive walks can follow is a client error, not a crash. */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
