@@ -23,6 +23,8 @@ export interface RequestLookup {
   responseBody: string | null;
   attempts: number | null;
   leaseExpired: boolean;
+  /** how long the request has been in its current state (null when there is none) */
+  secondsSinceUpdate: number | null;
 }
 
 export async function lookupRequest(
@@ -41,6 +43,7 @@ export async function lookupRequest(
     response_body: string | null;
     attempts: number | null;
     lease_expired: boolean | null;
+    seconds_since_update: number | null;
   }>(db, LOOKUP_REQUEST, [userId, requestId, staleAfterSeconds]);
   if (!row) throw new Error('lookup_request returned no row');
   return {
@@ -53,6 +56,7 @@ export async function lookupRequest(
     responseBody: row.response_body,
     attempts: row.attempts,
     leaseExpired: row.lease_expired === true,
+    secondsSinceUpdate: row.seconds_since_update,
   };
 }
 

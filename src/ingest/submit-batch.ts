@@ -22,7 +22,16 @@ export interface Reply {
 /** Hands a large batch to the queue path (CONTRACT §4.5); answers the 202. */
 export interface BatchQueue {
   submit(batch: PreparedBatch): Promise<Reply>;
+  /**
+   * A request left 'queued' whose job no longer exists (Redis lost it, or the worker that took
+   * it died after its last try) is marked failed so a re-send can process it at once instead
+   * of answering 409 until the reaper runs. True when it was.
+   */
+  releaseAbandoned(userId: string, requestId: string, attempt: number): Promise<boolean>;
 }
+
+/** A queued request younger than this is never called abandoned (its job may be being added). */
+const ABANDONED_AFTER_SECONDS = 10;
 
 export interface IngestDeps {
   db: Sql;
@@ -55,10 +64,18 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
 
   const stale = deps.config.reaperStaleAfterSeconds;
   const requestId = body.requestId.toLowerCase();
-  const earlier =
+  let earlier =
     upload.prefetched?.requestId === requestId
       ? upload.prefetched.earlier
       : await lookupRequest(deps.db, userId, requestId, stale);
+  if (
+    earlier.status === 'queued' &&
+    earlier.payloadHash === payloadHash &&
+    (earlier.secondsSinceUpdate ?? 0) > ABANDONED_AFTER_SECONDS &&
+    (await deps.queue.releaseAbandoned(userId, requestId, earlier.attempts ?? 0))
+  ) {
+    earlier = await lookupRequest(deps.db, userId, requestId, stale);
+  }
   if (!earlier.syncEnabled) {
     throw new ProblemError('HEALTH_SYNC_DISABLED', "health sync is disabled in this user's privacy settings");
   }

@@ -28,6 +28,18 @@ const QUEUE_RETRY_AFTER_SECONDS = 5;
 
 export function createQueuedSubmit(deps: QueuedSubmitDeps): BatchQueue {
   return {
+    async releaseAbandoned(userId, requestId, attempt) {
+      let state: string;
+      try {
+        state = await withTimeout(deps.queue.getJobState(ingestJobId(userId, requestId, attempt)), deps.addTimeoutMs ?? 2000);
+      } catch {
+        return false; // Redis cannot tell: keep answering 409
+      }
+      // gone, or finished without completing the request (its worker died before doing so)
+      if (state !== 'unknown' && state !== 'failed' && state !== 'completed') return false;
+      return failRequest(deps.db, { userId, requestId, attempt }, `job ${state === 'unknown' ? 'lost' : state} while queued`);
+    },
+
     async submit(batch: PreparedBatch): Promise<Reply> {
       const encoded = encodeBatch(batch);
       const jobBytes = encoded.length + JOB_ENVELOPE_BYTES;

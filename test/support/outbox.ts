@@ -17,6 +17,9 @@ export function ingestDeps(db: Sql): IngestDeps {
       submit: () => {
         throw new Error('outbox tests stay below the queue threshold');
       },
+      releaseAbandoned: () => {
+        throw new Error('outbox tests stay below the queue threshold');
+      },
     },
   };
 }

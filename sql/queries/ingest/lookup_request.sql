@@ -10,7 +10,8 @@ SELECT coalesce(p.sync_enabled, true)                AS sync_enabled,
        r.response_body::text                         AS response_body,
        r.attempts,
        (r.status = 'processing'
-        AND r.heartbeat_at < now() - make_interval(secs => $3::integer)) AS lease_expired
+        AND r.heartbeat_at < now() - make_interval(secs => $3::integer)) AS lease_expired,
+       extract(epoch FROM now() - r.updated_at)::float8     AS seconds_since_update
 FROM (SELECT $1::uuid AS user_id) u
 LEFT JOIN health_privacy_settings p ON p.user_id = u.user_id
 LEFT JOIN health_ingest_requests r ON r.user_id = u.user_id AND r.request_id = $2::uuid

@@ -196,3 +196,43 @@ describe('the worker', () => {
     }
   });
 });
+
+describe('a request left queued without its job', () => {
+  test('is taken over by the client re-send at once instead of answering 409 until the reaper', async () => {
+    const service = await startTestService({ database: db, worker: true });
+    try {
+      const userId = crypto.randomUUID();
+      const token = await service.token(userId);
+      const body = batch(samplesOf(400));
+      // a claim whose job never reached Redis (the API died between claim and add), 1 min ago
+      await db.sql.unsafe(
+        `INSERT INTO health_ingest_requests (user_id, request_id, payload_hash, status, route, item_count, received_at, updated_at)
+         VALUES ($1, $2, $3, 'queued', 'queued', 400, now(), now() - interval '1 minute')`,
+        [userId, body.requestId, body.payloadHash],
+      );
+      const resent = await upload(service.baseUrl, token, body);
+      expect(resent.status).toBe(202);
+      await until(() => requestRow(userId, body.requestId), (row) => row?.status === 'completed');
+      expect(await requestRow(userId, body.requestId)).toMatchObject({ attempts: 2 });
+      expect(await sampleCount(userId)).toBe(400);
+    } finally {
+      await service.close();
+    }
+  });
+
+  test('a young queued request still answers 409 (its job may be on its way)', async () => {
+    const service = await startTestService({ database: db });
+    try {
+      const userId = crypto.randomUUID();
+      const body = batch(samplesOf(400));
+      await db.sql.unsafe(
+        `INSERT INTO health_ingest_requests (user_id, request_id, payload_hash, status, route, item_count, received_at)
+         VALUES ($1, $2, $3, 'queued', 'queued', 400, now())`,
+        [userId, body.requestId, body.payloadHash],
+      );
+      expect((await upload(service.baseUrl, await service.token(userId), body)).status).toBe(409);
+    } finally {
+      await service.close();
+    }
+  });
+});
