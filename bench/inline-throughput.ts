@@ -38,7 +38,7 @@ const userTokens = await Promise.all(users.map((user) => tokens.sign(user, 3600)
 
 // Bodies are built before timing so the load generator spends its CPU on sending.
 function bodies(size: number, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => uploadBody(size, Date.UTC(2026, 0, 1) + i * size * 60_000));
+  return Array.from({ length: count }, (_, i) => uploadBody(size, Date.UTC(2018, 0, 1) + i * size * 60_000));
 }
 
 // ---- ceiling: the same statement, no HTTP

@@ -75,7 +75,7 @@ const sampler = (async () => {
 let nextWindow = 0;
 const load = await closedLoop(CLIENTS, SECONDS, async (client) => {
   // each batch covers the next 399 minutes of some user's day: 1–2 local dates per metric
-  const body = uploadBody(BATCH, Date.UTC(2026, 0, 1) + nextWindow++ * BATCH * 60_000);
+  const body = uploadBody(BATCH, Date.UTC(2018, 0, 1) + nextWindow++ * BATCH * 60_000);
   const response = await fetch(`${service.baseUrl}/api/v1/health/samples/batch-upsert`, {
     method: 'POST',
     headers: { authorization: `Bearer ${userTokens[client]}`, 'content-type': 'application/json' },
