@@ -1,0 +1,198 @@
+// Question: does the service stay flat — throughput, p99, memory, PostgreSQL connections — over a
+// long run at a steady ~70 % of its measured capacity?
+//
+// Load shape (open loop, scheduled every 100 ms, per second): 45 inline uploads of 50 samples,
+// 9 inline uploads of 399, 6 queued uploads of 450, 300 idempotent replays: ≈ 8.6k samples/s.
+// Against the capacities measured on this machine (inline 50: ~290 req/s; inline 399: ~70 req/s;
+// queue: ~24k samples/s ≈ 50 uploads of 450/s; replays ~5k/s) that is 0.16 + 0.13 + 0.12 + 0.06
+// ≈ 0.47 of each path's own capacity; with the paths competing for the same 2 cores and the load
+// generator's CPU (it builds and hashes every body) it is ~70 % of what the machine sustains:
+// 60 + 12 + 8 + 400 already pushed p99 to ~2 s. Service: `bun run src/main.ts` (API, worker, outbox processor, cron) over a fresh
+// database. Sampled every 10 s: requests/s, samples/s, p99, the service's RSS, PostgreSQL
+// connections, outbox backlog, queue waiting.
+// Gates: no 5xx and no request over 10 s; every queued upload completed; stored rows = samples
+// sent; last-minute RSS ≤ 1.5 × the second minute's; connections never above the pool sizes;
+// last-minute p99 ≤ 3 × the second minute's.
+//
+// Usage: bun run bench/soak.ts [--minutes 10] [--json]
+import { createUserTokens } from '../src/auth/user-tokens.ts';
+import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
+import { freshBenchDatabase } from './lib/bench-database.ts';
+import { machineLine } from './lib/machine.ts';
+import { uploadBody } from './lib/sample-bodies.ts';
+import { startServiceProcess } from './lib/service-process.ts';
+import { percentile, printTable } from './lib/stats.ts';
+
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+const minutesArg = args.indexOf('--minutes');
+const MINUTES = minutesArg >= 0 ? Number(args[minutesArg + 1]) : 10;
+const SAMPLE_EVERY_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+/** pool sizes of src/main.ts (20) + its lease pool (2) + outbox pool + job guard: a generous bound */
+const CONNECTION_BOUND = 40;
+const MIX = { inlineSmall: 45, inlineLarge: 9, queued: 6, replays: 300 };
+
+const { url, sql, serverVersion } = await freshBenchDatabase('health_ingest_bench_soak', 2);
+const dbName = new URL(url).pathname.slice(1);
+const service = await startServiceProcess('src/main.ts', { DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379/13' });
+const tokens = createUserTokens(DEVELOPMENT_JWT_SECRET);
+const users = Array.from({ length: 64 }, () => crypto.randomUUID());
+const userTokens = await Promise.all(users.map((user) => tokens.sign(user, 7200)));
+
+let window = { requests: 0, samples: 0, latencies: [] as number[] };
+let errors5xx = 0;
+let slow = 0;
+let samplesSent = 0;
+let windowIndex = 0;
+const queuedIds: { user: number; requestId: string }[] = [];
+
+async function post(user: number, body: string): Promise<{ status: number; requestId?: string }> {
+  const t0 = performance.now();
+  const response = await fetch(`${service.baseUrl}/api/v1/health/samples/batch-upsert`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${userTokens[user]}`, 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  }).catch(() => null);
+  const ms = performance.now() - t0;
+  if (!response) {
+    slow++;
+    return { status: 0 };
+  }
+  const reply = (await response.json().catch(() => ({}))) as { requestId?: string };
+  if (response.status >= 500) errors5xx++;
+  window.requests++;
+  window.latencies.push(ms);
+  return { status: response.status, ...(reply.requestId ? { requestId: reply.requestId } : {}) };
+}
+
+// bodies of replays: one completed request per user, re-sent byte for byte
+const replayBodies = await Promise.all(
+  users.map(async (_, user) => {
+    const body = uploadBody(20, Date.UTC(2016, 0, 1) + user * 86_400_000);
+    await post(user, body);
+    samplesSent += 20;
+    return body;
+  }),
+);
+
+let nextWindowStart = Date.UTC(2018, 0, 1);
+const freshBody = (size: number) => {
+  const body = uploadBody(size, nextWindowStart);
+  nextWindowStart += size * 60_000;
+  return body;
+};
+
+function launch(kind: keyof typeof MIX): void {
+  const user = Math.floor(Math.random() * users.length);
+  switch (kind) {
+    case 'inlineSmall':
+    case 'inlineLarge': {
+      const size = kind === 'inlineSmall' ? 50 : 399;
+      samplesSent += size;
+      void post(user, freshBody(size)).then((r) => r.status === 200 && (window.samples += size));
+      return;
+    }
+    case 'queued': {
+      samplesSent += 450;
+      void post(user, freshBody(450)).then((r) => r.requestId && queuedIds.push({ user, requestId: r.requestId }));
+      return;
+    }
+    case 'replays':
+      void post(user, replayBodies[user]!);
+  }
+}
+
+async function serviceRssMb(): Promise<number> {
+  const status = await Bun.file(`/proc/${service.process.pid}/status`).text().catch(() => '');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+const timeline: { t: number; rps: number; samplesPerSecond: number; p99: number; rssMb: number; connections: number; outboxPending: number }[] = [];
+const started = Date.now();
+const ticker = setInterval(() => {
+  for (const [kind, perSecond] of Object.entries(MIX) as [keyof typeof MIX, number][]) {
+    // spread fractional rates across ticks
+    const perTick = perSecond / 10;
+    let n = Math.floor(perTick) + (Math.random() < perTick % 1 ? 1 : 0);
+    while (n-- > 0) launch(kind);
+  }
+}, 100);
+const sampler = setInterval(async () => {
+  const current = window;
+  window = { requests: 0, samples: 0, latencies: [] };
+  const [connections] = await sql.unsafe('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [dbName]);
+  const [pending] = await sql.unsafe("SELECT count(*)::int AS n FROM outbox_events WHERE status = 'pending'");
+  current.latencies.sort((a, b) => a - b);
+  timeline.push({
+    t: Math.round((Date.now() - started) / 1000),
+    rps: current.requests / (SAMPLE_EVERY_MS / 1000),
+    samplesPerSecond: current.samples / (SAMPLE_EVERY_MS / 1000),
+    p99: percentile(current.latencies, 99),
+    rssMb: await serviceRssMb(),
+    connections: connections!.n,
+    outboxPending: pending!.n,
+  });
+  windowIndex++;
+  if (!asJson) {
+    const row = timeline.at(-1)!;
+    console.log(`t=${row.t}s rps=${row.rps.toFixed(0)} samples/s=${row.samplesPerSecond.toFixed(0)} p99=${row.p99.toFixed(0)}ms rss=${row.rssMb.toFixed(0)}MB pg=${row.connections} outbox=${row.outboxPending}`);
+  }
+}, SAMPLE_EVERY_MS);
+
+await Bun.sleep(MINUTES * 60_000);
+clearInterval(ticker);
+clearInterval(sampler);
+await Bun.sleep(REQUEST_TIMEOUT_MS);
+
+// drain: every queued upload completes
+const drainDeadline = Date.now() + 120_000;
+let incomplete = queuedIds.length;
+while (Date.now() < drainDeadline) {
+  incomplete = Number(
+    (await sql.unsafe("SELECT count(*) AS n FROM health_ingest_requests WHERE status <> 'completed'"))[0]!.n,
+  );
+  if (incomplete === 0) break;
+  await Bun.sleep(500);
+}
+const stored = Number((await sql.unsafe('SELECT count(*) AS n FROM health_samples'))[0]!.n);
+await service.stop();
+await sql.end();
+
+const perMinute = (minute: number) => timeline.filter((row) => row.t > minute * 60 && row.t <= (minute + 1) * 60);
+const second = perMinute(1);
+const last = perMinute(MINUTES - 1);
+const avg = (rows: typeof timeline, key: 'rssMb' | 'p99') => rows.reduce((sum, row) => sum + row[key], 0) / Math.max(1, rows.length);
+const gates = {
+  no5xxOrTimeouts: { value: `${errors5xx} 5xx, ${slow} timeouts`, goal: '0, 0', pass: errors5xx === 0 && slow === 0 },
+  queuedAllCompleted: { value: incomplete, goal: '= 0 left', pass: incomplete === 0 },
+  storedEqualsSent: { value: stored, goal: `= ${samplesSent}`, pass: stored === samplesSent },
+  rssFlat: { value: avg(last, 'rssMb') / Math.max(1, avg(second, 'rssMb')), goal: '≤ 1.5', pass: avg(last, 'rssMb') <= 1.5 * avg(second, 'rssMb') },
+  connectionsBounded: { value: Math.max(...timeline.map((row) => row.connections)), goal: `≤ ${CONNECTION_BOUND}`, pass: Math.max(...timeline.map((row) => row.connections)) <= CONNECTION_BOUND },
+  p99Flat: { value: avg(last, 'p99') / Math.max(1, avg(second, 'p99')), goal: '≤ 3', pass: avg(last, 'p99') <= 3 * Math.max(1, avg(second, 'p99')) },
+};
+
+if (asJson) {
+  console.log(JSON.stringify({ machine: machineLine({ postgres: serverVersion }), minutes: MINUTES, mix: MIX, timeline, gates }, null, 2));
+} else {
+  console.log('');
+  console.log(machineLine({ postgres: serverVersion }));
+  console.log(`${MINUTES} min; per second: ${JSON.stringify(MIX)}\n`);
+  const minutes = Array.from({ length: MINUTES }, (_, m) => perMinute(m)).filter((rows) => rows.length > 0);
+  printTable(
+    ['minute', 'req/s', 'samples/s (inline 200s)', 'p99 ms (worst 10 s)', 'RSS MB', 'PG connections (max)', 'outbox pending (max)'],
+    minutes.map((rows, m) => [
+      m + 1,
+      rows.reduce((s, r) => s + r.rps, 0) / rows.length,
+      rows.reduce((s, r) => s + r.samplesPerSecond, 0) / rows.length,
+      Math.max(...rows.map((r) => r.p99)),
+      rows.at(-1)!.rssMb,
+      Math.max(...rows.map((r) => r.connections)),
+      Math.max(...rows.map((r) => r.outboxPending)),
+    ]),
+  );
+  console.log('');
+  printTable(['gate', 'measured', 'goal', 'result'], Object.entries(gates).map(([name, gate]) => [name, gate.value, gate.goal, gate.pass ? 'pass' : 'FAIL']));
+}
+process.exit(Object.values(gates).every((gate) => gate.pass) ? 0 : 1);
