@@ -11,7 +11,7 @@ export async function withDeadline<T>(work: Promise<T>, ms = REQUEST_DEADLINE_MS
     timer = setTimeout(
       () =>
         reject(
-          new ProblemError('DATABASE_UNAVAILABLE', 'the request could not be completed in time; retry with the same requestId', {}, {
+          new ProblemError('DATABASE_UNAVAILABLE', 'the request could not be completed in time; retry (an upload with the same requestId)', {}, {
             'retry-after': '2',
           }),
         ),

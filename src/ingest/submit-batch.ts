@@ -33,6 +33,11 @@ export interface BatchQueue {
 /** A queued request younger than this is never called abandoned (its job may be being added). */
 const ABANDONED_AFTER_SECONDS = 10;
 
+/** Queued long enough that its job should be checked before answering 409 (same payload only). */
+function mayBeAbandoned(earlier: RequestLookup, payloadHash: string): boolean {
+  return earlier.status === 'queued' && earlier.payloadHash === payloadHash && (earlier.secondsSinceUpdate ?? 0) > ABANDONED_AFTER_SECONDS;
+}
+
 export interface IngestDeps {
   db: Sql;
   config: Pick<Config, 'ingestQueueThreshold' | 'reaperStaleAfterSeconds'>;
@@ -68,12 +73,7 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
     upload.prefetched?.requestId === requestId
       ? upload.prefetched.earlier
       : await lookupRequest(deps.db, userId, requestId, stale);
-  if (
-    earlier.status === 'queued' &&
-    earlier.payloadHash === payloadHash &&
-    (earlier.secondsSinceUpdate ?? 0) > ABANDONED_AFTER_SECONDS &&
-    (await deps.queue.releaseAbandoned(userId, requestId, earlier.attempts ?? 0))
-  ) {
+  if (mayBeAbandoned(earlier, payloadHash) && (await deps.queue.releaseAbandoned(userId, requestId, earlier.attempts ?? 0))) {
     earlier = await lookupRequest(deps.db, userId, requestId, stale);
   }
   if (!earlier.syncEnabled) {
@@ -144,7 +144,8 @@ export async function replayIdenticalBody(
     if (!earlier.syncEnabled) {
       throw new ProblemError('HEALTH_SYNC_DISABLED', "health sync is disabled in this user's privacy settings");
     }
-    const reply = answerEarlier(earlier, earlier.payloadHash ?? '');
+    // an old queued request goes the full way, which checks whether its job still exists
+    const reply = mayBeAbandoned(earlier, earlier.payloadHash ?? '') ? null : answerEarlier(earlier, earlier.payloadHash ?? '');
     if (reply) return { reply };
   }
   return { reply: null, digest, prefetched: { requestId, earlier } };

@@ -7,6 +7,7 @@ import { parseDailySummaryQuery } from '../../domain/daily-summary-query.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import { readDailySummaries } from '../../projections/read-daily-summaries.ts';
 import { userAuthPlugin } from '../plugins/auth.ts';
+import { withDeadline } from '../deadline.ts';
 
 export function dailySummariesRoute(db: Sql, catalog: MetricCatalog, tokens: UserTokens) {
   return new Elysia().use(userAuthPlugin(tokens)).get(
@@ -14,7 +15,7 @@ export function dailySummariesRoute(db: Sql, catalog: MetricCatalog, tokens: Use
     ({ userId, query }) => {
       const checked = parseDailySummaryQuery(query, catalog);
       if (!checked.ok) throw new ProblemError('VALIDATION_FAILED', 'invalid query', { errors: checked.errors });
-      return readDailySummaries(db, userId, checked.value);
+      return withDeadline(readDailySummaries(db, userId, checked.value));
     },
     {
       query: t.Object({

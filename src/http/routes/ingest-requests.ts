@@ -8,12 +8,13 @@ import { ProblemError } from '../../domain/problems.ts';
 import { getRequest } from '../../ingest/queries.ts';
 import { userAuthPlugin } from '../plugins/auth.ts';
 import { jsonResponse } from '../reply.ts';
+import { withDeadline } from '../deadline.ts';
 
 export function ingestRequestsRoute(db: Sql, tokens: UserTokens) {
   return new Elysia().use(userAuthPlugin(tokens)).get(
     '/api/v1/health/ingest-requests/:requestId',
     async ({ request, userId, params }) => {
-      const stored = isUuid(params.requestId) ? await getRequest(db, userId, params.requestId) : null;
+      const stored = isUuid(params.requestId) ? await withDeadline(getRequest(db, userId, params.requestId)) : null;
       if (!stored) throw new ProblemError('NOT_FOUND', 'no ingest request with this id');
       const result =
         stored.status === 'completed' && stored.responseBody !== null

@@ -8,13 +8,14 @@ import { ProblemError } from '../../domain/problems.ts';
 import { getPrivacySettings, replacePrivacySettings } from '../../privacy/privacy-settings.ts';
 import { userAuthPlugin } from '../plugins/auth.ts';
 import { readJsonBody } from '../plugins/json-body.ts';
+import { withDeadline } from '../deadline.ts';
 
 const PRIVACY_BODY_MAX_BYTES = 64 * 1024;
 
 export function privacySettingsRoute(db: Sql, catalog: MetricCatalog, tokens: UserTokens) {
   return new Elysia()
     .use(userAuthPlugin(tokens))
-    .get('/api/v1/health/privacy-settings', ({ userId }) => getPrivacySettings(db, userId), {
+    .get('/api/v1/health/privacy-settings', ({ userId }) => withDeadline(getPrivacySettings(db, userId)), {
       detail: { summary: "The user's privacy settings", tags: ['privacy'] },
     })
     .put(
@@ -24,7 +25,7 @@ export function privacySettingsRoute(db: Sql, catalog: MetricCatalog, tokens: Us
         if (!checked.ok) {
           throw new ProblemError('VALIDATION_FAILED', 'invalid privacy settings', { errors: checked.errors });
         }
-        return replacePrivacySettings(db, catalog, userId, checked.value);
+        return withDeadline(replacePrivacySettings(db, catalog, userId, checked.value));
       },
       { parse: 'none', detail: { summary: "Replace the user's privacy settings", tags: ['privacy'] } },
     );

@@ -8,6 +8,7 @@ import { decodeSampleCursor } from '../../domain/sample-cursor.ts';
 import { parseRfc3339 } from '../../domain/timestamps.ts';
 import { listSamples } from '../../samples/list-samples.ts';
 import { userAuthPlugin } from '../plugins/auth.ts';
+import { withDeadline } from '../deadline.ts';
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -38,7 +39,7 @@ export function samplesRoute(db: Sql, catalog: MetricCatalog, tokens: UserTokens
       const after = query.cursor === undefined ? null : decodeSampleCursor(query.cursor);
       if (after === null && query.cursor !== undefined) errors.push({ path: '/query/cursor', message: 'invalid cursor' });
       if (errors.length > 0) throw new ProblemError('VALIDATION_FAILED', 'invalid query', { errors });
-      return listSamples(db, { userId, metricCode: metric?.code ?? null, from, to, after, limit });
+      return withDeadline(listSamples(db, { userId, metricCode: metric?.code ?? null, from, to, after, limit }));
     },
     {
       query: t.Object({

@@ -6,6 +6,7 @@ import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
 import { defaultCatalog } from '../../../src/domain/catalog.ts';
 import { ProblemError } from '../../../src/domain/problems.ts';
 import { prepareBatch } from '../../../src/ingest/submit-batch.ts';
+import { bodyDigest } from '../../../src/domain/body-digest.ts';
 import type { PreparedBatch } from '../../../src/ingest/apply-batch.ts';
 import { createLogger } from '../../../src/log.ts';
 import { encodeBatch } from '../../../src/queue/batch-codec.ts';
@@ -204,11 +205,12 @@ describe('a request left queued without its job', () => {
       const userId = crypto.randomUUID();
       const token = await service.token(userId);
       const body = batch(samplesOf(400));
-      // a claim whose job never reached Redis (the API died between claim and add), 1 min ago
+      // a claim whose job never reached Redis (the API died between claim and add), 1 min ago;
+      // the re-send is byte-identical, so it arrives through the replay fast path
       await db.sql.unsafe(
-        `INSERT INTO health_ingest_requests (user_id, request_id, payload_hash, status, route, item_count, received_at, updated_at)
-         VALUES ($1, $2, $3, 'queued', 'queued', 400, now(), now() - interval '1 minute')`,
-        [userId, body.requestId, body.payloadHash],
+        `INSERT INTO health_ingest_requests (user_id, request_id, payload_hash, body_digest, status, route, item_count, received_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'queued', 'queued', 400, now(), now() - interval '1 minute')`,
+        [userId, body.requestId, body.payloadHash, bodyDigest(JSON.stringify(body))],
       );
       const resent = await upload(service.baseUrl, token, body);
       expect(resent.status).toBe(202);
