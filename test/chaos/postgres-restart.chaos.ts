@@ -4,11 +4,9 @@
 // and re-send until completed.
 // Ends with: rows stored = unique valid keys sent; no duplicates; every request completed.
 //
-// Known failures (reported to the lead, 2026-11-23; 8 runs: 1 pass, 2 hangs, 5 crashes):
-// - the service process dies with an uncaught `TypeError: null is not an object (evaluating
-//   'socket.write')` in postgres.js nextWrite (porsager/postgres #1066, #1154, #1208; fixes
-//   #1168/#1176/#1209 unreleased in 3.4.9) — every client then sees connection refused;
-// - otherwise a POST or GET now and then waits > 15 s during the outage instead of a 503.
+// History: before patches/postgres@3.4.9.patch (nextWrite on a closed socket threw from a timer,
+// porsager/postgres #1066/#1154/#1208) and the request deadlines, 8 runs gave 1 pass, 2 hangs
+// (> 15 s) and 5 process crashes.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { batch, heartRate } from '../support/batches.ts';
 import type { ServiceChild } from '../support/processes.ts';
