@@ -9,7 +9,10 @@ export interface ServiceProcess {
 }
 
 export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  // a port the kernel just handed out is free (a random pick collided with an exiting service)
+  const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
+  const port = probe.port!;
+  probe.stop(true);
   const child = spawn(['bun', 'run', entry], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdout: 'inherit',
