@@ -5,24 +5,15 @@
 import type { Queryable } from '../db/client.ts';
 import type { DailySummaryQuery } from '../domain/daily-summary-query.ts';
 import { DAILY_SUMMARIES } from './daily-summaries.ts';
-import { getFreshness, listDailySummaries, type Freshness } from './queries.ts';
+import { getFreshness, listDailySummaries, type Freshness, type StoredDailySummary } from './queries.ts';
 
 /** The bound on a minSeq wait. */
 export const MAX_MIN_SEQ_WAIT_MS = 2000;
 
-export interface DailySummaryItem {
-  metricCode: string;
-  localDate: string;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  avg: number;
-  unit: string | null;
-  /** CATEGORY metrics only */
+/** A stored summary as answered: categorySeconds only for CATEGORY metrics (absent otherwise). */
+export type DailySummaryItem = Omit<StoredDailySummary, 'categorySeconds'> & {
   categorySeconds?: Record<string, number>;
-  bySource: unknown[];
-}
+};
 
 export interface DailySummariesBody {
   items: DailySummaryItem[];
