@@ -22,7 +22,7 @@ export interface OutboxEvent {
   attempts: number;
 }
 
-interface EventRow {
+export interface EventRow {
   id: string;
   user_id: string;
   event_type: string;
@@ -31,7 +31,7 @@ interface EventRow {
   attempts: number;
 }
 
-const toEvent = (row: EventRow): OutboxEvent => ({
+export const toEvent = (row: EventRow): OutboxEvent => ({
   id: Number(row.id),
   userId: row.user_id,
   type: row.event_type,

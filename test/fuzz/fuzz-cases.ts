@@ -8,6 +8,7 @@
 // - garbage X-Timezone-Offset → 400 naming /headers/x-timezone-offset;
 // - a giant X-Request-Id is not echoed.
 import { computePayloadHash } from '../../src/domain/payload-hash.ts';
+import { seededRandom as random } from '../support/seeded-random.ts';
 
 export interface FuzzCase {
   category: string;
@@ -21,16 +22,6 @@ export interface FuzzCase {
   stored?: { sourceId: string; sourceRecordId: string; deviceModel: string }[];
 }
 
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SQL_STRINGS = [
   "'; DROP TABLE health_samples; --",

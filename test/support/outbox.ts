@@ -3,9 +3,9 @@
 import { validateBatchBody } from '../../src/domain/batch-schema.ts';
 import { defaultCatalog } from '../../src/domain/catalog.ts';
 import { submitBatch, type IngestDeps } from '../../src/ingest/submit-batch.ts';
-import type { OutboxEvent } from '../../src/outbox/queries.ts';
 import type { Sql } from '../../src/db/client.ts';
 import { batch, type SampleInput } from './batches.ts';
+import { toEvent, type EventRow, type OutboxEvent } from '../../src/outbox/queries.ts';
 
 export function ingestDeps(db: Sql): IngestDeps {
   return {
@@ -75,15 +75,7 @@ export async function eventsOf(db: Sql, userId: string): Promise<(OutboxEvent & 
     'SELECT id, user_id, event_type, seq, payload, attempts, status FROM outbox_events WHERE user_id = $1 ORDER BY seq',
     [userId],
   );
-  return rows.map((row) => ({
-    id: Number(row.id),
-    userId: row.user_id,
-    type: row.event_type,
-    seq: Number(row.seq),
-    payload: row.payload,
-    attempts: row.attempts,
-    status: row.status,
-  }));
+  return rows.map((row) => ({ ...toEvent(row as unknown as EventRow), status: row.status as string }));
 }
 
 /** The user's summary rows, comparable with toEqual. */

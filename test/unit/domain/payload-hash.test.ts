@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { compareByCodePoints, computePayloadHash } from '../../../src/domain/payload-hash.ts';
+import { seededRandom as random } from '../../support/seeded-random.ts';
 
 // ---- a deliberately plain reference implementation of CONTRACT §4.2
 
@@ -22,16 +23,6 @@ function naivePayloadHash(samples: readonly unknown[], deleted: readonly unknown
 
 // ---- deterministic random JSON (mulberry32), biased towards the cases that matter
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHARACTER_POOL = [
   'a', 'b', 'z', 'A', '0', '9', ' ', '"', '\\', '/', '\n', '\u0000', '\u001f', '\u007f',
