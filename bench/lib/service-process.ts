@@ -26,7 +26,10 @@ export async function startServiceProcess(entry: string, env: Record<string, str
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${entry} did not start`);
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL'); // an orphan would keep the bench's output pipe (and a port) open
+      throw new Error(`${entry} did not start`);
+    }
     await Bun.sleep(100);
   }
   return {
