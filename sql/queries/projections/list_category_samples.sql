@@ -1,7 +1,10 @@
 -- A user's live CATEGORY samples that may reach the given (metric, local date) cells: those
 -- starting on the cell's date or up to $4 local dates before it (the look-back bound: an
 -- interval counts in its start date and the $4 dates after it, see CATEGORY_LOOKBACK_DAYS).
--- Each sample once, in a fixed order. Served by health_samples_by_local_date.
+-- Each sample once, in a fixed order.
+-- One index probe of health_samples_by_local_date per (metric, date) window: OFFSET 0 keeps the
+-- LATERAL subquery from being flattened into a join, which a generic plan (prepared statements)
+-- could run as a scan of the user's whole history (test/integration/db/generic-plans.test.ts).
 -- $1 user_id uuid, $2 metric_code text[], $3 local_date date[] (parallel arrays: the cells),
 -- $4 lookback_days integer
 WITH windows AS (
@@ -11,7 +14,12 @@ WITH windows AS (
 )
 SELECT s.metric_code, s.source_id, s.category_code, s.start_at, s.end_at, s.timezone_offset_minutes
 FROM windows w
-JOIN health_samples s
-  ON s.user_id = $1::uuid AND s.metric_code = w.metric_code AND s.local_date = w.local_date
-WHERE s.deleted_at IS NULL AND s.value_kind = 'CATEGORY'
+CROSS JOIN LATERAL (
+  SELECT s.metric_code, s.source_id, s.source_record_id, s.category_code, s.start_at, s.end_at,
+         s.timezone_offset_minutes
+  FROM health_samples s
+  WHERE s.user_id = $1::uuid AND s.metric_code = w.metric_code AND s.local_date = w.local_date
+    AND s.deleted_at IS NULL AND s.value_kind = 'CATEGORY'
+  OFFSET 0
+) AS s
 ORDER BY s.metric_code, s.start_at, s.source_id, s.source_record_id

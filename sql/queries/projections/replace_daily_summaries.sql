@@ -12,10 +12,20 @@ WITH fresh AS (
     unit text, category_seconds jsonb, by_source jsonb)
 ),
 emptied AS (
+  -- the rows of the cells left without a sample, found by one primary-key probe per cell (OFFSET 0
+  -- keeps the LATERAL subquery a probe: flattened into a join, a generic plan of this prepared
+  -- statement could scan all the user's summaries) and deleted by row address
   DELETE FROM health_daily_summaries d
-  USING unnest($2::text[], $3::date[]) AS c(metric_code, local_date)
-  WHERE d.user_id = $1::uuid AND d.metric_code = c.metric_code AND d.local_date = c.local_date
-    AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.metric_code = d.metric_code AND f.local_date = d.local_date)
+  WHERE d.ctid = ANY (ARRAY(
+    SELECT e.ctid
+    FROM (SELECT DISTINCT metric_code, local_date FROM unnest($2::text[], $3::date[]) AS u(metric_code, local_date)) AS c
+    CROSS JOIN LATERAL (
+      SELECT e.ctid FROM health_daily_summaries e
+      WHERE e.user_id = $1::uuid AND e.metric_code = c.metric_code AND e.local_date = c.local_date
+      OFFSET 0
+    ) AS e
+    WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.metric_code = c.metric_code AND f.local_date = c.local_date)
+  ))
 )
 INSERT INTO health_daily_summaries AS d
   (user_id, metric_code, local_date, sample_count, value_sum, value_min, value_max, value_avg,

@@ -1,0 +1,168 @@
+// The per-user statements must cost what the rows they name cost, not what the user has stored.
+//
+// postgres.js prepares every statement, and after five executions PostgreSQL may switch a
+// prepared statement to its generic plan, planned without the parameter values. For a join
+// against an unnest of parameter arrays, that plan was a hash join over *all* of the user's
+// samples: the daily-summary recompute slowed down as a user's history grew, and the outbox
+// fell behind under sustained load (bench/outbox-lag.ts, bench/soak.ts). Each case here runs a
+// statement under plan_cache_mode = force_generic_plan on a user with a long history and counts
+// the rows its plan visits in the big tables.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { statement } from '../../../src/db/sql-files.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+
+const BIG_USER = '00000000-0000-4000-8000-00000000b16a';
+const DAYS = 240;
+const PER_CELL = 24; // samples per (metric, local date)
+const NUMERIC_METRICS = ['steps', 'heart_rate', 'distance'];
+const TABLES = new Set(['health_samples', 'health_daily_summaries', 'health_ingest_requests']);
+
+/** Inserts `days` days of samples (and numeric daily summaries) for each user: setup only. */
+async function insertHistory(db: TestDatabase, users: readonly string[], days: number): Promise<void> {
+  await db.sql.unsafe(
+    `INSERT INTO health_samples (user_id, source_id, source_record_id, start_at, end_at, metric_code, value_kind,
+       value, unit, category_code, timezone_offset_minutes, timezone_source, local_date, received_at, changed_seq)
+     SELECT u, 'watch', m.metric || '-' || d || '-' || i,
+            timestamptz '2024-01-01' + make_interval(days => d, mins => i * 30),
+            timestamptz '2024-01-01' + make_interval(days => d, mins => i * 30 + 20),
+            m.metric, m.kind,
+            CASE WHEN m.kind = 'CATEGORY' THEN NULL ELSE i END,
+            CASE WHEN m.kind = 'CATEGORY' THEN NULL ELSE 'count' END,
+            CASE WHEN m.kind = 'CATEGORY' THEN 'asleep' END,
+            0, 'sample', date '2024-01-01' + d, now(), 1
+     FROM unnest($1::uuid[]) u,
+          (VALUES ('steps', 'CUMULATIVE_NUM'), ('heart_rate', 'SCALAR_NUM'), ('distance', 'CUMULATIVE_NUM'),
+                  ('sleep_stage', 'CATEGORY')) m(metric, kind),
+          generate_series(0, $2::integer - 1) d, generate_series(0, $3::integer - 1) i`,
+    [users, days, PER_CELL],
+  );
+  await db.sql.unsafe(
+    `INSERT INTO health_daily_summaries (user_id, metric_code, local_date, sample_count, value_sum, value_min,
+       value_max, value_avg, unit, by_source)
+     SELECT u, m, date '2024-01-01' + d, 1, 1, 1, 1, 1, 'count', '[]'::jsonb
+     FROM unnest($1::uuid[]) u, unnest($2::text[]) m, generate_series(0, $3::integer - 1) d`,
+    [users, NUMERIC_METRICS, days],
+  );
+}
+
+/**
+ * A database where the big user has DAYS of history and 20 others 10 days each. `staleStatistics`:
+ * ANALYZE ran before the big user's history arrived (a service that grew since autovacuum last
+ * looked), otherwise after.
+ */
+async function seededDatabase(staleStatistics: boolean): Promise<TestDatabase> {
+  const db = await createTestDatabase({ poolSize: 2 });
+  await insertHistory(db, Array.from({ length: 20 }, () => crypto.randomUUID()), 10);
+  if (staleStatistics) await db.sql.unsafe('ANALYZE');
+  await insertHistory(db, [BIG_USER], DAYS);
+  if (!staleStatistics) await db.sql.unsafe('ANALYZE');
+  return db;
+}
+
+const databases: TestDatabase[] = [];
+
+beforeAll(async () => {
+  databases.push(await seededDatabase(true), await seededDatabase(false));
+});
+
+afterAll(async () => {
+  await Promise.all(databases.map((db) => db.drop()));
+});
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Rows the plan read from the big tables (kept or filtered out), over all loops. */
+function rowsVisited(node: PlanNode): number {
+  const own =
+    node['Relation Name'] && TABLES.has(node['Relation Name'])
+      ? ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) *
+        (node['Actual Loops'] ?? 1)
+      : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsVisited(child), 0);
+}
+
+/** Runs `name` with `params` through its generic plan (rolled back); returns the rows it visited. */
+async function visitedByGenericPlan(db: TestDatabase, name: string, params: unknown[]): Promise<number> {
+  const session = await db.sql.reserve();
+  try {
+    await session.unsafe('BEGIN');
+    await session.unsafe(`SET LOCAL plan_cache_mode = force_generic_plan`);
+    await session.unsafe(`PREPARE probe AS ${statement(name)}`).simple(); // not a parameterized statement itself
+    // EXECUTE's arguments must be literals (a utility statement takes no parameters): the server
+    // quotes each value as the type PREPARE inferred from the statement's casts
+    const [prepared] = await session.unsafe(`SELECT parameter_types::text[] AS types FROM pg_prepared_statements WHERE name = 'probe'`);
+    const types = prepared!.types as string[];
+    const literals: string[] = [];
+    for (const [i, value] of params.entries()) {
+      const [quoted] = await session.unsafe(`SELECT quote_nullable($1::${types[i]}::text) || '::${types[i]}' AS literal`, [value as never]);
+      literals.push(quoted!.literal as string);
+    }
+    const [row] = await session.unsafe(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE probe(${literals.join(', ')})`).simple();
+    const plan = (row!['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
+    return rowsVisited(plan);
+  } finally {
+    await session.unsafe('ROLLBACK').catch(() => {});
+    await session.unsafe('DEALLOCATE ALL').catch(() => {});
+    session.release();
+  }
+}
+
+const dates = (...days: number[]) => days.map((d) => new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10));
+
+const history = DAYS * PER_CELL * 4;
+const summaryHistory = DAYS * NUMERIC_METRICS.length;
+// two dates of two metrics: 4 × PER_CELL samples named, against a history of `history`
+const cellMetrics = ['steps', 'heart_rate', 'steps', 'heart_rate'];
+const cellDates = dates(100, 100, 101, 101);
+
+for (const [label, at] of [['statistics older than the history', 0], ['statistics of the history', 1]] as const) {
+  describe(`generic plans visit the named rows, not the user's history (${label})`, () => {
+    const visited = (name: string, params: unknown[]) => visitedByGenericPlan(databases[at]!, name, params);
+
+    test('aggregate_numeric_cells', async () => {
+      const rows = await visited('projections/aggregate_numeric_cells', [BIG_USER, cellMetrics, cellDates]);
+      expect(rows).toBeGreaterThanOrEqual(4 * PER_CELL);
+      expect(rows).toBeLessThan(history / 20);
+    });
+
+    test('list_category_samples', async () => {
+      const rows = await visited('projections/list_category_samples', [BIG_USER, ['sleep_stage'], dates(100), 2]);
+      expect(rows).toBeGreaterThanOrEqual(3 * PER_CELL); // the date and two look-back dates
+      expect(rows).toBeLessThan(history / 20);
+    });
+
+    test('replace_daily_summaries', async () => {
+      const fresh = [
+        { metric_code: 'steps', local_date: dates(100)[0], sample_count: 2, value_sum: 2, value_min: 1, value_max: 1, value_avg: 1, unit: 'count', category_seconds: null, by_source: [] },
+      ];
+      const rows = await visited('projections/replace_daily_summaries', [BIG_USER, cellMetrics, cellDates, fresh]);
+      expect(rows).toBeGreaterThanOrEqual(1);
+      expect(rows).toBeLessThan(summaryHistory / 20);
+    });
+
+    test('list_daily_summaries', async () => {
+      const rows = await visited('projections/list_daily_summaries', [BIG_USER, ['steps'], dates(100)[0], dates(106)[0]]);
+      expect(rows).toBeGreaterThanOrEqual(7);
+      expect(rows).toBeLessThan(summaryHistory / 20);
+    });
+
+    test('soft_delete_samples: refs by record id alone and by full key', async () => {
+      const rows = await visited('ingest/soft_delete_samples', [
+        BIG_USER,
+        new Date(),
+        ['steps-100-1', 'heart_rate-100-2', 'no-such-record'],
+        [null, 'watch', null],
+        [null, null, null],
+      ]);
+      expect(rows).toBeGreaterThanOrEqual(2);
+      expect(rows).toBeLessThan(100);
+    });
+  });
+}
