@@ -72,10 +72,11 @@ const sampler = (async () => {
   }
 })();
 
-let nextWindow = 0;
+// each client's user gets the next 399 minutes of their own history per batch (1–2 local dates
+// per metric): at ~110 batches/s, 300 s reach about 3 years past the start, never the future
+const nextWindow = Array.from({ length: CLIENTS }, () => 0);
 const load = await closedLoop(CLIENTS, SECONDS, async (client) => {
-  // each batch covers the next 399 minutes of some user's day: 1–2 local dates per metric
-  const body = uploadBody(BATCH, Date.UTC(2018, 0, 1) + nextWindow++ * BATCH * 60_000);
+  const body = uploadBody(BATCH, Date.UTC(2012, 0, 1) + nextWindow[client]!++ * BATCH * 60_000);
   const response = await fetch(`${service.baseUrl}/api/v1/health/samples/batch-upsert`, {
     method: 'POST',
     headers: { authorization: `Bearer ${userTokens[client]}`, 'content-type': 'application/json' },
