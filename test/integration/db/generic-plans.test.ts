@@ -15,7 +15,7 @@ const BIG_USER = '00000000-0000-4000-8000-00000000b16a';
 const DAYS = 240;
 const PER_CELL = 24; // samples per (metric, local date)
 const NUMERIC_METRICS = ['steps', 'heart_rate', 'distance'];
-const TABLES = new Set(['health_samples', 'health_daily_summaries', 'health_ingest_requests']);
+const TABLES = new Set(['health_samples', 'health_daily_summaries', 'health_ingest_requests', 'outbox_events']);
 
 /** Inserts `days` days of samples (and numeric daily summaries) for each user: setup only. */
 async function insertHistory(db: TestDatabase, users: readonly string[], days: number): Promise<void> {
@@ -42,6 +42,20 @@ async function insertHistory(db: TestDatabase, users: readonly string[], days: n
      SELECT u, m, date '2024-01-01' + d, 1, 1, 1, 1, 1, 'count', '[]'::jsonb
      FROM unnest($1::uuid[]) u, unnest($2::text[]) m, generate_series(0, $3::integer - 1) d`,
     [users, NUMERIC_METRICS, days],
+  );
+  // ten finished requests, each with its processed outbox event, per user and day
+  await db.sql.unsafe(
+    `WITH requests AS (
+       INSERT INTO health_ingest_requests (user_id, request_id, payload_hash, status, route, item_count, received_at,
+         response_status, response_body, completed_at)
+       SELECT u, gen_random_uuid(), 'hash', 'completed', 'inline', 1, now(), 200, '{}'::json, now()
+       FROM unnest($1::uuid[]) u, generate_series(1, $2::integer * 10)
+       RETURNING user_id
+     )
+     INSERT INTO outbox_events (user_id, event_type, seq, payload, status, processed_at)
+     SELECT user_id, 'health.samples.changed', row_number() OVER (PARTITION BY user_id), '{}'::jsonb, 'processed', now()
+     FROM requests`,
+    [users, days],
   );
 }
 
@@ -163,6 +177,37 @@ for (const [label, at] of [['statistics older than the history', 0], ['statistic
       ]);
       expect(rows).toBeGreaterThanOrEqual(2);
       expect(rows).toBeLessThan(100);
+    });
+  });
+
+  describe(`generic plans of statements naming rows by key visit those rows (${label})`, () => {
+    const db = () => databases[at]!;
+    const visited = (name: string, params: unknown[]) => visitedByGenericPlan(db(), name, params);
+    const someRequests = async () => {
+      const rows = await db().sql.unsafe(`SELECT user_id, request_id FROM health_ingest_requests WHERE user_id = $1 LIMIT 3`, [BIG_USER]);
+      return { users: rows.map((r) => r.user_id as string), requests: rows.map((r) => r.request_id as string) };
+    };
+    const someEventIds = async () =>
+      (await db().sql.unsafe(`SELECT id FROM outbox_events WHERE user_id = $1 LIMIT 3`, [BIG_USER])).map((r) => String(r.id));
+
+    test('outbox mark_processed', async () => {
+      expect(await visited('outbox/mark_processed', [await someEventIds()])).toBeLessThan(50);
+    });
+
+    test('outbox fail_events', async () => {
+      const ids = await someEventIds();
+      const rows = await visited('outbox/fail_events', [ids, ids.map(() => 1), ids.map(() => 'pending'), ids.map(() => 1000), ids.map(() => 'boom')]);
+      expect(rows).toBeLessThan(50);
+    });
+
+    test('queue heartbeat_requests', async () => {
+      const { users, requests } = await someRequests();
+      expect(await visited('queue/heartbeat_requests', [users, requests, users.map(() => 1)])).toBeLessThan(50);
+    });
+
+    test('reaper fail_orphaned_queued_requests', async () => {
+      const { users, requests } = await someRequests();
+      expect(await visited('jobs/fail_orphaned_queued_requests', [users, requests, users.map(() => 1)])).toBeLessThan(50);
     });
   });
 }
