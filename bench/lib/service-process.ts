@@ -8,6 +8,16 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * A bench that throws mid-run must not leave its service behind: an orphan keeps the output
+ * pipe open and keeps working on the next run's database (same name, recreated).
+ */
+function killOnExit(child: Subprocess): void {
+  process.on('exit', () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+}
+
 export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
   // a port the kernel just handed out is free (a random pick collided with an exiting service)
   const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
@@ -18,6 +28,7 @@ export async function startServiceProcess(entry: string, env: Record<string, str
     stdout: 'inherit',
     stderr: 'inherit',
   });
+  killOnExit(child);
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -46,6 +57,7 @@ export async function startServiceProcess(entry: string, env: Record<string, str
 /** A process without HTTP (the worker): started, not probed; the caller watches its effects. */
 export async function startWorkerProcess(entry: string, env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
   const child = spawn(['bun', 'run', entry], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdout: 'inherit', stderr: 'inherit' });
+  killOnExit(child);
   return {
     async stop() {
       child.kill('SIGTERM');
