@@ -22,6 +22,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   migrateOnStart: boolean;
   workerConcurrency: number;
+  /** uploads in progress per API process before more are answered 503 SERVER_BUSY */
+  maxInflightUploads: number;
   nodeEnv: string;
 }
 
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     logLevel: (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as Config['logLevel']) : 'info',
     migrateOnStart: bool('MIGRATE_ON_START', true),
     workerConcurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
+    maxInflightUploads: int('MAX_INFLIGHT_UPLOADS', 128, 1, 100_000),
     nodeEnv,
   };
 

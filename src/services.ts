@@ -68,7 +68,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     ingest,
     tokens: createUserTokens(config.jwtSecret),
     log,
-    limits: { maxBatchItems: config.maxBatchItems, maxBodyBytes: config.maxJobPayloadBytes },
+    limits: { maxBatchItems: config.maxBatchItems, maxBodyBytes: config.maxJobPayloadBytes, maxInflightUploads: config.maxInflightUploads },
     adminApiKeys: config.adminApiKeys,
     readiness: {
       postgres: async () => (await run(db, PING), 'ok'),

@@ -18,6 +18,7 @@ export const PROBLEMS = {
   INTERNAL: { status: 500, title: 'Internal server error' },
   DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable' },
   QUEUE_UNAVAILABLE: { status: 503, title: 'Queue unavailable' },
+  SERVER_BUSY: { status: 503, title: 'Too many uploads in progress' },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -30,7 +30,7 @@ export interface AppDeps {
   tokens: UserTokens;
   log: Logger;
   readiness: Record<string, ReadinessCheck>;
-  limits: { maxBatchItems: number; maxBodyBytes: number };
+  limits: { maxBatchItems: number; maxBodyBytes: number; maxInflightUploads: number };
   /** X-Api-Key values accepted by /admin/* (none: every admin request is refused) */
   adminApiKeys: readonly string[];
   /** the operations surface (CONTRACT §8): metrics, docs, jobs and queues behind /admin */

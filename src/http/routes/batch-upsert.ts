@@ -11,8 +11,62 @@ import { userAuthPlugin } from '../plugins/auth.ts';
 import { parseJsonBody, readBodyText } from '../plugins/json-body.ts';
 import { isStackOverflow, withDeadline } from '../deadline.ts';
 import { jsonResponse } from '../reply.ts';
+import { UploadAdmission } from '../upload-admission.ts';
 
-export function batchUpsertRoute(deps: IngestDeps, tokens: UserTokens, limits: { maxBatchItems: number; maxBodyBytes: number }) {
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
+export function batchUpsertRoute(
+  deps: IngestDeps,
+  tokens: UserTokens,
+  limits: { maxBatchItems: number; maxBodyBytes: number; maxInflightUploads: number },
+) {
+  const admission = new UploadAdmission(limits.maxInflightUploads);
+
+  /** Reads, checks and stores one upload. */
+  async function upload(request: Request, userId: string, receivedAt: Date, headerOffsetMinutes: number | undefined) {
+    const text = await readBodyText(request, limits.maxBodyBytes);
+    // the slot is taken once the body is here (a slow network holds none) and before the first
+    // database round trip: shedding later let the replay lookups of an overload queue up on
+    // the pool until every upload timed out (bench/soak.ts at 5×)
+    if (!admission.tryEnter()) {
+      throw new ProblemError(
+        'SERVER_BUSY',
+        `${admission.limit} uploads are being processed on this server; retry after ${BUSY_RETRY_AFTER_SECONDS} s`,
+        { retryAfterMs: BUSY_RETRY_AFTER_SECONDS * 1000 },
+        { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) },
+      );
+    }
+    try {
+      return await processUpload(request, text, userId, receivedAt, headerOffsetMinutes);
+    } finally {
+      admission.leave();
+    }
+  }
+
+  /** Answers a byte-identical re-send from its stored reply, or parses, validates and stores. */
+  async function processUpload(request: Request, text: string, userId: string, receivedAt: Date, headerOffsetMinutes: number | undefined) {
+    const fast = await withDeadline(replayIdenticalBody(deps, userId, text));
+    if (fast.reply) return jsonResponse(request, fast.reply.status, fast.reply.bodyText, fast.reply.headers);
+    const json = parseJsonBody(text);
+    let reply;
+    try {
+      const checked = validateBatchBody(json, limits.maxBatchItems);
+      const errors = checked.ok ? findUnstorableStrings(json, text) : checked.errors;
+      if (!checked.ok || errors.length > 0) {
+        throw new ProblemError('VALIDATION_FAILED', 'the batch does not match the contract', { errors });
+      }
+      reply = await withDeadline(
+        submitBatch(deps, { userId, body: checked.value, headerOffsetMinutes, receivedAt, bodyDigest: fast.digest, prefetched: fast.prefetched }),
+      );
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      throw new ProblemError('VALIDATION_FAILED', 'the body is nested too deeply', {
+        errors: [{ path: '', message: 'JSON nesting is too deep to process' }],
+      });
+    }
+    return jsonResponse(request, reply.status, reply.bodyText, reply.headers);
+  }
+
   return new Elysia().use(userAuthPlugin(tokens)).post(
     '/api/v1/health/samples/batch-upsert',
     async ({ request, userId }) => {
@@ -23,34 +77,7 @@ export function batchUpsertRoute(deps: IngestDeps, tokens: UserTokens, limits: {
           errors: [{ path: '/headers/x-timezone-offset', message: timezone.message }],
         });
       }
-      const text = await readBodyText(request, limits.maxBodyBytes);
-      const fast = await withDeadline(replayIdenticalBody(deps, userId, text));
-      if (fast.reply) return jsonResponse(request, fast.reply.status, fast.reply.bodyText, fast.reply.headers);
-      const json = parseJsonBody(text);
-      let reply;
-      try {
-        const checked = validateBatchBody(json, limits.maxBatchItems);
-        const errors = checked.ok ? findUnstorableStrings(json, text) : checked.errors;
-        if (!checked.ok || errors.length > 0) {
-          throw new ProblemError('VALIDATION_FAILED', 'the batch does not match the contract', { errors });
-        }
-        reply = await withDeadline(
-          submitBatch(deps, {
-            userId,
-            body: checked.value,
-            headerOffsetMinutes: timezone.value,
-            receivedAt,
-            bodyDigest: fast.digest,
-            prefetched: fast.prefetched,
-          }),
-        );
-      } catch (error) {
-        if (!isStackOverflow(error)) throw error;
-        throw new ProblemError('VALIDATION_FAILED', 'the body is nested too deeply', {
-          errors: [{ path: '', message: 'JSON nesting is too deep to process' }],
-        });
-      }
-      return jsonResponse(request, reply.status, reply.bodyText, reply.headers);
+      return upload(request, userId, receivedAt, timezone.value);
     },
     {
       parse: 'none',
