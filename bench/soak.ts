@@ -1,20 +1,20 @@
 // Question: does the service stay flat — throughput, p99, memory, PostgreSQL connections — over a
 // long run at a steady ~70 % of its measured capacity?
 //
-// Load shape (open loop, scheduled every 100 ms, per second): 45 inline uploads of 50 samples,
-// 9 inline uploads of 399, 6 queued uploads of 450, 300 idempotent replays: ≈ 8.6k samples/s.
-// Against the capacities measured on this machine (inline 50: ~290 req/s; inline 399: ~70 req/s;
-// queue: ~24k samples/s ≈ 50 uploads of 450/s; replays ~5k/s) that is 0.16 + 0.13 + 0.12 + 0.06
-// ≈ 0.47 of each path's own capacity; with the paths competing for the same 2 cores and the load
-// generator's CPU (it builds and hashes every body) it is ~70 % of what the machine sustains:
-// 60 + 12 + 8 + 400 already pushed p99 to ~2 s. Service: `bun run src/main.ts` (API, worker, outbox processor, cron) over a fresh
-// database. Sampled every 10 s: requests/s, samples/s, p99, the service's RSS, PostgreSQL
-// connections, outbox backlog, queue waiting.
+// Load shape (open loop, scheduled every 100 ms): the base mix per second is 45 inline uploads
+// of 50 samples, 9 inline uploads of 399, 6 queued uploads of 450 and 300 idempotent replays
+// (≈ 8.5k samples/s), times --scale. Capacity of this mix on this machine (2 cores shared by the
+// load generator, which builds and hashes every body, the service and PostgreSQL), from
+// 2-minute runs: 3× flat (p99 ~120–175 ms); 4× saturates after ~90 s (p99 climbing to 3.5 s);
+// 5× is an overload (before load shedding: no answer at all in the second minute). So capacity
+// ≈ 4× and the default, 2.8×, is ~70 % of it. Service: `bun run src/main.ts` (API, worker,
+// outbox processor, cron) over a fresh database. Sampled every 10 s: requests/s, samples/s,
+// p99, the service's RSS, PostgreSQL connections, outbox backlog.
 // Gates: no 5xx and no request over 10 s; every queued upload completed; stored rows = samples
 // sent; last-minute RSS ≤ 1.5 × the second minute's; connections never above the pool sizes;
 // last-minute p99 ≤ 3 × the second minute's.
 //
-// Usage: bun run bench/soak.ts [--minutes 10] [--json]
+// Usage: bun run bench/soak.ts [--minutes 10] [--scale 2.8] [--json]
 import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
@@ -31,7 +31,11 @@ const SAMPLE_EVERY_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** pool sizes of src/main.ts (20) + its lease pool (2) + outbox pool + job guard: a generous bound */
 const CONNECTION_BOUND = 40;
-const MIX = { inlineSmall: 45, inlineLarge: 9, queued: 6, replays: 300 };
+const scaleArg = args.indexOf('--scale');
+/** multiplies every rate of the mix: short runs at several scales find the machine's capacity */
+const SCALE = scaleArg >= 0 ? Number(args[scaleArg + 1]) : 2.8;
+const BASE_MIX = { inlineSmall: 45, inlineLarge: 9, queued: 6, replays: 300 };
+const MIX = Object.fromEntries(Object.entries(BASE_MIX).map(([kind, perSecond]) => [kind, perSecond * SCALE])) as typeof BASE_MIX;
 
 const { url, sql, serverVersion } = await freshBenchDatabase('health_ingest_bench_soak', 2);
 const dbName = new URL(url).pathname.slice(1);
@@ -77,10 +81,12 @@ const replayBodies = await Promise.all(
   }),
 );
 
-let nextWindowStart = Date.UTC(2000, 0, 1); // ~9k sample-minutes a second: 10 min reach ~2010, never the future
-const freshBody = (size: number) => {
-  const body = uploadBody(size, nextWindowStart);
-  nextWindowStart += size * 60_000;
+// each user's uploads cover consecutive windows of that user's own history from 2010: even at
+// 5× the base mix (~43k sample-minutes a second over 64 users) 10 minutes reach only ~2011
+const nextWindowStart = users.map(() => Date.UTC(2010, 0, 1));
+const freshBody = (user: number, size: number) => {
+  const body = uploadBody(size, nextWindowStart[user]!);
+  nextWindowStart[user]! += size * 60_000;
   return body;
 };
 
@@ -91,12 +97,12 @@ function launch(kind: keyof typeof MIX): void {
     case 'inlineLarge': {
       const size = kind === 'inlineSmall' ? 50 : 399;
       samplesSent += size;
-      void post(user, freshBody(size)).then((r) => r.status === 200 && (window.samples += size));
+      void post(user, freshBody(user, size)).then((r) => r.status === 200 && (window.samples += size));
       return;
     }
     case 'queued': {
       samplesSent += 450;
-      void post(user, freshBody(450)).then((r) => r.requestId && queuedIds.push({ user, requestId: r.requestId }));
+      void post(user, freshBody(user, 450)).then((r) => r.requestId && queuedIds.push({ user, requestId: r.requestId }));
       return;
     }
     case 'replays':
@@ -174,11 +180,11 @@ const gates = {
 };
 
 if (asJson) {
-  console.log(JSON.stringify({ machine: machineLine({ postgres: serverVersion }), minutes: MINUTES, mix: MIX, timeline, gates }, null, 2));
+  console.log(JSON.stringify({ machine: machineLine({ postgres: serverVersion }), minutes: MINUTES, scale: SCALE, mix: MIX, timeline, gates }, null, 2));
 } else {
   console.log('');
   console.log(machineLine({ postgres: serverVersion }));
-  console.log(`${MINUTES} min; per second: ${JSON.stringify(MIX)}\n`);
+  console.log(`${MINUTES} min at ${SCALE}× the base mix; per second: ${JSON.stringify(MIX)}\n`);
   const minutes = Array.from({ length: MINUTES }, (_, m) => perMinute(m)).filter((rows) => rows.length > 0);
   printTable(
     ['minute', 'req/s', 'samples/s (inline 200s)', 'p99 ms (worst 10 s)', 'RSS MB', 'PG connections (max)', 'outbox pending (max)'],
