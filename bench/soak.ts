@@ -15,7 +15,7 @@
 // every queued upload completed; stored rows = samples sent; last-minute RSS ≤ 1.5 × the second
 // minute's; connections never above the pool sizes; last-minute p99 ≤ 3 × the second minute's.
 //
-// Usage: bun run bench/soak.ts [--minutes 10] [--scale 2.8] [--json]
+// Usage: bun run bench/soak.ts [--minutes 10] [--scale 2.8] [--no-retry] [--json]
 import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
@@ -30,7 +30,8 @@ const minutesArg = args.indexOf('--minutes');
 const MINUTES = minutesArg >= 0 ? Number(args[minutesArg + 1]) : 10;
 const SAMPLE_EVERY_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 10_000;
-const MAX_BUSY_RETRIES = 5;
+/** --no-retry: a shed upload is not sent again (to see the service's own overload behaviour) */
+const MAX_BUSY_RETRIES = args.includes('--no-retry') ? 0 : 5;
 /** pool sizes of src/main.ts (20) + its lease pool (2) + outbox pool + job guard: a generous bound */
 const CONNECTION_BOUND = 40;
 const scaleArg = args.indexOf('--scale');
@@ -78,8 +79,8 @@ async function post(user: number, body: string): Promise<{ status: number; reque
     window.requests++;
     totalRequests++;
     window.latencies.push(ms);
+    if (response.status === 503 && reply.code === 'SERVER_BUSY') shed++;
     if (response.status === 503 && reply.code === 'SERVER_BUSY' && attempt < MAX_BUSY_RETRIES) {
-      shed++;
       await Bun.sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
       continue;
     }
