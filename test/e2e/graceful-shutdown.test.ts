@@ -9,6 +9,7 @@ import { createUserTokens } from '../../src/auth/user-tokens.ts';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config.ts';
 import { batch, heartRate, upload } from '../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { sparePort } from '../support/processes.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/12';
 let db: TestDatabase;
@@ -22,7 +23,8 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 function startService() {
-  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  // the kernel's pick: a random port in 30000–50000 sometimes hit one in use (the ephemeral range)
+  const port = sparePort();
   const child = spawn(['bun', 'run', 'src/main.ts'], {
     env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, PORT: String(port), LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false' },
     stdout: 'ignore',
