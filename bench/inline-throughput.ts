@@ -54,10 +54,18 @@ const ceilingRows = bodies(BIG, 1200).map((text) => {
   return dedupeSamplesByKey(normalized.valid);
 });
 let nextCeilingBatch = 0;
-const ceilingUsers = Array.from({ length: DB_WRITERS }, () => crypto.randomUUID());
+// every pass over the pre-built batches writes them for new users, so each upsert inserts fresh
+// rows (a second pass for the same user would update rows already there and break the count)
+const ceilingUsers = new Map<string, string>();
+const ceilingUser = (writer: number, pass: number) => {
+  const key = `${writer}/${pass}`;
+  if (!ceilingUsers.has(key)) ceilingUsers.set(key, crypto.randomUUID());
+  return ceilingUsers.get(key)!;
+};
 const ceiling = await closedLoop(DB_WRITERS, SECONDS, async (writer) => {
-  const rows = ceilingRows[nextCeilingBatch++ % ceilingRows.length]!;
-  await sql.begin((tx) => upsertSamples(tx, ceilingUsers[writer]!, new Date(), rows));
+  const batch = nextCeilingBatch++;
+  const rows = ceilingRows[batch % ceilingRows.length]!;
+  await sql.begin((tx) => upsertSamples(tx, ceilingUser(writer, Math.floor(batch / ceilingRows.length)), new Date(), rows));
 });
 const ceilingRowsPerSecond = (ceiling.requests * BIG) / ceiling.elapsedSeconds;
 
