@@ -38,7 +38,7 @@ const scaleArg = args.indexOf('--scale');
 /** multiplies every rate of the mix: short runs at several scales find the machine's capacity */
 const SCALE = scaleArg >= 0 ? Number(args[scaleArg + 1]) : 2.8;
 const BASE_MIX = { inlineSmall: 45, inlineLarge: 9, queued: 6, replays: 300 };
-const MIX = Object.fromEntries(Object.entries(BASE_MIX).map(([kind, perSecond]) => [kind, perSecond * SCALE])) as typeof BASE_MIX;
+const MIX = Object.fromEntries(Object.entries(BASE_MIX).map(([kind, perSecond]) => [kind, Math.round(perSecond * SCALE * 100) / 100])) as typeof BASE_MIX;
 
 const { url, sql, serverVersion } = await freshBenchDatabase('health_ingest_bench_soak', 2);
 const dbName = new URL(url).pathname.slice(1);
