@@ -1,7 +1,8 @@
 // The outbox processor in a thread of its own, for processes that also serve HTTP (`start`)
 // or run the queue worker (`start:worker`). On the API's event loop, every round trip of the
 // processor waited behind request handling: at 8 clients × 399-sample uploads its commit →
-// projected lag was 1.5 s at p50; in its own thread, 0.2 s (bench/outbox-lag.ts, 2 cores).
+// projected lag was 1.5 s at p50; in its own thread, 0.2 s (bench/outbox-lag.ts, 2 cores; both
+// measured while each apply still cost more as a user's history grew).
 // A thread that dies is logged and started again (after a second) until close().
 import type { Logger } from '../log.ts';
 
