@@ -108,7 +108,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     logLevel: (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as Config['logLevel']) : 'info',
     migrateOnStart: bool('MIGRATE_ON_START', true),
     workerConcurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
-    maxInflightUploads: int('MAX_INFLIGHT_UPLOADS', 128, 1, 100_000),
+    maxInflightUploads: int('MAX_INFLIGHT_UPLOADS', 192, 1, 100_000),
     nodeEnv,
   };
 
