@@ -2,28 +2,19 @@
 // deadline it answers 503 + Retry-After instead of hanging (DESIGN "known traps"). The work may
 // still commit afterwards; a re-send with the same requestId then gets the stored reply.
 import { ProblemError } from '../domain/problems.ts';
+import { bounded } from '../ops/bounded.ts';
 
 export const REQUEST_DEADLINE_MS = 8_000;
 
-export async function withDeadline<T>(work: Promise<T>, ms = REQUEST_DEADLINE_MS): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ProblemError('DATABASE_UNAVAILABLE', 'the request could not be completed in time; retry (an upload with the same requestId)', {}, {
-            'retry-after': '2',
-          }),
-        ),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-    work.catch(() => {});
-  }
+export function withDeadline<T>(work: Promise<T>, ms = REQUEST_DEADLINE_MS): Promise<T> {
+  return bounded(
+    work,
+    ms,
+    () =>
+      new ProblemError('DATABASE_UNAVAILABLE', 'the request could not be completed in time; retry (an upload with the same requestId)', {}, {
+        'retry-after': '2',
+      }),
+  );
 }
 
 /** JSON nested deeper than our recursive walks can follow is a client error, not a crash. */

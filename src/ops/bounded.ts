@@ -1,17 +1,21 @@
-// Operations calls (readiness checks, scrapes, admin reads, the reaper's Redis look-ups) must
-// answer in bounded time even when a dependency hangs instead of refusing: a dead Redis host
-// swallows packets, and ioredis or postgres.js would wait for their own, longer, timeouts.
+// A call must answer in bounded time even when what it waits for hangs instead of refusing: a
+// dead Redis host swallows packets, ioredis and postgres.js would wait for their own, longer,
+// timeouts, and a client may drip its body. Used by operations calls (readiness, scrapes, admin
+// reads, the reaper's Redis look-ups), the enqueue, request deadlines and body reads.
 export class TimeoutError extends Error {
   constructor(what: string, ms: number) {
     super(`${what} timed out after ${ms} ms`);
   }
 }
 
-/** `promise`, or a TimeoutError after `ms`. The work itself is not cancelled, only no longer awaited. */
-export function bounded<T>(promise: Promise<T>, ms: number, what = 'operation'): Promise<T> {
+/**
+ * `promise`, or a rejection after `ms`: a TimeoutError naming `what`, or the error `what()`
+ * returns. The work itself is not cancelled, only no longer awaited.
+ */
+export function bounded<T>(promise: Promise<T>, ms: number, what: string | (() => Error) = 'operation'): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
+    timer = setTimeout(() => reject(typeof what === 'string' ? new TimeoutError(what, ms) : what()), ms);
   });
   promise.catch(() => {}); // a late rejection after the timeout is not unhandled
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

@@ -6,6 +6,7 @@ import type { Queue } from 'bullmq';
 import type { Sql } from '../db/client.ts';
 import { RETRY_AFTER_MS } from '../domain/idempotency.ts';
 import { ProblemError } from '../domain/problems.ts';
+import { bounded } from '../ops/bounded.ts';
 import type { PreparedBatch } from '../ingest/apply-batch.ts';
 import { lookupRequest } from '../ingest/queries.ts';
 import { answerEarlier, type BatchQueue, type Reply } from '../ingest/submit-batch.ts';
@@ -31,7 +32,7 @@ export function createQueuedSubmit(deps: QueuedSubmitDeps): BatchQueue {
     async releaseAbandoned(userId, requestId, attempt) {
       let state: string;
       try {
-        state = await withTimeout(deps.queue.getJobState(ingestJobId(userId, requestId, attempt)), deps.addTimeoutMs ?? 2000);
+        state = await bounded(deps.queue.getJobState(ingestJobId(userId, requestId, attempt)), deps.addTimeoutMs ?? 2000, 'queue job look-up');
       } catch {
         return false; // Redis cannot tell: keep answering 409
       }
@@ -61,9 +62,10 @@ export function createQueuedSubmit(deps: QueuedSubmitDeps): BatchQueue {
       }
       const data: IngestJobData = { userId: batch.userId, requestId: batch.requestId, attempt, batch: encoded };
       try {
-        await withTimeout(
+        await bounded(
           deps.queue.add(INGEST_JOB_NAME, data, { ...INGEST_JOB_OPTIONS, jobId: ingestJobId(batch.userId, batch.requestId, attempt) }),
           deps.addTimeoutMs ?? 2000,
+          'enqueue',
         );
       } catch (error) {
         deps.log.warn({ requestId: batch.requestId, err: error }, 'enqueue failed; request left retryable');
@@ -86,12 +88,4 @@ export function createQueuedSubmit(deps: QueuedSubmitDeps): BatchQueue {
       };
     },
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -3,6 +3,7 @@
 // Reading is bounded in time too (a slow-drip client gets 408, not a held connection), and a
 // client that goes away mid-body is an ordinary 4xx, not an unexpected error.
 import { ProblemError } from '../../domain/problems.ts';
+import { bounded } from '../../ops/bounded.ts';
 
 function tooLarge(cap: number): ProblemError {
   return new ProblemError('PAYLOAD_TOO_LARGE', `request body exceeds ${cap} bytes`, { maxBytes: cap });
@@ -17,23 +18,17 @@ export async function readBodyText(request: Request, cap: number, timeoutMs = BO
     const length = Number(declared);
     if (!Number.isFinite(length) || length > cap) throw tooLarge(cap);
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ProblemError('REQUEST_TIMEOUT', `the body did not arrive within ${timeoutMs / 1000} s`, {}, { connection: 'close' })),
-      timeoutMs,
-    );
-  });
   const read = declared !== null ? request.text() : readStreamed(request, cap);
   try {
-    return await Promise.race([read, deadline]);
+    return await bounded(
+      read,
+      timeoutMs,
+      () => new ProblemError('REQUEST_TIMEOUT', `the body did not arrive within ${timeoutMs / 1000} s`, {}, { connection: 'close' }),
+    );
   } catch (error) {
     if (error instanceof ProblemError) throw error;
     // the client closed the connection before its body was complete
     throw new ProblemError('MALFORMED_JSON', 'the request body was cut off before it was complete');
-  } finally {
-    clearTimeout(timer);
-    read.catch(() => {});
   }
 }
 
