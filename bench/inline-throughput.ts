@@ -22,11 +22,10 @@ import { machineLine } from './lib/machine.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
+import { flag, numberOption } from './lib/args.ts';
 
-const args = process.argv.slice(2);
-const asJson = args.includes('--json');
-const secondsArg = args.indexOf('--seconds');
-const SECONDS = secondsArg >= 0 ? Number(args[secondsArg + 1]) : 10;
+const asJson = flag('--json');
+const SECONDS = numberOption('--seconds', 10);
 const CLIENTS = 8;
 const DB_WRITERS = 4;
 const BIG = 399;

@@ -28,12 +28,11 @@ import { machineLine } from './lib/machine.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { startServiceProcess, startWorkerProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
+import { flag, numberOption } from './lib/args.ts';
 
-const args = process.argv.slice(2);
-const asJson = args.includes('--json');
-const secondsArg = args.indexOf('--seconds');
-const SECONDS = secondsArg >= 0 ? Number(args[secondsArg + 1]) : 60;
-const SPLIT = args.includes('--split');
+const asJson = flag('--json');
+const SECONDS = numberOption('--seconds', 60);
+const SPLIT = flag('--split');
 const CLIENTS = 8;
 const BATCH = 399;
 const LAG_GOAL_MS = 1000;

@@ -30,8 +30,9 @@ import { preparedFromText } from './lib/prepared-batches.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
+import { flag } from './lib/args.ts';
 
-const asJson = process.argv.includes('--json');
+const asJson = flag('--json');
 const CAP = loadConfig({}).maxJobPayloadBytes;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/8';
 

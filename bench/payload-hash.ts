@@ -12,12 +12,11 @@
 import { computePayloadHash } from '../src/domain/payload-hash.ts';
 import { machineLine } from './lib/machine.ts';
 import { printTable, summarize } from './lib/stats.ts';
+import { flag, numberOption } from './lib/args.ts';
 
 const SAMPLE_COUNT = 500;
-const args = process.argv.slice(2);
-const asJson = args.includes('--json');
-const iterationsArg = args.indexOf('--iterations');
-const ITERATIONS = iterationsArg >= 0 ? Number(args[iterationsArg + 1]) : 2000;
+const asJson = flag('--json');
+const ITERATIONS = numberOption('--iterations', 2000);
 const WARMUP = 300;
 
 // ---- load

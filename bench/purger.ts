@@ -20,11 +20,10 @@ import { createLogger } from '../src/log.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
 import { machineLine } from './lib/machine.ts';
 import { printTable, summarize } from './lib/stats.ts';
+import { flag, numberOption } from './lib/args.ts';
 
-const args = process.argv.slice(2);
-const asJson = args.includes('--json');
-const rowsArg = args.indexOf('--rows');
-const DUE_ROWS = rowsArg >= 0 ? Number(args[rowsArg + 1]) : 1_000_000;
+const asJson = flag('--json');
+const DUE_ROWS = numberOption('--rows', 1_000_000);
 const KEPT_ROWS = 10_000;
 const SEED_PART = 100_000;
 const GATE_MS = 1000;

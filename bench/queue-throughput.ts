@@ -28,11 +28,10 @@ import { machineLine } from './lib/machine.ts';
 import { preparedBatch } from './lib/prepared-batches.ts';
 import { startWorkerProcess } from './lib/service-process.ts';
 import { printTable } from './lib/stats.ts';
+import { flag, numberOption } from './lib/args.ts';
 
-const args = process.argv.slice(2);
-const asJson = args.includes('--json');
-const samplesArg = args.indexOf('--samples');
-const TOTAL = samplesArg >= 0 ? Number(args[samplesArg + 1]) : 1_000_000;
+const asJson = flag('--json');
+const TOTAL = numberOption('--samples', 1_000_000);
 const BATCH = 500;
 const USERS = 50;
 const CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);

@@ -25,11 +25,10 @@ import { machineLine } from './lib/machine.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
+import { flag, numberOption } from './lib/args.ts';
 
-const args = process.argv.slice(2);
-const asJson = args.includes('--json');
-const secondsArg = args.indexOf('--seconds');
-const SECONDS = secondsArg >= 0 ? Number(args[secondsArg + 1]) : 6;
+const asJson = flag('--json');
+const SECONDS = numberOption('--seconds', 6);
 const SIZES = (process.env.BENCH_SIZES ?? "50,100,200,300,400,500").split(",").map(Number);
 const FOREGROUND = 4;
 const BACKGROUND = 4;

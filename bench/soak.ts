@@ -23,20 +23,18 @@ import { machineLine } from './lib/machine.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { percentile, printTable } from './lib/stats.ts';
+import { flag, numberOption } from './lib/args.ts';
 
-const args = process.argv.slice(2);
-const asJson = args.includes('--json');
-const minutesArg = args.indexOf('--minutes');
-const MINUTES = minutesArg >= 0 ? Number(args[minutesArg + 1]) : 10;
+const asJson = flag('--json');
+const MINUTES = numberOption('--minutes', 10);
 const SAMPLE_EVERY_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** --no-retry: a shed upload is not sent again (to see the service's own overload behaviour) */
-const MAX_BUSY_RETRIES = args.includes('--no-retry') ? 0 : 5;
+const MAX_BUSY_RETRIES = flag('--no-retry') ? 0 : 5;
 /** pool sizes of src/main.ts (20) + its lease pool (2) + outbox pool + job guard: a generous bound */
 const CONNECTION_BOUND = 40;
-const scaleArg = args.indexOf('--scale');
 /** multiplies every rate of the mix: short runs at several scales find the machine's capacity */
-const SCALE = scaleArg >= 0 ? Number(args[scaleArg + 1]) : 2.8;
+const SCALE = numberOption('--scale', 2.8);
 const BASE_MIX = { inlineSmall: 45, inlineLarge: 9, queued: 6, replays: 300 };
 const MIX = Object.fromEntries(Object.entries(BASE_MIX).map(([kind, perSecond]) => [kind, Math.round(perSecond * SCALE * 100) / 100])) as typeof BASE_MIX;
 

@@ -1,6 +1,7 @@
 // Runs an entry point of the service as a child process (so server and load generator are
 // separate processes, as in production) and waits until it answers /healthz.
 import { spawn, type Subprocess } from 'bun';
+import { sparePort } from '../../test/support/processes.ts';
 
 export interface ServiceProcess {
   baseUrl: string;
@@ -20,9 +21,7 @@ function killOnExit(child: Subprocess): void {
 
 export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
   // a port the kernel just handed out is free (a random pick collided with an exiting service)
-  const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
-  const port = probe.port!;
-  probe.stop(true);
+  const port = sparePort();
   const child = spawn(['bun', 'run', entry], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdout: 'inherit',

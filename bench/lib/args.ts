@@ -1,0 +1,12 @@
+// Command-line options of the benches: flags (`--json`) and numbers (`--seconds 60`).
+const args = process.argv.slice(2);
+
+export function flag(name: string): boolean {
+  return args.includes(name);
+}
+
+/** The number after `name`, or `fallback` when the option is absent. */
+export function numberOption(name: string, fallback: number): number {
+  const at = args.indexOf(name);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+}
