@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { batch, heartRate } from '../support/batches.ts';
 import type { ServiceChild } from '../support/processes.ts';
 import { newLog, sendUntilCompleted } from './lib/client.ts';
-import { keyOfSample, requestStatuses, startStack, storedKeys, until, type Stack } from './lib/stack.ts';
+import { keyOfSample, requestStatuses, startStack, storedKeys, type Stack } from './lib/stack.ts';
+import { until } from '../support/poll.ts';
 
 let stack: Stack;
 
@@ -42,12 +43,12 @@ test('API SIGKILLed while its inline transaction waits mid-way; the same request
     (error: Error) => `failed: ${error.name}`,
   );
   await until(
-    'the API transaction waits on the user lock',
     async () =>
       (await stack.sql<{ n: number }[]>`
         SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'health-ingest' AND wait_event_type = 'Lock'`)[0]!.n,
     (n) => n >= 1,
     4_000, // statement_timeout is 5 s: kill well before it
+    'the API transaction waits on the user lock',
   );
   await api.kill('SIGKILL');
   expect(await first).toMatch(/^failed/);
@@ -55,8 +56,13 @@ test('API SIGKILLed while its inline transaction waits mid-way; the same request
   reserved.release();
 
   // the killed transaction left nothing: no samples, no request, no watermark bump
-  await until('the dead backend is gone', async () => (await stack.sql<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'health-ingest'`)[0]!.n, (n) => n === 0, 10_000);
+  await until(
+    async () => (await stack.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'health-ingest'`)[0]!.n,
+    (n) => n === 0,
+    10_000,
+    'the dead backend is gone',
+  );
   expect((await storedKeys(stack.sql, userId)).rows).toBe(0);
   expect(await requestStatuses(stack.sql, userId)).toEqual({});
 

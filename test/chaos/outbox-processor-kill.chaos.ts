@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { batch, heartRate, upload } from '../support/batches.ts';
 import type { ServiceChild } from '../support/processes.ts';
-import { startStack, until, type Stack } from './lib/stack.ts';
+import { startStack, type Stack } from './lib/stack.ts';
+import { until } from '../support/poll.ts';
 
 let stack: Stack;
 let api: ServiceChild;
@@ -45,10 +46,10 @@ test('outbox processor SIGKILLed mid-apply: another takes the events over, summa
 
   // the processor has claimed and is stuck on the lock: kill it there
   await until(
-    'an apply waiting on the checkpoint lock',
     async () => (await stack.sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'`)[0]!.n as number,
     (n) => n >= 1,
     20_000,
+    'an apply waiting on the checkpoint lock',
   );
   await worker.kill('SIGKILL');
   await reserved`ROLLBACK`;
@@ -58,10 +59,10 @@ test('outbox processor SIGKILLed mid-apply: another takes the events over, summa
   const seq = (await stack.sql`SELECT seq::int AS seq FROM user_health_watermarks WHERE user_id = ${userId}`)[0]!.seq as number;
   expect(seq).toBe(uploads.length);
   await until(
-    'the checkpoint reaching the watermark',
     async () => (await stack.sql`SELECT projected_seq::int AS s FROM projection_checkpoints WHERE user_id = ${userId}`)[0]?.s as number | undefined,
     (projected) => projected === seq,
     90_000,
+    'the checkpoint reaching the watermark',
   );
   const summaries = await stack.sql`
     SELECT local_date::text AS date, sample_count::int AS count, value_sum AS sum, value_min AS min, value_max AS max

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { batch, heartRate } from '../support/batches.ts';
 import type { ServiceChild } from '../support/processes.ts';
 import { newLog, sendUntilCompleted } from './lib/client.ts';
-import { keyOfSample, requestStatuses, startStack, storedKeys, until, type Stack } from './lib/stack.ts';
+import { keyOfSample, requestStatuses, startStack, storedKeys, type Stack } from './lib/stack.ts';
+import { until } from '../support/poll.ts';
 
 let stack: Stack;
 let api: ServiceChild;
@@ -45,7 +46,7 @@ test('worker SIGKILLed while it holds jobs mid-write; the client re-sends; nothi
     });
     expect(response.status).toBe(202);
   }
-  await until('every request processing', () => requestStatuses(stack.sql, userId), (s) => s.processing === 3, 20_000);
+  await until(() => requestStatuses(stack.sql, userId), (s) => s.processing === 3, 20_000, 'every request processing');
   const [{ waiting }] = await stack.sql<[{ waiting: number }]>`
     SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE application_name = 'health-ingest' AND wait_event_type = 'Lock'`;
   expect(waiting).toBeGreaterThanOrEqual(1);

@@ -3,6 +3,7 @@
 // with user A's ids and data, on the inline and the queued path.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { batch, getJson, heartRate, putJson, upload } from '../support/batches.ts';
+import { until } from '../support/poll.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 
 let service: TestService;
@@ -13,16 +14,6 @@ let bobToken: string;
 let aliceInline: ReturnType<typeof batch>;
 let aliceQueued: ReturnType<typeof batch>;
 let aliceInlineText: string;
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await Bun.sleep(25);
-  }
-}
 
 const rowsOf = async (userId: string) =>
   ((await service.db.sql.unsafe('SELECT count(*)::int AS n FROM health_samples WHERE user_id = $1 AND deleted_at IS NULL', [userId])) as any)[0].n as number;

@@ -9,6 +9,7 @@ import { spawn, spawnSync, type Subprocess } from 'bun';
 import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from './poll.ts';
 
 export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const ROOT = process.getuid?.() === 0;
@@ -19,15 +20,6 @@ export function sparePort(): number {
   const port = listener.port;
   listener.stop(true);
   return port;
-}
-
-async function until(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs} ms`);
-    await Bun.sleep(50);
-  }
 }
 
 async function portOpen(port: number): Promise<boolean> {
@@ -133,12 +125,12 @@ export async function startRedis(): Promise<OwnRedis> {
         ['redis-server', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
         { stdout: 'ignore', stderr: 'ignore' },
       );
-      await until(`redis on ${port}`, () => portOpen(port), 10_000);
+      await until(() => portOpen(port), Boolean, 10_000, `redis on ${port}`);
     },
     async kill() {
       child?.kill('SIGKILL');
       await child?.exited;
-      await until(`redis on ${port} gone`, async () => !(await portOpen(port)), 10_000);
+      await until(async () => !(await portOpen(port)), Boolean, 10_000, `redis on ${port} gone`);
     },
     async restart() {
       await redis.kill();
@@ -193,7 +185,6 @@ export async function startService(
   const readyLine = options.readyLine ?? (entry === 'src/worker.ts' ? 'worker started' : undefined);
   try {
     await until(
-      `${entry}`,
       async () => {
         if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}: ${output().slice(-2000)}`);
         if (readyLine) return output().includes(readyLine);
@@ -203,7 +194,9 @@ export async function startService(
           return false;
         }
       },
+      Boolean,
       options.timeoutMs ?? 30_000,
+      `${entry} ready`,
     );
   } catch (error) {
     child.kill('SIGKILL');

@@ -57,17 +57,6 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   return stack;
 }
 
-/** Polls `probe` until `done`, at most `timeoutMs`; returns the last value. */
-export async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms (last: ${JSON.stringify(value).slice(0, 300)})`);
-    await Bun.sleep(50);
-  }
-}
-
 /** The user's live rows as "sourceId|sourceRecordId|startAtMs" keys, with duplicates counted. */
 export async function storedKeys(sql: postgres.Sql, userId: string): Promise<{ keys: Set<string>; rows: number }> {
   const rows = await sql<{ source_id: string; source_record_id: string; start_at: Date }[]>`
