@@ -28,6 +28,21 @@ interface TypeBoxIssue {
   message?: string;
 }
 
+/**
+ * Bun.serve's `error` handler: an error that escaped the app entirely (this plugin answers every
+ * other one) still leaves as problem+json with a request id, not as Bun's own error page.
+ */
+export function lastResortErrorHandler(log: Logger) {
+  return (error: unknown): Response => {
+    const requestId = crypto.randomUUID();
+    log.error({ requestId, err: error }, 'error outside the app');
+    return new Response(JSON.stringify(problemBody('INTERNAL', 'an unexpected error occurred')), {
+      status: 500,
+      headers: { 'content-type': 'application/problem+json', 'x-request-id': requestId },
+    });
+  };
+}
+
 export function problemsPlugin(log: Logger) {
   return new Elysia({ name: 'problems' }).onError({ as: 'global' }, (context) => {
     const response = toProblem(context.code, context.error, context.request);
