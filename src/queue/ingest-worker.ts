@@ -67,7 +67,9 @@ export function startIngestWorker(options: IngestWorkerOptions): IngestWorker {
       return outcome.kind === 'completed' ? { outcome: 'completed', statusCode: outcome.reply.statusCode } : outcome;
     } catch (error) {
       // the database refused this request's own rows: every retry would too, so it fails now
-      if (deterministicFailure(error)) throw new UnrecoverableError(`the database refused the batch: ${safeErrorMessage(error)}`);
+      if (deterministicFailure(error)) {
+        throw Object.assign(new UnrecoverableError(`the database refused the batch: ${safeErrorMessage(error)}`), { cause: error });
+      }
       throw error;
     } finally {
       active.delete(job.id!);
