@@ -79,11 +79,13 @@ describe('date-times PostgreSQL cannot store', () => {
     ['a start in year 0000', { startAt: '0000-06-01T05:00:00Z' }],
     ['a start in year 0001 at a negative offset', { startAt: '0001-01-01T05:00:00Z', timezoneOffsetMinutes: -720 }],
     ['an end in year 10000 (UTC)', { endAt: '9999-12-31T23:00:00-05:00' }],
-  ])('a sample with %s is a 4xx or a per-sample failure, never a 5xx', async (_, fields) => {
+    // stored, then read back by postgres.js as 2001 (a key the batch did not hold): it was a 500
+    ['a start in year 0001 that PostgreSQL stores', { startAt: '0001-01-01T05:00:00-12:00' }],
+  ])('a sample with %s is never a 5xx (stored, a per-sample failure or a 400)', async (_, fields) => {
     const response = await upload(service.baseUrl, token, batch([heartRate(), heartRate(fields)]));
     expect(response.status).toBeLessThan(500);
     if (response.status === 207) expect(response.body.failed.map((f: { index: number }) => f.index)).toEqual([1]);
-    else expect(response.body.code).toBe('VALIDATION_FAILED');
+    else if (response.status !== 200) expect(response.body.code).toBe('VALIDATION_FAILED');
   });
 });
 
