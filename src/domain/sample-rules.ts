@@ -116,13 +116,6 @@ function normalizeSample(
   let value: number | null = null;
   let unit: string | null = null;
   let categoryCode: string | null = null;
-  if (metric.categories !== null) {
-    // CATEGORY, or an INTERVAL_NUM with categories (a workout's activity); absent → the default
-    categoryCode = categoryIn(scope, sample.categoryCode ?? (scope.defaultCategory as string)) ?? null;
-    if (categoryCode === null) {
-      return reject('INVALID_CATEGORY_CODE', `categoryCode is not a category of ${metric.code}.`);
-    }
-  }
   if (metric.kind !== 'CATEGORY') {
     const conversion = unitIn(scope, sample.unit as string);
     if (conversion === undefined) {
@@ -133,6 +126,14 @@ function normalizeSample(
     if (!withinBounds(value, metric)) {
       const { min, max } = metric.bounds ?? { min: -Infinity, max: Infinity };
       return reject('VALUE_OUT_OF_BOUNDS', `value is outside ${min}..${max} ${unit} for ${metric.code}.`);
+    }
+  }
+
+  if (metric.categories !== null) {
+    // CATEGORY, or an INTERVAL_NUM with categories (a workout's activity); absent → the default
+    categoryCode = categoryIn(scope, sample.categoryCode ?? (scope.defaultCategory as string)) ?? null;
+    if (categoryCode === null) {
+      return reject('INVALID_CATEGORY_CODE', `categoryCode is not a category of ${metric.code}.`);
     }
   }
 
