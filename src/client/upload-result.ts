@@ -1,7 +1,6 @@
 // One result for a whole upload, merged from its batches' results (CONTRACT §4.5 shape): the
 // counts summed, each failure's index (and JSON pointer) mapped back to the caller's arrays,
 // the highest watermarkSeq kept (the user's watermark after the last write of the upload).
-import type { IngestResult } from '../domain/ingest-result.ts';
 import type { PlannedBatch } from './batches.ts';
 import { HealthIngestError, type FieldError } from './errors.ts';
 
@@ -29,10 +28,14 @@ export interface UploadResult {
   replayedBatches: number;
 }
 
-/** The parts of a batch's result the merge reads (the service's IngestResult). */
-export type BatchResult = Pick<IngestResult, 'accepted' | 'unchanged' | 'deleted' | 'watermarkSeq'> & {
+/** The parts of a batch's result the merge reads (§4.5, the service's IngestResult). */
+export interface BatchResult {
+  accepted: number;
+  unchanged: number;
+  deleted: number;
   failed: Array<{ index: number; code: string; message: string; path?: string; sourceRecordId?: string | null }>;
-};
+  watermarkSeq: number | null;
+}
 
 type BatchPositions = Pick<PlannedBatch, 'sampleIndexes' | 'deletedIndexes'>;
 

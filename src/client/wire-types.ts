@@ -1,17 +1,42 @@
-// The shapes the SDK sends and receives. What a client sends is typed from the service's own
-// schemas (src/domain/batch-schema.ts, type-only imports: nothing of TypeBox is loaded at run
-// time); the read side follows CONTRACT §7, §9 and §10 until its routes declare response schemas.
-import type { DeleteRefBodyT, PrivacySettingsBodyT, SampleBodyT } from '../domain/batch-schema.ts';
-import type { DailySummary as DomainDailySummary } from '../domain/daily-summary.ts';
+// The shapes the SDK sends and receives (CONTRACT §4, §6, §7, §9, §10). Written here, not
+// imported from the service's TypeBox schemas, so that an app's compiler needs nothing of the
+// service (no TypeBox, no domain files) to type its calls; test/unit/client/wire-types.test.ts
+// holds them to the service's schemas, field by field, at compile time and at run time.
 
 /** An instant as RFC 3339 text, or a Date (sent as its toISOString()). */
 export type Instant = string | Date;
 
+export type ValueKind = 'SCALAR_NUM' | 'CUMULATIVE_NUM' | 'INTERVAL_NUM' | 'CATEGORY';
+
 /** A sample as upload() takes it (§4.1). Extra fields are sent as they are (and count in the hash). */
-export type SampleInput = Omit<SampleBodyT, 'startAt' | 'endAt'> & { startAt: Instant; endAt?: Instant } & Record<string, unknown>;
+export interface SampleInput {
+  sourceId: string;
+  sourceRecordId: string;
+  /** a catalog code or a platform alias (HKQuantityTypeIdentifierHeartRate, HeartRateRecord, …) */
+  metricCode: string;
+  valueKind: ValueKind;
+  value?: number;
+  unit?: string;
+  categoryCode?: string;
+  durationSeconds?: number;
+  startAt: Instant;
+  endAt?: Instant;
+  /** minutes east of UTC, -720..840 */
+  timezoneOffsetMinutes?: number;
+  metadata?: Record<string, unknown>;
+  /** HealthKit HKMetadataKeySyncVersion, Health Connect clientRecordVersion */
+  sourceVersion?: number;
+  [extra: string]: unknown;
+}
 
 /** A delete ref (§4.1): the record id alone matches across sources, metrics and start times. */
-export type DeleteRefInput = Omit<DeleteRefBodyT, 'startAt'> & { startAt?: Instant; metricCode?: string } & Record<string, unknown>;
+export interface DeleteRefInput {
+  sourceRecordId: string;
+  sourceId?: string;
+  metricCode?: string;
+  startAt?: Instant;
+  [extra: string]: unknown;
+}
 
 export interface UploadInput {
   samples?: readonly SampleInput[];
@@ -61,7 +86,24 @@ export interface DailySummariesQuery {
   signal?: AbortSignal;
 }
 
-export type DailySummary = Omit<DomainDailySummary, 'categorySeconds'> & { categorySeconds?: Record<string, number> };
+export interface SummaryStats {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  avg: number;
+}
+
+/** One (metric, local date) cell in the metric's canonical unit (§7). */
+export interface DailySummary extends SummaryStats {
+  metricCode: string;
+  localDate: string;
+  unit: string | null;
+  /** CATEGORY metrics only: seconds per category */
+  categorySeconds?: Record<string, number>;
+  /** the same numbers per sourceId */
+  bySource: Array<SummaryStats & { sourceId: string; categorySeconds?: Record<string, number> }>;
+}
 
 export interface DailySummaries {
   items: DailySummary[];
@@ -70,7 +112,12 @@ export interface DailySummaries {
   stale: boolean;
 }
 
-export type PrivacySettings = PrivacySettingsBodyT;
+/** §6 */
+export interface PrivacySettings {
+  syncEnabled: boolean;
+  /** metric codes (or aliases) whose samples are refused with PRIVACY_BLOCKED */
+  blockedMetrics: string[];
+}
 
 /** An import (§9). */
 export interface ImportState {

@@ -1,9 +1,10 @@
 // `import { HealthIngestClient, payloadHash, HealthIngestError } from "health-ingest/client"`
 // from another package, as an app would (CONTRACT §12): through package.json `exports`, in Bun
 // (the TypeScript source) and in Node 20 (the browser-target bundle of `bun run build:client`),
-// each uploading to and reading from the real service and checking the published vectors.
+// each uploading to and reading from the real service and checking the published vectors; and
+// in an app's TypeScript (NodeNext, no skipLibCheck), typed by the declarations of that build.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HASH_VECTORS_PATH } from '../../support/hash-vectors.ts';
@@ -80,13 +81,7 @@ describe('health-ingest/client as a dependency', () => {
 
   test('Node 20 runs the bundle the exports name for it, with no Bun or Node API inside', async () => {
     const app = consumerPackage('node-app');
-    const installed = join(app, 'node_modules/health-ingest');
-    mkdirSync(installed, { recursive: true });
-    cpSync(join(ROOT, 'package.json'), join(installed, 'package.json'));
-    // the build:client script, into the installed copy
-    expect(packageJson.scripts['build:client']).toBe('bun build ./src/client/index.ts --outdir dist/client --target browser --format esm');
-    const build = Bun.spawnSync([process.execPath, 'build', join(ROOT, 'src/client/index.ts'), '--outdir', join(installed, 'dist/client'), '--target', 'browser', '--format', 'esm'], { stderr: 'pipe' });
-    expect(build.exitCode).toBe(0);
+    const installed = packedCopy(app);
     const bundle = await Bun.file(join(installed, 'dist/client/index.js')).text();
     expect(bundle).not.toMatch(/\bBun\.|\bBuffer\b|\bprocess\.|from ['"]node:/);
     writeFileSync(join(app, 'app.mjs'), CONSUMER);
@@ -96,4 +91,54 @@ describe('health-ingest/client as a dependency', () => {
     expect(out).toMatchObject({ accepted: 450, batches: 2, read: 450, refused: 'UNAUTHORIZED' });
     expect(out.vectorsMatching).toBe(out.vectors);
   });
+
+  test('an app\'s TypeScript is typed by the declarations, and a wrong call does not compile', async () => {
+    const app = consumerPackage('ts-app');
+    packedCopy(app);
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false },
+      include: ['app.ts'],
+    }));
+    const call = (valueKind: string) => `
+      import { HealthIngestClient, HealthIngestError, payloadHash, type UploadResult } from 'health-ingest/client';
+      const client = new HealthIngestClient({ baseUrl: 'https://health.example', getToken: async () => 'token' });
+      const result: UploadResult = await client.upload({ samples: [{ sourceId: 'a', sourceRecordId: 'b', metricCode: 'heart_rate', valueKind: '${valueKind}', value: 60, unit: 'bpm', startAt: new Date() }] });
+      const failure: HealthIngestError | undefined = undefined;
+      console.log(result.failed[0]?.index, await payloadHash([]), failure);
+    `;
+    const typecheck = () => Bun.spawnSync([join(ROOT, 'node_modules/.bin/tsc'), '-p', app], { stdout: 'pipe' });
+    writeFileSync(join(app, 'app.ts'), call('SCALAR_NUM'));
+    const good = typecheck();
+    expect(good.stdout.toString()).toBe('');
+    expect(good.exitCode).toBe(0);
+    writeFileSync(join(app, 'app.ts'), call('SCALAR'));
+    const bad = typecheck();
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stdout.toString()).toContain("'\"SCALAR\"' is not assignable to type 'ValueKind'");
+  });
 });
+
+/**
+ * What installing a packed health-ingest puts in an app's node_modules: package.json, the
+ * sources and dist/, built by `bun run build:client` (the `prepack` step) in a folder of its own
+ * (tsc emits nothing for files under node_modules), then copied in as an install would.
+ */
+function packedCopy(app: string): string {
+  const packed = join(dir, 'packed');
+  if (!existsSync(join(packed, 'dist'))) {
+    mkdirSync(packed, { recursive: true });
+    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.client.json']) cpSync(join(ROOT, file), join(packed, file));
+    for (const folder of ['src', 'scripts']) cpSync(join(ROOT, folder), join(packed, folder), { recursive: true });
+    expect(packageJson.scripts.prepack).toBe('bun run build:client');
+    const build = Bun.spawnSync([process.execPath, 'run', 'build:client'], {
+      cwd: packed,
+      env: { PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}` },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+    if (build.exitCode !== 0) throw new Error(`build:client failed: ${build.stderr.toString()}${build.stdout.toString()}`);
+  }
+  const installed = join(app, 'node_modules/health-ingest');
+  cpSync(packed, installed, { recursive: true });
+  return installed;
+}
