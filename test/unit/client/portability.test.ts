@@ -64,8 +64,8 @@ describe('the SDK is portable', () => {
   test('no file it loads uses Buffer, Bun., process., node: imports, require or import.meta, nor any package', () => {
     const { files, problems } = scan(clientFiles);
     expect(problems).toEqual([]);
-    // it does load the shared canonicalizer, so that file is held to the rule too
-    expect(files).toContain('src/domain/canonical-json.ts');
+    // it does load the shared canonicalizer, so that domain file is held to the rule too
+    expect(files.some((file) => file.startsWith('src/domain/') && file.endsWith('/canonical-json.ts'))).toBe(true);
   });
 
   test('the scan finds such uses (the service\'s own hash uses Bun\'s hasher and Buffer)', () => {
