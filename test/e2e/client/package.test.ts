@@ -127,8 +127,8 @@ function packedCopy(app: string): string {
   const packed = join(dir, 'packed');
   if (!existsSync(join(packed, 'dist'))) {
     mkdirSync(packed, { recursive: true });
-    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.client.json']) cpSync(join(ROOT, file), join(packed, file));
-    for (const folder of ['src', 'scripts']) cpSync(join(ROOT, folder), join(packed, folder), { recursive: true });
+    for (const file of ['package.json', 'tsconfig.json']) cpSync(join(ROOT, file), join(packed, file));
+    for (const folder of ['src']) cpSync(join(ROOT, folder), join(packed, folder), { recursive: true });
     expect(packageJson.scripts.prepack).toBe('bun run build:client');
     const build = Bun.spawnSync([process.execPath, 'run', 'build:client'], {
       cwd: packed,

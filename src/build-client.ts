@@ -18,7 +18,18 @@ if (!bundle.success) {
   process.exit(1);
 }
 
-const declarations = Bun.spawnSync(['tsc', '-p', 'tsconfig.client.json'], { stdout: 'inherit', stderr: 'inherit' });
+// the client's own compiler options (browser lib, no Bun types), as flags: the top level holds
+// one tsconfig
+const declarations = Bun.spawnSync(
+  [
+    'tsc', '--ignoreConfig', 'src/client/index.ts',
+    '--declaration', '--emitDeclarationOnly', '--rootDir', 'src', '--outDir', `${OUT}/types`,
+    '--target', 'ESNext', '--module', 'ESNext', '--moduleResolution', 'bundler', '--lib', 'ES2022,DOM',
+    '--types', '', '--strict', '--skipLibCheck', '--allowImportingTsExtensions', '--resolveJsonModule',
+    '--verbatimModuleSyntax',
+  ],
+  { stdout: 'inherit', stderr: 'inherit' },
+);
 if (declarations.exitCode !== 0) process.exit(declarations.exitCode ?? 1);
 
 const RELATIVE_TS = /(from\s+['"]\.{1,2}\/[^'"]*)\.ts(['"])/g;
