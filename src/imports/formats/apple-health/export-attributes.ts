@@ -32,8 +32,8 @@ type AttributeName = (typeof ATTRIBUTE_NAMES)[number];
 
 const ELEMENT_NAMES = ['HealthData', 'Record', 'Workout', 'MetadataEntry', 'WorkoutStatistics', 'WorkoutRoute', 'Correlation'];
 
-/** Attribute ids are their index in ATTRIBUTE_NAMES; element names follow them. */
-export const EXPORT_NAMES = new NameTable([...ATTRIBUTE_NAMES, ...ELEMENT_NAMES]);
+/** Attribute ids are their index in ATTRIBUTE_NAMES; element names follow them. `device` stays XML-encoded. */
+export const EXPORT_NAMES = new NameTable([...ATTRIBUTE_NAMES, ...ELEMENT_NAMES], ['device']);
 
 const NONE: string[] = [];
 
@@ -44,6 +44,7 @@ export class ExportAttributes implements Partial<Record<AttributeName, string>> 
   sourceName: string | undefined = undefined;
   source: string | undefined = undefined;
   sourceVersion: string | undefined = undefined;
+  /** Still XML-encoded (&lt;&lt;HKDevice: …&gt;, …): decoded by the mapping when it first meets one. */
   device: string | undefined = undefined;
   creationDate: string | undefined = undefined;
   startDate: string | undefined = undefined;

@@ -77,9 +77,21 @@ function instantAt(text: string, f: Fields): number | undefined {
   return daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute - offset) * 60 + second) * 1000;
 }
 
+/** The last written offset (+0100) and its RFC 3339 form (+01:00): an export holds few of them. */
+let lastWritten = '+0000';
+let lastOffset = '+00:00';
+
 function rfc3339Of(text: string, f: Fields): string {
   if (f === CURRENT_FIELDS) {
-    return `${text.slice(0, 10)}T${text.slice(11, 19)}${text.slice(20, 23)}:${text.slice(23, 25)}`;
+    if (
+      text.charCodeAt(20) !== lastWritten.charCodeAt(0) || text.charCodeAt(21) !== lastWritten.charCodeAt(1) ||
+      text.charCodeAt(22) !== lastWritten.charCodeAt(2) || text.charCodeAt(23) !== lastWritten.charCodeAt(3) ||
+      text.charCodeAt(24) !== lastWritten.charCodeAt(4)
+    ) {
+      lastWritten = text.slice(20, 25);
+      lastOffset = `${lastWritten.slice(0, 3)}:${lastWritten.slice(3)}`;
+    }
+    return text.slice(0, 10) + 'T' + text.slice(11, 19) + lastOffset;
   }
   return (
     `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}T${text.slice(8, 10)}:${text.slice(10, 12)}:` +

@@ -20,6 +20,7 @@ import type { ExportAttributes } from './export-attributes.ts';
 import { exportInstant, parseExportDate, type ExportDate } from './export-dates.ts';
 import { applyMetadataEntry, METADATA_KEYS } from './metadata-keys.ts';
 import { derivedRecordId } from './record-id.ts';
+import { decodeXmlEntities } from './xml-entities.ts';
 
 /** A top-level child of <HealthData>, with what the mapping needs of its children. */
 export interface ExportElement {
@@ -181,6 +182,7 @@ export class ExportRecordMapper {
     let device = '';
     if (a.device !== undefined && a.device.length > 0) {
       const fields = this.device(a.device);
+      if (fields === undefined) return { error: `the device of ${what} holds an unknown XML entity` };
       device = fields.identity;
       if (fields.deviceModel !== undefined) metadata.deviceModel = fields.deviceModel;
       if (fields.deviceManufacturer !== undefined) metadata.deviceManufacturer = fields.deviceManufacturer;
@@ -217,12 +219,16 @@ export class ExportRecordMapper {
     return { sample, start, end, device };
   }
 
-  private device(description: string): DeviceFields {
-    // Descriptions differ per record only by their address; parse each remaining form once.
-    const comma = description.indexOf('>, ');
-    const key = comma === -1 ? description : description.slice(comma + 3);
+  /** The fields of a device description as the scanner leaves it (XML-encoded); undefined if its entities are broken. */
+  private device(encoded: string): DeviceFields | undefined {
+    // Descriptions differ per record only by their address (<<HKDevice: 0x…>, …): what follows
+    // it is parsed once per distinct form.
+    const afterAddress = encoded.indexOf('&gt;, ');
+    const key = afterAddress === -1 ? encoded : encoded.slice(afterAddress + 6);
     let fields = this.devices.get(key);
     if (fields === undefined) {
+      const description = decodeXmlEntities(encoded);
+      if (description === undefined) return undefined;
       if (this.devices.size >= MAX_CACHED_DEVICES) this.devices.clear();
       fields = parseDevice(description);
       this.devices.set(key, fields);

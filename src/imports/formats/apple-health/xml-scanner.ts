@@ -12,6 +12,8 @@
 // Input arrives as decoded text in pieces of any size; a tag cut by a piece boundary is kept
 // and completed by the next piece. Memory: one piece plus at most MAX_PENDING_CHARS.
 
+import { decodeXmlEntities } from './xml-entities.ts';
+
 export interface XmlHandler {
   /**
    * A start tag. `attributes` is reused for the next tag: copy what you keep. Names listed in
@@ -38,11 +40,25 @@ export class AttributeList {
  */
 export class NameTable {
   private readonly byLength: { name: string; first: number; id: number }[][] = [];
+  private readonly encodedIds: boolean[] = [];
 
-  constructor(readonly names: readonly string[]) {
+  /**
+   * `keepEncoded`: attributes whose values are handed over still XML-encoded, for a consumer
+   * that decodes them itself (decodeXmlEntities) only when it needs to: the Health app's device
+   * descriptions repeat but for an address, and decoding each one cost a tenth of the parse.
+   */
+  constructor(
+    readonly names: readonly string[],
+    keepEncoded: readonly string[] = [],
+  ) {
     names.forEach((name, id) => {
       (this.byLength[name.length] ??= []).push({ name, first: name.charCodeAt(0), id });
+      this.encodedIds[id] = keepEncoded.includes(name);
     });
+  }
+
+  keepsEncoded(id: number): boolean {
+    return id >= 0 && this.encodedIds[id] === true;
   }
 
   /** The id of text[start, end) in the table, or -1. */
@@ -50,7 +66,8 @@ export class NameTable {
     const candidates = this.byLength[end - start];
     if (candidates === undefined) return -1;
     const first = text.charCodeAt(start);
-    for (const candidate of candidates) {
+    for (let k = 0; k < candidates.length; k += 1) {
+      const candidate = candidates[k]!;
       if (candidate.first === first && text.startsWith(candidate.name, start)) return candidate.id;
     }
     return -1;
@@ -229,7 +246,13 @@ export class XmlScanner {
       const n = attributes.count;
       attributes.ids[n] = id;
       attributes.names[n] = id === -1 ? text.slice(nameStart, nameEnd) : this.names.names[id]!;
-      attributes.values[n] = raw.indexOf('&') === -1 ? raw : this.decodeEntities(raw, i + 1);
+      if (raw.indexOf('&') === -1 || this.names.keepsEncoded(id)) {
+        attributes.values[n] = raw;
+      } else {
+        const decoded = decodeXmlEntities(raw);
+        if (decoded === undefined) throw this.malformed(`an unknown or unterminated entity in an attribute of <${name}>`, i);
+        attributes.values[n] = decoded;
+      }
       attributes.count = n + 1;
       i = close + 1;
       const after = i < length ? text.charCodeAt(i) : -1;
@@ -296,49 +319,6 @@ export class XmlScanner {
     }
     if (text.length - lt < 9) return -1;
     throw this.malformed('an unknown "<!" declaration', lt);
-  }
-
-  private decodeEntities(raw: string, at: number): string {
-    // Device descriptions carry four &lt;/&gt; each: replace those natively, then decode the rest.
-    // (No replacement can form another entity: "&amp;lt;" has no "&lt;" in it.)
-    let text = raw.indexOf('&lt;') === -1 ? raw : raw.replaceAll('&lt;', '<');
-    if (text.indexOf('&gt;') !== -1) text = text.replaceAll('&gt;', '>');
-    return text.indexOf('&') === -1 ? text : this.decodeOtherEntities(text, at);
-  }
-
-  private decodeOtherEntities(raw: string, at: number): string {
-    let out = '';
-    let from = 0;
-    for (let amp = raw.indexOf('&'); amp !== -1; amp = raw.indexOf('&', from)) {
-      const semi = raw.indexOf(';', amp + 1);
-      if (semi === -1) throw this.malformed('an "&" that starts no entity', at + amp);
-      out += raw.slice(from, amp) + this.entity(raw.slice(amp + 1, semi), at + amp);
-      from = semi + 1;
-    }
-    return out + raw.slice(from);
-  }
-
-  private entity(name: string, at: number): string {
-    switch (name) {
-      case 'lt':
-        return '<';
-      case 'gt':
-        return '>';
-      case 'amp':
-        return '&';
-      case 'quot':
-        return '"';
-      case 'apos':
-        return "'";
-    }
-    if (name.charCodeAt(0) === 35 /* # */) {
-      const hex = name.charCodeAt(1) === 120 /* x */;
-      const digits = name.slice(hex ? 2 : 1);
-      const valid = hex ? /^[0-9A-Fa-f]{1,6}$/.test(digits) : /^[0-9]{1,7}$/.test(digits);
-      const code = valid ? Number.parseInt(digits, hex ? 16 : 10) : -1;
-      if (code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)) return String.fromCodePoint(code);
-    }
-    throw this.malformed(`an unknown entity &${name};`, at);
   }
 
   private malformed(what: string, at: number): XmlSyntaxError {
