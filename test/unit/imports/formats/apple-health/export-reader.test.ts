@@ -232,3 +232,45 @@ describe('the current export format', () => {
     expect(items[1]).toMatchObject({ record: 2, line: 8, message: expect.stringContaining('"many"') });
   });
 });
+
+describe('broken and foreign XML', () => {
+  const whole = () => fileBytes('rgosdin-docs-export.xml');
+
+  test('an export.xml cut in the middle fails TRUNCATED_FILE after every record before the cut', async () => {
+    const bytes = whole();
+    const complete = (await readAll(appleHealthFormat, bytes)).items;
+    const cut = await readAll(appleHealthFormat, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    expect(cut.failure?.code).toBe('TRUNCATED_FILE');
+    expect(cut.items.length).toBeGreaterThan(1000);
+    expect(cut.items).toEqual(complete.slice(0, cut.items.length));
+    expect(cut.failure!.position.line).toBeGreaterThan(cut.items.at(-1)!.line - 1);
+  });
+
+  test('a broken tag part-way fails MALFORMED_FILE with its line, after the records before it', async () => {
+    const text = new TextDecoder().decode(whole());
+    const lines = text.split('\n');
+    const at = lines.findIndex((line, k) => k > 2000 && line.includes('<Record'));
+    lines[at] = lines[at]!.replace(/ unit="([^"]*)"/, ' unit=$1');
+    expect(lines[at]).toMatch(/ unit=[^"]/);
+    const broken = await readAll(appleHealthFormat, encoder.encode(lines.join('\n')));
+    expect(broken.failure?.code).toBe('MALFORMED_FILE');
+    expect(broken.failure?.position.line).toBe(at + 1);
+    expect(broken.items.at(-1)!.line).toBeLessThan(at + 1);
+  });
+
+  test('XML that is not a Health export fails NOT_AN_EXPORT', async () => {
+    const gpx = encoder.encode('<?xml version="1.0"?>\n<gpx version="1.1"><trk/></gpx>\n');
+    expect((await readAll(appleHealthFormat, gpx)).failure?.code).toBe('NOT_AN_EXPORT');
+  });
+
+  test('a single tag longer than the scanner holds fails ELEMENT_TOO_LARGE instead of filling memory', async () => {
+    const huge = encoder.encode(`<HealthData>\n <Record type="x" value="${'9'.repeat(3 * 2 ** 20)}"/>\n</HealthData>\n`);
+    const result = await readAll(appleHealthFormat, huge);
+    expect(result.failure?.code).toBe('ELEMENT_TOO_LARGE');
+  });
+
+  test('bytes that are not UTF-8 fail MALFORMED_FILE', async () => {
+    const latin1 = new Uint8Array([...encoder.encode('<HealthData>\n <Record sourceName="Caf'), 0xe9, ...encoder.encode('"/>\n</HealthData>')]);
+    expect((await readAll(appleHealthFormat, latin1)).failure?.code).toBe('MALFORMED_FILE');
+  });
+});

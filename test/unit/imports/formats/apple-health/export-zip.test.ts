@@ -128,3 +128,46 @@ describe('broken and hostile zips', () => {
     expect(['MALFORMED_FILE', 'TRUNCATED_FILE']).toContain(String(result.failure?.code));
   });
 });
+
+describe('Zip64 entries (exports past 4 GiB)', () => {
+  /** A local header with 0xFFFFFFFF sizes and a Zip64 extra field, then the deflated data (and a descriptor). */
+  function zip64Entry(name: string, data: Uint8Array, descriptor: boolean): Uint8Array {
+    const compressed = deflateSync(data);
+    const nameBytes = encoder.encode(name);
+    const header = new DataView(new ArrayBuffer(30 + nameBytes.length + 20));
+    header.setUint32(0, 0x04034b50, true);
+    header.setUint16(4, 45, true);
+    header.setUint16(6, descriptor ? 0x0008 : 0, true);
+    header.setUint16(8, 8, true);
+    header.setUint32(14, descriptor ? 0 : zlibCrc(data), true);
+    header.setUint32(18, 0xffffffff, true);
+    header.setUint32(22, 0xffffffff, true);
+    header.setUint16(26, nameBytes.length, true);
+    header.setUint16(28, 20, true);
+    new Uint8Array(header.buffer).set(nameBytes, 30);
+    const extra = 30 + nameBytes.length;
+    header.setUint16(extra, 0x0001, true);
+    header.setUint16(extra + 2, 16, true);
+    header.setBigUint64(extra + 4, BigInt(descriptor ? 0 : data.length), true);
+    header.setBigUint64(extra + 12, BigInt(descriptor ? 0 : compressed.length), true);
+    const tail = new DataView(new ArrayBuffer(descriptor ? 24 : 0));
+    if (descriptor) {
+      tail.setUint32(0, 0x08074b50, true);
+      tail.setUint32(4, zlibCrc(data), true);
+      tail.setBigUint64(8, BigInt(compressed.length), true);
+      tail.setBigUint64(16, BigInt(data.length), true);
+    }
+    return Buffer.concat([new Uint8Array(header.buffer), compressed, new Uint8Array(tail.buffer)]);
+  }
+  const zlibCrc = (data: Uint8Array) => Bun.hash.crc32(data);
+
+  test.each([false, true])('export.xml with Zip64 sizes (data descriptor: %p), after a skipped Zip64 entry, is read', async (descriptor) => {
+    const zip = Buffer.concat([
+      zip64Entry('apple_health_export/export_cda.xml', encoder.encode('<ClinicalDocument/>'.repeat(1000)), descriptor),
+      zip64Entry('apple_health_export/export.xml', smallest, descriptor),
+    ]);
+    const result = await readAll(appleHealthFormat, zip, 1000);
+    expect(result.failure).toBeUndefined();
+    expect(result.items).toEqual((await readAll(appleHealthFormat, smallest)).items);
+  });
+});
