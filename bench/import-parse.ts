@@ -13,7 +13,7 @@
 //
 // Usage: bun run bench/import-parse.ts [--records 1000000] [--seed 1] [--gate 250000] [--json]
 
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ByteSource } from '../src/imports/byte-source.ts';
@@ -71,9 +71,24 @@ async function childRun(mode: Mode, file: string): Promise<ChildResult> {
     seconds: (performance.now() - started) / 1000,
     items,
     counts,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    maxRssMb: peakRssMb(),
     inputBytes: statSync(file).size,
   };
+}
+
+/**
+ * This process's own peak RSS. Linux's getrusage maxRSS of a spawned child starts at its
+ * parent's peak (the generator's), so read VmHWM, which belongs to this process's memory alone.
+ */
+function peakRssMb(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    if (kib !== undefined) return Number(kib) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 async function* plain(source: ByteSource): AsyncGenerator<Uint8Array> {
