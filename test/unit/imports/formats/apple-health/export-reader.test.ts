@@ -274,3 +274,10 @@ describe('broken and foreign XML', () => {
     expect((await readAll(appleHealthFormat, latin1)).failure?.code).toBe('MALFORMED_FILE');
   });
 });
+
+test('a PNG read as apple-health fails MALFORMED_FILE at once', async () => {
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  const result = await readAll(appleHealthFormat, png);
+  expect(result.items).toEqual([]);
+  expect(result.failure?.code).toBe('MALFORMED_FILE');
+});
