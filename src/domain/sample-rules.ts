@@ -7,11 +7,12 @@
 // and in stored responses).
 
 import {
-  resolveCategory,
-  resolveMetric,
-  resolveUnit,
+  categoryIn,
+  resolveMetricScope,
+  unitIn,
   type MetricCatalog,
   type MetricDefinition,
+  type MetricScope,
 } from './catalog.ts';
 import { sanitizeMetadata } from './metadata.ts';
 import { localDateOf, parseRfc3339 } from './timestamps.ts';
@@ -72,17 +73,19 @@ function normalizeSample(
   index: number,
   { catalog, blockedMetrics, headerOffsetMinutes, nowMs }: NormalizeContext,
 ): NormalizedSample | Rejection {
-  const metric = resolveMetric(catalog, sample.metricCode);
-  if (metric === undefined) {
+  // the name decides the platform whose meaning the unit and category are read with (§4.6)
+  const scope = resolveMetricScope(catalog, sample.metricCode);
+  if (scope === undefined) {
     return reject('UNKNOWN_METRIC', `Metric "${sample.metricCode}" is not in the catalog.`);
   }
+  const metric = scope.metric;
   if (blockedMetrics.has(metric.code)) {
     return reject('PRIVACY_BLOCKED', `Syncing ${metric.code} is blocked in the privacy settings.`);
   }
   if (sample.valueKind !== metric.kind) {
     return reject('VALUE_KIND_MISMATCH', `${metric.code} is ${metric.kind}, not ${sample.valueKind}.`);
   }
-  const fieldProblem = checkFieldsForKind(sample, metric);
+  const fieldProblem = checkFieldsForKind(sample, scope);
   if (fieldProblem !== undefined) return fieldProblem;
 
   const startAtMs = parseRfc3339(sample.startAt);
@@ -113,13 +116,8 @@ function normalizeSample(
   let value: number | null = null;
   let unit: string | null = null;
   let categoryCode: string | null = null;
-  if (metric.kind === 'CATEGORY') {
-    categoryCode = resolveCategory(catalog, metric, sample.categoryCode as string) ?? null;
-    if (categoryCode === null) {
-      return reject('INVALID_CATEGORY_CODE', `categoryCode is not a category of ${metric.code}.`);
-    }
-  } else {
-    const conversion = resolveUnit(catalog, metric, sample.unit as string);
+  if (metric.kind !== 'CATEGORY') {
+    const conversion = unitIn(scope, sample.unit as string);
     if (conversion === undefined) {
       return reject('UNIT_NORMALIZATION_FAILED', `Unit "${sample.unit}" is not accepted for ${metric.code}.`);
     }
@@ -128,6 +126,14 @@ function normalizeSample(
     if (!withinBounds(value, metric)) {
       const { min, max } = metric.bounds ?? { min: -Infinity, max: Infinity };
       return reject('VALUE_OUT_OF_BOUNDS', `value is outside ${min}..${max} ${unit} for ${metric.code}.`);
+    }
+  }
+
+  if (metric.categories !== null) {
+    // CATEGORY, or an INTERVAL_NUM with categories (a workout's activity); absent → the default
+    categoryCode = categoryIn(scope, sample.categoryCode ?? (scope.defaultCategory as string)) ?? null;
+    if (categoryCode === null) {
+      return reject('INVALID_CATEGORY_CODE', `categoryCode is not a category of ${metric.code}.`);
     }
   }
 
@@ -154,21 +160,23 @@ function normalizeSample(
   };
 }
 
-/** Numeric kinds need value + unit (INTERVAL_NUM also durationSeconds); CATEGORY needs a code. */
-function checkFieldsForKind(sample: IncomingSample, metric: MetricDefinition): Rejection | undefined {
-  const required: (keyof IncomingSample)[] =
-    metric.kind === 'CATEGORY'
-      ? ['categoryCode']
-      : metric.kind === 'INTERVAL_NUM'
-        ? ['value', 'unit', 'durationSeconds']
-        : ['value', 'unit'];
-  const forbidden: (keyof IncomingSample)[] =
-    metric.kind === 'CATEGORY' ? ['value', 'unit'] : ['categoryCode'];
+/**
+ * Numeric kinds need value + unit (INTERVAL_NUM also durationSeconds); CATEGORY needs a code.
+ * A metric with categories takes a categoryCode (an INTERVAL_NUM one too: a workout's activity),
+ * required unless the scope has a default category (HKCategoryValueNotApplicable types).
+ */
+function checkFieldsForKind(sample: IncomingSample, scope: MetricScope): Rejection | undefined {
+  const { metric } = scope;
+  const required = metric.kind === 'CATEGORY' ? NO_FIELDS : metric.kind === 'INTERVAL_NUM' ? INTERVAL_FIELDS : NUMERIC_FIELDS;
   for (const field of required) {
     if (sample[field] === undefined) {
       return reject('MISSING_FIELD', `${String(field)} is required for ${metric.kind} samples.`);
     }
   }
+  if (metric.categories !== null && scope.defaultCategory === null && sample.categoryCode === undefined) {
+    return reject('MISSING_FIELD', `categoryCode is required for ${metric.kind} samples of ${metric.code}.`);
+  }
+  const forbidden = metric.kind === 'CATEGORY' ? NUMERIC_FIELDS : metric.categories === null ? CATEGORY_FIELDS : NO_FIELDS;
   for (const field of forbidden) {
     if (sample[field] !== undefined) {
       return reject('FORBIDDEN_FIELD', `${String(field)} is not allowed for ${metric.kind} samples.`);
@@ -176,6 +184,11 @@ function checkFieldsForKind(sample: IncomingSample, metric: MetricDefinition): R
   }
   return undefined;
 }
+
+const NO_FIELDS: readonly (keyof IncomingSample)[] = [];
+const NUMERIC_FIELDS: readonly (keyof IncomingSample)[] = ['value', 'unit'];
+const INTERVAL_FIELDS: readonly (keyof IncomingSample)[] = ['value', 'unit', 'durationSeconds'];
+const CATEGORY_FIELDS: readonly (keyof IncomingSample)[] = ['categoryCode'];
 
 /** Inclusive bounds; a conversion that overflows to ±Infinity is out of any bounds. */
 function withinBounds(value: number, metric: MetricDefinition): boolean {
