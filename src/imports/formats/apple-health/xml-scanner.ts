@@ -69,6 +69,8 @@ export class XmlScanner {
   private lineCursor = 0;
 
   private readonly attributes = new AttributeList();
+  /** Offset in `text` of the next "&" at or after the last value read (text.length when none). */
+  private ampAt = -1;
 
   constructor(
     private readonly handler: XmlHandler,
@@ -97,6 +99,7 @@ export class XmlScanner {
   push(piece: string): void {
     const text = this.pending.length === 0 ? piece : this.pending + piece;
     this.text = text;
+    this.ampAt = -1;
     const consumed = this.scan(text);
     this.lineAt(this.base + consumed);
     this.pending = consumed === text.length ? '' : text.slice(consumed);
@@ -180,27 +183,44 @@ export class XmlScanner {
         return i + 2;
       }
       const nameStart = i;
-      while (i < length && isNameChar(text.charCodeAt(i))) i += 1;
-      if (i >= length) return this.incomplete(lt, length);
-      if (i === nameStart) throw this.malformed(`an unexpected character inside <${name}>`, i);
-      const nameEnd = i;
-      c = text.charCodeAt(i);
-      while (c === 32 || c === 10 || c === 9 || c === 13) c = text.charCodeAt(++i);
-      if (i >= length) return this.incomplete(lt, length);
-      if (c !== EQUALS) throw this.malformed(`attribute ${text.slice(nameStart, nameEnd)} of <${name}> has no value`, i);
-      c = text.charCodeAt(++i);
-      while (c === 32 || c === 10 || c === 9 || c === 13) c = text.charCodeAt(++i);
-      if (i >= length) return this.incomplete(lt, length);
-      if (c !== DQUOTE && c !== SQUOTE) throw this.malformed(`an attribute of <${name}> is not quoted`, i);
+      let nameEnd: number;
+      let id: number;
+      // The Health app writes name="value": a known name right before =" is recognized without
+      // walking it (idOf only matches exact names, which hold no space, quote or "=").
+      const equalsQuote = text.indexOf('="', i);
+      id = equalsQuote !== -1 && equalsQuote < nextLt ? this.names.idOf(text, nameStart, equalsQuote) : -1;
+      if (id !== -1) {
+        nameEnd = equalsQuote;
+        i = equalsQuote + 1;
+        c = DQUOTE;
+      } else {
+        while (i < length && isNameChar(text.charCodeAt(i))) i += 1;
+        if (i >= length) return this.incomplete(lt, length);
+        if (i === nameStart) throw this.malformed(`an unexpected character inside <${name}>`, i);
+        nameEnd = i;
+        c = text.charCodeAt(i);
+        while (c === 32 || c === 10 || c === 9 || c === 13) c = text.charCodeAt(++i);
+        if (i >= length) return this.incomplete(lt, length);
+        if (c !== EQUALS) throw this.malformed(`attribute ${text.slice(nameStart, nameEnd)} of <${name}> has no value`, i);
+        c = text.charCodeAt(++i);
+        while (c === 32 || c === 10 || c === 9 || c === 13) c = text.charCodeAt(++i);
+        if (i >= length) return this.incomplete(lt, length);
+        if (c !== DQUOTE && c !== SQUOTE) throw this.malformed(`an attribute of <${name}> is not quoted`, i);
+        id = this.names.idOf(text, nameStart, nameEnd);
+      }
       const close = text.indexOf(c === DQUOTE ? '"' : "'", i + 1);
       if (close === -1) return this.incomplete(lt, length);
       if (close > nextLt) throw this.malformed(`a "<" inside an attribute of <${name}>`, nextLt);
       const raw = text.slice(i + 1, close);
-      const id = this.names.idOf(text, nameStart, nameEnd);
       const n = attributes.count;
       attributes.ids[n] = id;
       attributes.names[n] = id === -1 ? text.slice(nameStart, nameEnd) : this.names.names[id]!;
-      if (raw.indexOf('&') === -1 || this.names.keepsEncoded(id)) {
+      // The next "&" in the text is remembered across values and tags, so a value without one costs no search.
+      if (this.ampAt < i) {
+        this.ampAt = text.indexOf('&', i);
+        if (this.ampAt === -1) this.ampAt = length;
+      }
+      if (this.ampAt > close || this.names.keepsEncoded(id)) {
         attributes.values[n] = raw;
       } else {
         const decoded = decodeXmlEntities(raw);
