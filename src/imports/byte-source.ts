@@ -82,6 +82,13 @@ export class ByteSource {
     this.consumed -= length;
   }
 
+  /** Ends the stream early (a reader that stops before its end): lets the producer release what it holds. */
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.iterator.return?.();
+  }
+
   private async pull(): Promise<Uint8Array | undefined> {
     while (!this.done) {
       const next = await this.iterator.next();

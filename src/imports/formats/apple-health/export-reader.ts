@@ -35,6 +35,15 @@ export class AppleHealthExportReader extends ChunkedImportReader {
 
   async *batches(): AsyncGenerator<ImportItem[]> {
     const source = new ByteSource(this.countedChunks());
+    try {
+      yield* this.itemsOf(source);
+    } finally {
+      // Reading stops at the end of export.xml, or when the consumer stops: release the input.
+      await source.close();
+    }
+  }
+
+  private async *itemsOf(source: ByteSource): AsyncGenerator<ImportItem[]> {
     const isZip = (await source.fill(4)) && ZIP_MAGIC.every((byte, k) => source.byteAt(k) === byte);
     const xmlBytes = isZip
       ? zipEntryBytes(source, isExportXml, this.options.maxExpandedBytes)

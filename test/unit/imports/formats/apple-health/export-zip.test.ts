@@ -171,3 +171,20 @@ describe('Zip64 entries (exports past 4 GiB)', () => {
     expect(result.items).toEqual((await readAll(appleHealthFormat, smallest)).items);
   });
 });
+
+test('a reader left early, or done with export.xml, releases its input', async () => {
+  let released = 0;
+  async function* chunks(bytes: Uint8Array) {
+    try {
+      for (let at = 0; at < bytes.length; at += 1024) yield bytes.slice(at, at + 1024);
+    } finally {
+      released += 1;
+    }
+  }
+  const options = { kindOf: () => undefined, maxExpandedBytes: 2 ** 30 };
+  for await (const _item of appleHealthFormat.read(chunks(largest), options)) break;
+  expect(released).toBe(1);
+  const zip = healthAppZip(smallest, { 'apple_health_export/zz-after.bin': new Uint8Array(100_000).fill(7) });
+  for await (const _item of appleHealthFormat.read(chunks(zip), options));
+  expect(released).toBe(2);
+});
