@@ -48,6 +48,9 @@ type SampleOrError = { sample: SampleBodyT } | { error: string };
 
 export class ExportRecordMapper {
   private readonly devices = new Map<string, DeviceFields>();
+  /** The export lists records grouped by type: the last type's kind is asked of the catalog once. */
+  private lastType = '';
+  private lastKind: ValueKind = 'SCALAR_NUM';
 
   constructor(private readonly context: MappingContext) {}
 
@@ -75,7 +78,11 @@ export class ExportRecordMapper {
     const common = this.common(element, type);
     if ('error' in common) return common;
     const { sample, start, end, device } = common;
-    const kind = this.context.kindOf(type) ?? guessKind(type);
+    if (type !== this.lastType) {
+      this.lastKind = this.context.kindOf(type) ?? guessKind(type);
+      this.lastType = type;
+    }
+    const kind = this.lastKind;
     sample.valueKind = kind;
 
     let valueText = a.value;
@@ -166,23 +173,22 @@ export class ExportRecordMapper {
     metricCode: string,
   ): { sample: SampleBodyT; start: ExportDate; end: ExportDate | undefined; device: string } | { error: string } {
     const a = element.attributes;
-    const what = `<${element.name}${a.type ? ` ${a.type}` : ''}>`;
     const sourceId = a.sourceName ?? a.source;
-    if (sourceId === undefined || sourceId.length === 0) return { error: `${what} has no sourceName` };
-    if (a.startDate === undefined) return { error: `${what} has no startDate` };
+    if (sourceId === undefined || sourceId.length === 0) return { error: `${describe(element)} has no sourceName` };
+    if (a.startDate === undefined) return { error: `${describe(element)} has no startDate` };
     const start = parseExportDate(a.startDate);
-    if (start === undefined) return { error: `startDate "${a.startDate}" of ${what} is not a date` };
+    if (start === undefined) return { error: `startDate "${a.startDate}" of ${describe(element)} is not a date` };
     let end: ExportDate | undefined;
     if (a.endDate !== undefined && a.endDate.length > 0) {
       end = parseExportDate(a.endDate);
-      if (end === undefined) return { error: `endDate "${a.endDate}" of ${what} is not a date` };
+      if (end === undefined) return { error: `endDate "${a.endDate}" of ${describe(element)} is not a date` };
     }
 
     const metadata: Record<string, unknown> = {};
     let device = '';
     if (a.device !== undefined && a.device.length > 0) {
       const fields = this.device(a.device);
-      if (fields === undefined) return { error: `the device of ${what} holds an unknown XML entity` };
+      if (fields === undefined) return { error: `the device of ${describe(element)} holds an unknown XML entity` };
       device = fields.identity;
       if (fields.deviceModel !== undefined) metadata.deviceModel = fields.deviceModel;
       if (fields.deviceManufacturer !== undefined) metadata.deviceManufacturer = fields.deviceManufacturer;
@@ -241,6 +247,11 @@ export class ExportRecordMapper {
 function guessKind(type: string): ValueKind {
   if (type.startsWith('HKCategoryTypeIdentifier')) return 'CATEGORY';
   return 'SCALAR_NUM';
+}
+
+/** How an error names the element ("<Record HKQuantityTypeIdentifierStepCount>"), built only for errors. */
+function describe(element: ExportElement): string {
+  return `<${element.name}${element.attributes.type ? ` ${element.attributes.type}` : ''}>`;
 }
 
 function instantOf(text: string | undefined): string {
