@@ -11,7 +11,7 @@ import { readAll } from '../../support/import-files.ts';
 
 const directory = mkdtempSync(path.join(os.tmpdir(), 'export-generator-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
-const shape = { records: 3000, seed: 7 };
+const shape = { records: 1000, seed: 7 };
 
 describe('the generated Health export', () => {
   test('the same seed writes the same bytes; another seed other bytes', async () => {
