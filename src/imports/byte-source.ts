@@ -1,15 +1,12 @@
 // A pull reader over a stream of byte chunks: fill to a length, take, skip, and push back what a
-// decoder did not use. It counts the bytes it has pulled from the stream, which is the import's
-// byte progress. It holds at most one input chunk plus what was asked for at once.
+// decoder did not use. It holds at most one input chunk plus what was asked for at once.
 
 export class ByteSource {
   private readonly iterator: AsyncIterator<Uint8Array>;
   private buffer: Uint8Array = new Uint8Array(0);
   private offset = 0;
   private done = false;
-  /** Bytes pulled from the stream so far. */
-  pulled = 0;
-  /** Bytes handed out by take/skip/takeUpTo so far (pulled minus what is still buffered). */
+  /** Bytes handed out by take/skip/takeUpTo so far (their offset in the stream, for messages). */
   consumed = 0;
 
   constructor(chunks: AsyncIterable<Uint8Array>) {
@@ -97,7 +94,6 @@ export class ByteSource {
         return undefined;
       }
       if (next.value.length === 0) continue;
-      this.pulled += next.value.length;
       return next.value;
     }
     return undefined;

@@ -98,13 +98,6 @@ export class ExportAttributes implements Partial<Record<AttributeName, string>> 
     }
     return attributes;
   }
-
-  /** The value of a named attribute, from the fields or `others`. */
-  get(name: string): string | undefined {
-    if ((ATTRIBUTE_NAMES as readonly string[]).includes(name)) return this[name as AttributeName];
-    for (let k = 0; k < this.others.length; k += 2) if (this.others[k] === name) return this.others[k + 1];
-    return undefined;
-  }
 }
 
 /** Reads key and value of a MetadataEntry without building an object. */

@@ -91,9 +91,6 @@ export class XmlScanner {
     return this.line;
   }
 
-  get depth(): number {
-    return this.stack.length;
-  }
 
   /** Scans the next piece of text; calls the handler for every tag completed by it. */
   push(piece: string): void {
