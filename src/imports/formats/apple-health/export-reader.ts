@@ -136,8 +136,7 @@ class ElementBuilder implements XmlHandler {
   private finish(): void {
     const element = this.current!;
     this.current = undefined;
-    const mapped = this.mapper.map(element, this.nextRecord);
-    for (const item of mapped) this.items.push(item);
+    this.mapper.map(element, this.nextRecord, this.items);
   }
 }
 

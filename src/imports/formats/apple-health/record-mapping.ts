@@ -44,40 +44,44 @@ export interface MappingContext {
 export const WORKOUT_METRIC = 'HKWorkoutTypeIdentifier';
 const MAX_CACHED_DEVICES = 4096;
 
-type SampleOrError = { sample: SampleBodyT } | { error: string };
+/** A sample, or what is wrong with the element. */
+type SampleOrError = SampleBodyT | string;
 
 export class ExportRecordMapper {
   private readonly devices = new Map<string, DeviceFields>();
   /** The export lists records grouped by type: the last type's kind is asked of the catalog once. */
   private lastType = '';
   private lastKind: ValueKind = 'SCALAR_NUM';
+  /** Set by common() for the element being mapped. */
+  private start: ExportDate = { rfc3339: '', epochMs: 0, offsetMinutes: 0 };
+  private end: ExportDate | undefined;
+  private deviceIdentity = '';
 
   constructor(private readonly context: MappingContext) {}
 
-  /** The items one element yields, in order (a workout is followed by its skipped routes). */
-  map(element: ExportElement, nextRecord: () => number): ImportItem[] {
+  /** Appends the items of one element to `out`, in order (a workout is followed by its skipped routes). */
+  map(element: ExportElement, nextRecord: () => number, out: ImportItem[]): void {
     const { record, line } = element;
     if (element.name !== 'Record' && element.name !== 'Workout') {
-      return [{ kind: 'skipped', type: element.name, record, line }];
+      out.push({ kind: 'skipped', type: element.name, record, line });
+      return;
     }
     const mapped = element.name === 'Record' ? this.record(element) : this.workout(element);
-    const first: ImportItem =
-      'sample' in mapped
-        ? { kind: 'sample', sample: mapped.sample, record, line }
-        : { kind: 'error', code: 'INVALID_FIELD', message: mapped.error, record, line };
-    if (element.routes === 0) return [first];
-    const items: ImportItem[] = [first];
-    for (let k = 0; k < element.routes; k += 1) items.push({ kind: 'skipped', type: 'WorkoutRoute', record: nextRecord(), line });
-    return items;
+    out.push(
+      typeof mapped === 'string'
+        ? { kind: 'error', code: 'INVALID_FIELD', message: mapped, record, line }
+        : { kind: 'sample', sample: mapped, record, line },
+    );
+    for (let k = 0; k < element.routes; k += 1) out.push({ kind: 'skipped', type: 'WorkoutRoute', record: nextRecord(), line });
   }
 
   private record(element: ExportElement): SampleOrError {
     const a = element.attributes;
     const type = a.type;
-    if (type === undefined || type.length === 0) return { error: '<Record> has no type' };
-    const common = this.common(element, type);
-    if ('error' in common) return common;
-    const { sample, start, end, device } = common;
+    if (type === undefined || type.length === 0) return '<Record> has no type';
+    const sample = this.common(element, type);
+    if (typeof sample === 'string') return sample;
+    const { start, end, deviceIdentity: device } = this;
     if (type !== this.lastType) {
       this.lastKind = this.context.kindOf(type) ?? guessKind(type);
       this.lastType = type;
@@ -94,7 +98,7 @@ export class ExportRecordMapper {
       if (valueText === undefined && a.average !== undefined) valueText = a.average;
       if (valueText !== undefined && valueText.length > 0) {
         const value = Number(valueText);
-        if (!Number.isFinite(value)) return { error: `value "${valueText}" of ${type} is not a number` };
+        if (!Number.isFinite(value)) return `value "${valueText}" of ${type} is not a number`;
         sample.value = value;
       }
       if (a.unit !== undefined && a.unit.length > 0) sample.unit = a.unit;
@@ -114,14 +118,14 @@ export class ExportRecordMapper {
         instantOf(a.creationDate),
       ]);
     }
-    return { sample };
+    return sample;
   }
 
   private workout(element: ExportElement): SampleOrError {
     const a = element.attributes;
-    const common = this.common(element, WORKOUT_METRIC);
-    if ('error' in common) return common;
-    const { sample, start, end, device } = common;
+    const sample = this.common(element, WORKOUT_METRIC);
+    if (typeof sample === 'string') return sample;
+    const { start, end, deviceIdentity: device } = this;
     sample.valueKind = this.context.kindOf(WORKOUT_METRIC) ?? 'INTERVAL_NUM';
     const activity = a.workoutActivityType;
     if (activity !== undefined && activity.length > 0) sample.categoryCode = activity;
@@ -130,7 +134,7 @@ export class ExportRecordMapper {
     const durationText = a.duration;
     if (durationText !== undefined && durationText.length > 0) {
       const duration = Number(durationText);
-      if (!Number.isFinite(duration)) return { error: `duration "${durationText}" of a workout is not a number` };
+      if (!Number.isFinite(duration)) return `duration "${durationText}" of a workout is not a number`;
       const unit = a.durationUnit !== undefined && a.durationUnit.length > 0 ? a.durationUnit : 'min';
       sample.value = duration;
       sample.unit = unit;
@@ -164,31 +168,31 @@ export class ExportRecordMapper {
         instantOf(a.creationDate),
       ]);
     }
-    return { sample };
+    return sample;
   }
 
-  /** Source, dates, time zone, metadata and the sync identifier, shared by records and workouts. */
-  private common(
-    element: ExportElement,
-    metricCode: string,
-  ): { sample: SampleBodyT; start: ExportDate; end: ExportDate | undefined; device: string } | { error: string } {
+  /**
+   * Source, dates, time zone, metadata and the sync identifier, shared by records and workouts.
+   * The dates and the device identity are left in this.start/end/deviceIdentity for the caller.
+   */
+  private common(element: ExportElement, metricCode: string): SampleBodyT | string {
     const a = element.attributes;
     const sourceId = a.sourceName ?? a.source;
-    if (sourceId === undefined || sourceId.length === 0) return { error: `${describe(element)} has no sourceName` };
-    if (a.startDate === undefined) return { error: `${describe(element)} has no startDate` };
+    if (sourceId === undefined || sourceId.length === 0) return `${describe(element)} has no sourceName`;
+    if (a.startDate === undefined) return `${describe(element)} has no startDate`;
     const start = parseExportDate(a.startDate);
-    if (start === undefined) return { error: `startDate "${a.startDate}" of ${describe(element)} is not a date` };
+    if (start === undefined) return `startDate "${a.startDate}" of ${describe(element)} is not a date`;
     let end: ExportDate | undefined;
     if (a.endDate !== undefined && a.endDate.length > 0) {
       end = parseExportDate(a.endDate);
-      if (end === undefined) return { error: `endDate "${a.endDate}" of ${describe(element)} is not a date` };
+      if (end === undefined) return `endDate "${a.endDate}" of ${describe(element)} is not a date`;
     }
 
     const metadata: Record<string, unknown> = {};
     let device = '';
     if (a.device !== undefined && a.device.length > 0) {
       const fields = this.device(a.device);
-      if (fields === undefined) return { error: `the device of ${describe(element)} holds an unknown XML entity` };
+      if (fields === undefined) return `the device of ${describe(element)} holds an unknown XML entity`;
       device = fields.identity;
       if (fields.deviceModel !== undefined) metadata.deviceModel = fields.deviceModel;
       if (fields.deviceManufacturer !== undefined) metadata.deviceManufacturer = fields.deviceManufacturer;
@@ -222,7 +226,10 @@ export class ExportRecordMapper {
       else sample.timezoneOffsetMinutes = start.offsetMinutes;
     }
     sample.metadata = metadata;
-    return { sample, start, end, device };
+    this.start = start;
+    this.end = end;
+    this.deviceIdentity = device;
+    return sample;
   }
 
   /** The fields of a device description as the scanner leaves it (XML-encoded); undefined if its entities are broken. */
