@@ -34,3 +34,32 @@ describe('derived sourceRecordIds', () => {
     expect(duplicates).toBe((text.match(/<Record type="HKCategoryTypeIdentifierMindfulSession"[^>]*>/g) ?? []).length - 1);
   });
 });
+
+describe('the derivation itself', () => {
+  test('pinned: known records keep their ids (a change here re-imports every export as new)', async () => {
+    const bytes = new Uint8Array(readFileSync(`${REALDATA_DIR}/alxdrcirilo-export.xml`));
+    const [heartRate, secondHeartRate] = await ids(bytes);
+    const parts = [
+      'record',
+      'HKQuantityTypeIdentifierHeartRate',
+      "Alexandre's Apple Watch",
+      '10.2',
+      'name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,7, software:10.2',
+      'count/min',
+      '74',
+      String(Date.parse('2023-12-31T23:01:36Z')),
+      String(Date.parse('2023-12-31T23:01:36Z')),
+      String(Date.parse('2023-12-31T23:01:42Z')),
+    ].join('\u001f');
+    const hex = (seed: bigint) => Bun.hash.xxHash3(parts, seed).toString(16).padStart(16, '0');
+    expect(heartRate).toBe(`ah1-${hex(0n)}${hex(1n)}`);
+    expect(heartRate).toBe('ah1-abc7e4e3bd767d854cb8fddd2d8e738e');
+    expect(secondHeartRate).toBe('ah1-e9a13ca78b43083dbf369e9139733303');
+    const [height] = await ids(new Uint8Array(readFileSync(`${REALDATA_DIR}/ericwolter-export.xml`)));
+    expect(height).toBe('ah1-d277ec887167dfbd251e36b70e5ceb0f');
+  });
+
+  test('XXH3-64 is the reference function (its published empty-input value)', () => {
+    expect(Bun.hash.xxHash3('', 0n).toString(16)).toBe('2d06800538d394c2');
+  });
+});
