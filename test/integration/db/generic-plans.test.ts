@@ -75,9 +75,10 @@ async function seededDatabase(staleStatistics: boolean): Promise<TestDatabase> {
 
 const databases: TestDatabase[] = [];
 
+// seeding two histories takes seconds on a loaded machine; Bun's hook default is 5 s
 beforeAll(async () => {
   databases.push(await seededDatabase(true), await seededDatabase(false));
-});
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all(databases.map((db) => db.drop()));
