@@ -10,7 +10,8 @@ export const appleHealthFormat: ImportFormat = {
   name: 'apple-health',
   description:
     'The Health app\'s "Export All Health Data": export.zip as the iPhone writes it, or the export.xml inside it.',
-  contentTypes: ['application/zip', 'application/xml', 'text/xml', 'application/octet-stream'],
+  // application/x-zip-compressed: what Windows browsers call a .zip
+  contentTypes: ['application/zip', 'application/x-zip-compressed', 'application/xml', 'text/xml', 'application/octet-stream'],
   detect(firstBytes) {
     if (firstBytes.length >= 4 && firstBytes[0] === 0x50 && firstBytes[1] === 0x4b && firstBytes[2] === 0x03 && firstBytes[3] === 0x04) {
       return true;

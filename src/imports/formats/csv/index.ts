@@ -11,7 +11,8 @@ export const csvFormat: ImportFormat = {
   description:
     'UTF-8 CSV (RFC 4180) with a header row; the columns are the sample fields of an upload by name ' +
     '(sourceId, sourceRecordId, metricCode, startAt required), metadata as a JSON object.',
-  contentTypes: ['text/csv', 'application/csv', 'text/plain'],
+  // application/vnd.ms-excel: what Windows browsers call a .csv
+  contentTypes: ['text/csv', 'application/csv', 'application/vnd.ms-excel', 'text/plain'],
   detect(firstBytes) {
     const bytes = firstBytes.subarray(0, DETECT_BYTES);
     if (bytes.includes(0)) return false;
