@@ -7,6 +7,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler';
 import { isKnownMetricCode, type MetricCatalog } from './catalog.ts';
+import { isStorableInstant, MAX_SAMPLE_YEAR, MIN_SAMPLE_YEAR, writtenYear } from './time-bounds.ts';
 import { parseRfc3339, RFC3339_PATTERN } from './timestamps.ts';
 import { VALUE_KINDS, type IncomingDeleteRef, type IncomingSample } from './types.ts';
 
@@ -71,6 +72,7 @@ export const DeleteRefBody = Type.Object(
   {
     sourceRecordId: Text(1, 256),
     sourceId: Type.Optional(Text(1, 128)),
+    metricCode: Type.Optional(Text(1, 128)),
     startAt: Type.Optional(Timestamp),
   },
   { additionalProperties: true },
@@ -120,6 +122,7 @@ export function validateBatchBody(body: unknown, maxBatchItems: number): Validat
       }
       if (Array.isArray(items)) checkTimestamps(items, name, issues);
     }
+    if (Array.isArray(deleted)) checkDeleteRefYears(deleted, issues);
     const isEmpty = (items: unknown) => items === undefined || (Array.isArray(items) && items.length === 0);
     if (Array.isArray(samples) && isEmpty(samples) && isEmpty(deleted)) {
       issues.add('', 'samples and deleted are both empty; send at least one item');
@@ -179,6 +182,20 @@ function checkTimestamps(items: readonly unknown[], arrayName: string, issues: I
       if (typeof text !== 'string' || parseRfc3339(text) !== undefined) continue;
       if (!RFC3339_SYNTAX.test(text)) continue; // already reported by the schema
       issues.add(`/${arrayName}/${i}/${field}`, 'Expected a date-time that exists (check month, day, hour and offset)');
+    }
+  });
+}
+
+/** Delete refs are envelope: a startAt outside the sample years fails the whole request. */
+function checkDeleteRefYears(refs: readonly unknown[], issues: IssueList): void {
+  refs.forEach((ref, i) => {
+    const text = typeof ref === 'object' && ref !== null ? (ref as Record<string, unknown>).startAt : undefined;
+    if (typeof text !== 'string') return;
+    const ms = parseRfc3339(text);
+    if (ms === undefined) return; // reported by the schema or checkTimestamps
+    const year = writtenYear(text);
+    if (year < MIN_SAMPLE_YEAR || year > MAX_SAMPLE_YEAR || !isStorableInstant(ms)) {
+      issues.add(`/deleted/${i}/startAt`, `Expected a date-time in the years ${MIN_SAMPLE_YEAR}..${MAX_SAMPLE_YEAR}`);
     }
   });
 }

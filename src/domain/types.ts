@@ -61,6 +61,8 @@ export interface NormalizedSample {
 export interface NormalizedDeleteRef {
   sourceRecordId: string;
   sourceId: string | null;
+  /** the catalog's canonical code (an unknown name as sent) */
+  metricCode: string | null;
   startAtMs: number | null;
 }
 
@@ -91,6 +93,7 @@ export interface IncomingSample {
 export interface IncomingDeleteRef {
   sourceRecordId: string;
   sourceId?: string;
+  metricCode?: string;
   startAt?: string;
   [extraField: string]: unknown;
 }
