@@ -24,10 +24,22 @@ export interface Config {
   workerConcurrency: number;
   /** uploads in progress per API process before more are answered 503 SERVER_BUSY */
   maxInflightUploads: number;
+  /** webhook URLs may resolve to loopback/private/link-local addresses (CONTRACT §1) */
+  webhookAllowPrivate: boolean;
+  /** seals webhook secrets at rest (AES-256-GCM under its SHA-256) */
+  webhookSecretKey: string;
+  /** delays (ms) after the 1st, 2nd, … failed attempt of a delivery; null: CONTRACT §11's (domain/webhook-retry.ts) */
+  webhookRetryScheduleMs: readonly number[] | null;
+  /** webhook requests in flight per delivery worker process, and per endpoint within it */
+  webhookConcurrency: number;
+  webhookEndpointConcurrency: number;
+  /** finished webhook deliveries (and their attempts) are deleted this long after they finished */
+  webhookRetentionDays: number;
   nodeEnv: string;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'health-ingest-development-secret-do-not-use-in-production';
+export const DEVELOPMENT_WEBHOOK_SECRET_KEY = 'health-ingest-development-webhook-key-do-not-use-in-production';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -86,6 +98,20 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   }
 
+  const webhookSecretKey = env.WEBHOOK_SECRET_KEY || DEVELOPMENT_WEBHOOK_SECRET_KEY;
+  if (nodeEnv === 'production' && webhookSecretKey === DEVELOPMENT_WEBHOOK_SECRET_KEY) {
+    problems.push('WEBHOOK_SECRET_KEY must be set when NODE_ENV=production (the development key is refused)');
+  }
+  if (webhookSecretKey.length < 32) problems.push('WEBHOOK_SECRET_KEY must be at least 32 characters');
+  // for tests and chaos runs: the contract's schedule takes a day
+  const retryText = env.WEBHOOK_RETRY_SCHEDULE_SECONDS?.trim() ?? '';
+  const retryParts = retryText.split(',').map((part) => part.trim());
+  const webhookRetryScheduleMs =
+    retryText === '' ? null : Object.freeze(retryParts.map((part) => Math.round(Number(part) * 1000)));
+  if (webhookRetryScheduleMs && (retryParts.length > 50 || retryParts.some((part) => !/^\d{1,7}(\.\d{1,3})?$/.test(part)))) {
+    problems.push(`WEBHOOK_RETRY_SCHEDULE_SECONDS must be a comma-separated list of seconds, got "${retryText}"`);
+  }
+
   const maxBatchItems = int('MAX_BATCH_ITEMS', 500, 1, 100_000);
   const config: Config = {
     port: int('PORT', 3000, 0, 65_535),
@@ -109,6 +135,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     migrateOnStart: bool('MIGRATE_ON_START', true),
     workerConcurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
     maxInflightUploads: int('MAX_INFLIGHT_UPLOADS', 192, 1, 100_000),
+    webhookAllowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
+    webhookSecretKey,
+    webhookRetryScheduleMs,
+    webhookConcurrency: int('WEBHOOK_CONCURRENCY', 32, 1, 1024),
+    webhookEndpointConcurrency: int('WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 1024),
+    webhookRetentionDays: int('WEBHOOK_RETENTION_DAYS', 30, 1, 3650),
     nodeEnv,
   };
 

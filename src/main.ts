@@ -1,6 +1,6 @@
-// bun run start — everything in one process: HTTP API, queue worker, outbox processor, cron.
+// bun run start — everything in one process: HTTP API, queue worker, outbox processor, webhook delivery, cron.
 import { lastResortErrorHandler } from './http/plugins/problems.ts';
-import { buildApi, buildJobSchedule, buildOutboxThread, buildWorker } from './services.ts';
+import { buildApi, buildDeliveryThread, buildJobSchedule, buildOutboxThread, buildWorker } from './services.ts';
 import { listenOrExit, onShutdown, startRuntime } from './startup.ts';
 
 const runtime = await startRuntime(20);
@@ -13,6 +13,8 @@ const server = listenOrExit('PORT', config.port, () =>
 const worker = buildWorker(runtime);
 const outbox = buildOutboxThread(runtime);
 await outbox.start();
+const webhooks = buildDeliveryThread(runtime, api.metrics);
+await webhooks.start();
 const cron = buildJobSchedule(runtime, api.jobs);
 log.info({ port: server.server?.port, concurrency: config.workerConcurrency }, 'health-ingest started');
 
@@ -21,6 +23,7 @@ onShutdown(log, [
   { name: 'cron', run: () => cron.close() },
   { name: 'worker', run: () => worker.close() },
   { name: 'outbox', run: () => outbox.close() },
+  { name: 'webhooks', run: () => webhooks.close() },
   { name: 'queue', run: () => api.close() },
   { name: 'postgres', run: () => runtime.db.end({ timeout: 5 }) },
 ]);

@@ -8,6 +8,8 @@ import type { SampleFailure } from './domain/types.ts';
 import type { Logger } from './log.ts';
 import { bounded } from './ops/bounded.ts';
 import type { OutboxBacklog } from './ops/outbox-backlog.ts';
+import type { DeliveryObservation } from './webhooks/delivery-worker.ts';
+import type { EndpointBacklog } from './webhooks/queries.ts';
 
 export type IngestPath = 'inline' | 'queued';
 
@@ -15,6 +17,8 @@ export interface ScrapeSources {
   /** per queue name */
   queueCounts?: () => Promise<{ name: string; counts: QueueCountsBodyT }[]>;
   outboxBacklog?: () => Promise<OutboxBacklog>;
+  /** per webhook endpoint: pending deliveries and the age of the oldest */
+  webhookBacklog?: () => Promise<EndpointBacklog[]>;
 }
 
 export interface Metrics {
@@ -23,6 +27,8 @@ export interface Metrics {
   /** a batch's valid samples and per-sample failures, once it is committed (inline) or queued */
   observeSamples(path: IngestPath, accepted: number, failures: readonly SampleFailure[]): void;
   observeJobRun(job: string, status: JobRunStatus, seconds: number): void;
+  /** webhook attempts and finished deliveries (counted by the delivery worker, in batches) */
+  observeWebhook(observation: DeliveryObservation, count?: number): void;
   /** the Prometheus text exposition, scrape sources included */
   scrape(): Promise<{ contentType: string; body: string }>;
 }
@@ -64,6 +70,24 @@ export function createMetrics(options: { sources?: ScrapeSources; log?: Logger; 
     help: 'Duration of built-in job ticks, by job and outcome',
     labelNames: ['job', 'status'] as const,
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1200],
+    registers: [registry],
+  });
+
+  const webhookAttempts = new Counter({
+    name: 'health_ingest_webhook_attempts_total',
+    help: 'Webhook requests sent by this process, by result (success, http_error, redirect, timeout, refused, network_error)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const webhookDeliveries = new Counter({
+    name: 'health_ingest_webhook_deliveries_total',
+    help: 'Webhook deliveries finished by this process, by outcome (delivered; failed: retries exhausted)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const webhookDisabled = new Counter({
+    name: 'health_ingest_webhook_endpoints_disabled_total',
+    help: 'Webhook endpoints this process disabled after they failed for 5 days',
     registers: [registry],
   });
 
@@ -118,6 +142,33 @@ export function createMetrics(options: { sources?: ScrapeSources; log?: Logger; 
     });
   }
 
+  if (sources.webhookBacklog) {
+    const read = sources.webhookBacklog;
+    let pending: Promise<EndpointBacklog[] | null> | null = null;
+    const backlog = () =>
+      (pending ??= bounded(read(), SCRAPE_SOURCE_TIMEOUT_MS, 'webhook backlog')
+        .catch((error: unknown) => (warn('webhooks', error), null))
+        .finally(() => setTimeout(() => (pending = null), 0)));
+    const perEndpoint = (name: string, help: string, value: (row: EndpointBacklog) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['endpoint'] as const,
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const row of (await backlog()) ?? []) this.set({ endpoint: row.endpointId }, value(row));
+        },
+      });
+    perEndpoint('health_ingest_webhook_pending_deliveries', 'Webhook deliveries not yet delivered nor given up, per endpoint (read on scrape)', (row) => row.pending);
+    perEndpoint(
+      'health_ingest_webhook_oldest_undelivered_seconds',
+      'Age of the oldest event with an undelivered webhook, per endpoint; 0 when none (read on scrape)',
+      (row) => row.oldestAgeSeconds,
+    );
+    perEndpoint('health_ingest_webhook_endpoint_disabled', '1 when the webhook endpoint is disabled (read on scrape)', (row) => (row.disabled ? 1 : 0));
+  }
+
   return {
     registry,
     observeHttp(method, route, status, seconds) {
@@ -130,6 +181,11 @@ export function createMetrics(options: { sources?: ScrapeSources; log?: Logger; 
     observeJobRun(job, status, seconds) {
       jobRuns.inc({ job, status });
       jobDuration.observe({ job, status }, seconds);
+    },
+    observeWebhook(observation, count = 1) {
+      if (observation.kind === 'attempt') webhookAttempts.inc({ result: observation.result }, count);
+      else if (observation.kind === 'finished') webhookDeliveries.inc({ outcome: observation.outcome }, count);
+      else webhookDisabled.inc(count);
     },
     async scrape() {
       return { contentType: registry.contentType, body: await registry.metrics() };

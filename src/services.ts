@@ -23,6 +23,12 @@ import { createQueuedSubmit } from './queue/queued-submit.ts';
 import { startIngestWorker } from './queue/ingest-worker.ts';
 import { producerConnection, workerConnection } from './queue/redis.ts';
 import type { Runtime } from './startup.ts';
+import { createAddressGuard } from './webhooks/address-guard.ts';
+import { createDeliveryService, type DeliveryService } from './webhooks/delivery-service.ts';
+import { deliveryThread, type DeliveryThread } from './webhooks/delivery-thread.ts';
+import { createWebhookAdmin } from './webhooks/endpoint-admin.ts';
+import { undeliveredByEndpoint } from './webhooks/queries.ts';
+import { createSecretBox } from './webhooks/secret-box.ts';
 
 const PING = statement('health/ping');
 const SERVICE_VERSION = '0.1.0';
@@ -47,7 +53,10 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
   });
   queue.on('error', () => {});
   const listQueues = async () => [{ name: INGEST_QUEUE_NAME, counts: await queueCounts(queue) }];
-  const metrics = createMetrics({ log, sources: { queueCounts: listQueues, outboxBacklog: () => outboxBacklog(db) } });
+  const metrics = createMetrics({
+    log,
+    sources: { queueCounts: listQueues, outboxBacklog: () => outboxBacklog(db), webhookBacklog: () => undeliveredByEndpoint(db) },
+  });
   const jobs = buildJobRunner(runtime, { ...options, metrics });
   const ingest: IngestDeps = {
     db,
@@ -76,6 +85,11 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       migrations: async () => describeMismatch(await migrationStatus(db)) ?? 'ok',
     },
     operations: { metrics, jobs, queueCounts: listQueues, enableDocs: config.enableDocs, version: SERVICE_VERSION },
+    webhooks: createWebhookAdmin({
+      db,
+      secrets: createSecretBox(config.webhookSecretKey),
+      guard: createAddressGuard({ allowPrivate: config.webhookAllowPrivate }),
+    }),
   });
   return {
     app,
@@ -123,6 +137,21 @@ export function buildOutboxProcessor(runtime: Runtime, options: Parameters<typeo
 /** The outbox processor in a thread of its own (`start`, `start:worker`); start(), close(). */
 export function buildOutboxThread(runtime: Runtime): OutboxThread {
   return outboxThread({ databaseUrl: runtime.config.databaseUrl, logLevel: runtime.config.logLevel, log: runtime.log });
+}
+
+/** The webhook delivery worker on this event loop (tests, tools); start(), close(). */
+export function buildDeliveryWorker(runtime: Runtime, options: Parameters<typeof createDeliveryService>[2] = {}, metrics?: Metrics): DeliveryService {
+  return createDeliveryService(runtime.config, runtime.log, options, metrics ? (observation) => metrics.observeWebhook(observation) : undefined);
+}
+
+/** The webhook delivery worker in a thread of its own (`start`, `start:worker`), counting into `metrics`. */
+export function buildDeliveryThread(runtime: Runtime, metrics: Metrics): DeliveryThread {
+  return deliveryThread({
+    config: runtime.config,
+    logLevel: runtime.config.logLevel,
+    log: runtime.log,
+    observe: (observation, count) => metrics.observeWebhook(observation, count),
+  });
 }
 
 /** The built-in jobs (reaper, soft-delete purger, retention) over this runtime. */

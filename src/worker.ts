@@ -1,6 +1,6 @@
-// bun run start:worker — queue worker (+ outbox processor and cron jobs), no HTTP.
+// bun run start:worker — queue worker (+ outbox processor, webhook delivery and cron jobs), no HTTP.
 import { createMetrics } from './metrics.ts';
-import { buildJobRunner, buildJobSchedule, buildOutboxThread, buildWorker, serveWorkerMetrics } from './services.ts';
+import { buildDeliveryThread, buildJobRunner, buildJobSchedule, buildOutboxThread, buildWorker, serveWorkerMetrics } from './services.ts';
 import { listenOrExit, onShutdown, startRuntime } from './startup.ts';
 
 const runtime = await startRuntime(8);
@@ -12,6 +12,8 @@ const metricsServer = metricsPort === null ? null : listenOrExit('METRICS_PORT',
 const worker = buildWorker(runtime);
 const outbox = buildOutboxThread(runtime);
 await outbox.start();
+const webhooks = buildDeliveryThread(runtime, metrics);
+await webhooks.start();
 const cron = buildJobSchedule(runtime, buildJobRunner(runtime, { metrics }));
 log.info({ concurrency: config.workerConcurrency }, 'worker started');
 
@@ -20,5 +22,6 @@ onShutdown(log, [
   { name: 'metrics', run: async () => metricsServer?.stop() },
   { name: 'worker', run: () => worker.close() },
   { name: 'outbox', run: () => outbox.close() },
+  { name: 'webhooks', run: () => webhooks.close() },
   { name: 'postgres', run: () => runtime.db.end({ timeout: 5 }) },
 ]);

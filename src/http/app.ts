@@ -8,6 +8,7 @@ import type { QueueListBodyT } from '../domain/operations-schema.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { WebhookAdmin } from '../webhooks/endpoint-admin.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { problemsPlugin } from './plugins/problems.ts';
@@ -16,6 +17,7 @@ import { requestIdPlugin } from './plugins/request-id.ts';
 import { adminJobsRoute } from './routes/admin-jobs.ts';
 import { adminOutboxRoute } from './routes/admin-outbox.ts';
 import { adminQueuesRoute } from './routes/admin-queues.ts';
+import { adminWebhooksRoute } from './routes/admin-webhooks.ts';
 import { batchUpsertRoute } from './routes/batch-upsert.ts';
 import { dailySummariesRoute } from './routes/daily-summaries.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
@@ -42,6 +44,7 @@ export interface AppDeps {
     enableDocs: boolean;
     version: string;
   };
+  webhooks: WebhookAdmin;
 }
 
 export function createApp(deps: AppDeps) {
@@ -62,7 +65,8 @@ export function createApp(deps: AppDeps) {
     .use(dailySummariesRoute(db, ingest.catalog, tokens))
     .use(adminOutboxRoute(db, deps.adminApiKeys))
     .use(adminJobsRoute(deps.operations.jobs, deps.adminApiKeys))
-    .use(adminQueuesRoute(deps.operations.queueCounts, deps.adminApiKeys));
+    .use(adminQueuesRoute(deps.operations.queueCounts, deps.adminApiKeys))
+    .use(adminWebhooksRoute(deps.webhooks, deps.adminApiKeys));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -7,7 +7,7 @@ import type { OpenQueueProbe } from './queue-probe.ts';
 import { softDeletePurgerJob } from './soft-delete-purger.ts';
 
 export function builtInJobs(
-  config: Pick<Config, 'reaperStaleAfterSeconds' | 'softDeleteRetentionDays' | 'idempotencyRetentionDays' | 'outboxRetentionDays'>,
+  config: Pick<Config, 'reaperStaleAfterSeconds' | 'softDeleteRetentionDays' | 'idempotencyRetentionDays' | 'outboxRetentionDays' | 'webhookRetentionDays'>,
   openQueue: OpenQueueProbe,
 ): JobDefinition[] {
   const jobs = [
@@ -16,6 +16,7 @@ export function builtInJobs(
     retentionJob({
       idempotencyRetentionDays: config.idempotencyRetentionDays,
       outboxRetentionDays: config.outboxRetentionDays,
+      webhookRetentionDays: config.webhookRetentionDays,
     }),
   ];
   const keys = new Set(jobs.map((job) => job.lockKey));

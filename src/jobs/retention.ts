@@ -1,11 +1,14 @@
 // Retention (CONTRACT §8): hourly, deletes finished idempotency records (requests 'completed' or
 // 'failed', IDEMPOTENCY_RETENTION_DAYS after their last change), outbox events 'processed' more
 // than OUTBOX_RETENTION_DAYS ago, and job run records older than JOB_RUNS_RETENTION_DAYS — each in
-// short chunks. Pending and dead outbox events, and unfinished requests, are never deleted.
+// short chunks; and webhook deliveries finished (delivered or failed) WEBHOOK_RETENTION_DAYS ago,
+// with their attempts. Pending and dead outbox events, unfinished requests and pending deliveries
+// are never deleted.
 import type { ChunkPlan } from '../domain/purge-chunks.ts';
 import { deleteInChunks, type ChunkedDeleteStats } from './chunked-delete.ts';
 import { deleteFinishedRequests, deleteOldJobRuns, deleteProcessedOutboxEvents, type ChunkDelete } from './queries.ts';
 import type { JobDefinition } from './runner.ts';
+import { deleteFinishedDeliveries } from '../webhooks/queries.ts';
 
 export const RETENTION_JOB = 'retention';
 export const RETENTION_LOCK_KEY = 3;
@@ -18,6 +21,8 @@ export const RETENTION_CHUNK_PLAN: ChunkPlan = { initialRows: 1000, minRows: 100
 export function retentionJob(options: {
   idempotencyRetentionDays: number;
   outboxRetentionDays: number;
+  /** default 30 */
+  webhookRetentionDays?: number;
   chunkPlan?: ChunkPlan;
   maxRunMs?: number;
 }): JobDefinition {
@@ -26,6 +31,7 @@ export function retentionJob(options: {
     ['idempotencyRecords', deleteFinishedRequests, options.idempotencyRetentionDays],
     ['outboxEvents', deleteProcessedOutboxEvents, options.outboxRetentionDays],
     ['jobRuns', deleteOldJobRuns, JOB_RUNS_RETENTION_DAYS],
+    ['webhookDeliveries', deleteFinishedDeliveries, options.webhookRetentionDays ?? 30],
   ];
   return {
     name: RETENTION_JOB,

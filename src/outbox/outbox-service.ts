@@ -1,4 +1,5 @@
-// The outbox processor with every registered projection, on a pool of its own.
+// The outbox processor with every registered sink (the projections, then the webhook sink), on a
+// pool of its own. The webhook sink is last, so its deliveries commit with the outbox's mark.
 //
 // Its commits are asynchronous (synchronous_commit off): everything it writes derives from the
 // outbox, and a database crash loses only a suffix of the WAL — claims, applies and marks after
@@ -9,6 +10,7 @@ import { defaultCatalog } from '../domain/catalog.ts';
 import type { Logger } from '../log.ts';
 import { ProjectionCoordinator } from '../projections/coordinator.ts';
 import { registeredProjections } from '../projections/registry.ts';
+import { webhookSink } from '../webhooks/webhook-sink.ts';
 import { OutboxProcessor, type OutboxProcessorOptions } from './outbox-processor.ts';
 
 export interface OutboxService {
@@ -25,7 +27,7 @@ export function createOutboxService(
 ): OutboxService {
   const lanes = options.lanes ?? 4;
   const db = createDb(databaseUrl, { max: lanes + 1, synchronousCommit: 'off', applicationName: 'health-ingest-outbox' });
-  const coordinator = new ProjectionCoordinator(db, registeredProjections(defaultCatalog));
+  const coordinator = new ProjectionCoordinator(db, [...registeredProjections(defaultCatalog), webhookSink()]);
   const processor = new OutboxProcessor({ ...options, db, log, coordinator, lanes });
   return {
     processor,

@@ -1,0 +1,34 @@
+-- The webhook sink, inside the outbox transaction that applies a user's events: one pending
+-- delivery per (event, enabled endpoint subscribed to its type), then the lanes of the endpoints
+-- that got one are made ready unless they already are (a lane whose head waits for a retry
+-- keeps its time), then NOTIFY health_webhooks at commit when anything was recorded.
+-- Idempotent: an event applied again (at-least-once) meets webhook_deliveries_once and adds
+-- nothing. The lane is touched after the insert, in the same transaction: a delivery worker
+-- emptying the lane locks it first, so either it sees this delivery or this upsert sees its NULL.
+-- The event's time is the outbox row's created_at (when the change was written).
+-- $1 user_id uuid, $2 events jsonb: [{"eventId", "seq", "type", "messageId", "data"}]
+-- Returns recorded (deliveries added).
+WITH events AS (
+  SELECT e.event_id, e.seq, e.type, e.message_id, e.data, o.created_at AS event_at
+  FROM jsonb_to_recordset($2::jsonb) AS e(event_id bigint, seq bigint, type text, message_id text, data jsonb)
+  JOIN outbox_events o ON o.id = e.event_id
+),
+inserted AS (
+  INSERT INTO webhook_deliveries (endpoint_id, event_id, message_id, user_id, seq, event_type, event_at, data)
+  SELECT w.id, e.event_id, e.message_id, $1::uuid, e.seq, e.type, e.event_at, e.data
+  FROM events e
+  JOIN webhook_endpoints w ON e.type = ANY (w.event_types) AND NOT w.disabled
+  ORDER BY w.id, e.seq
+  ON CONFLICT ON CONSTRAINT webhook_deliveries_once DO NOTHING
+  RETURNING endpoint_id
+),
+lanes AS (
+  INSERT INTO webhook_lanes (endpoint_id, user_id, ready_at)
+  SELECT DISTINCT endpoint_id, $1::uuid, now() FROM inserted
+  ORDER BY endpoint_id
+  ON CONFLICT (endpoint_id, user_id) DO UPDATE SET ready_at = coalesce(webhook_lanes.ready_at, now())
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM inserted)::int AS recorded,
+       (SELECT count(*) FROM lanes)::int AS lanes,
+       (SELECT count(pg_notify('health_webhooks', '')) FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row)::int AS notified

@@ -1,0 +1,310 @@
+// The delivery worker: sends recorded webhook deliveries (CONTRACT §11), in `start` and
+// `start:worker` (in a thread of its own: delivery-thread.ts), never in `start:api`.
+//
+// Lanes: a lane is one (endpoint, user); its deliveries go out one at a time in seq order (the
+// head must be delivered or given up before the next is sent), while lanes run side by side, so a
+// slow or dead endpoint, or a user with a backlog, holds back only its own lanes. A claim
+// (claim_lanes.sql) leases ready lanes with FOR UPDATE SKIP LOCKED, so worker processes share the
+// work; a worker that dies mid-send leaves its leases to run out and the heads are sent again
+// (at least once: receivers dedupe by webhook-id).
+// Bounds: at most `concurrency` requests in flight, at most `endpointConcurrency` per endpoint
+// (enforced in the claim), each with the sender's 15 s deadline.
+// After an attempt, one transaction records it and re-times the lane (lock_lane, record_attempt,
+// release_lane): delivered → the next head is ready at once; failed → the same head waits for
+// the retry schedule (domain/webhook-retry.ts), past its end the delivery is `failed` and the lane
+// moves on; an endpoint failing for 5 days is disabled and its lanes parked.
+// Wake-ups: NOTIFY health_webhooks at every commit that records deliveries; an attempt finishing
+// (its lane may be ready again); and a poll every pollIntervalMs (retries coming due, leases
+// running out, missed notifications).
+// Shutdown: close() stops claiming and waits for the attempts in flight (bounded); an attempt cut
+// off there is sent again by whichever worker takes its lane after the lease.
+import type { Sql } from '../db/client.ts';
+import { isDelivered, nextDeliveryAttempt, shouldDisableEndpoint, DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, DISABLE_FAILING_ENDPOINT_AFTER_MS } from '../domain/webhook-retry.ts';
+import { webhookBody } from '../domain/webhook-events.ts';
+import { secretKey, signatureHeader } from '../domain/webhook-signature.ts';
+import { safeErrorMessage, type Logger } from '../log.ts';
+import {
+  claimLanes,
+  lockLane,
+  parkEndpointLanes,
+  recordAttempt,
+  releaseLane,
+  WEBHOOKS_CHANNEL,
+  type AttemptOutcome,
+  type ClaimedLane,
+} from './queries.ts';
+import type { SecretBox } from './secret-box.ts';
+import type { Sender, SendResult } from './sender.ts';
+
+const SECOND = 1000;
+
+export type DeliveryObservation =
+  | { kind: 'attempt'; result: 'success' | 'http_error' | 'redirect' | 'timeout' | 'refused' | 'network_error' }
+  | { kind: 'finished'; outcome: 'delivered' | 'failed' }
+  | { kind: 'endpoint_disabled' };
+
+export interface DeliveryWorkerOptions {
+  db: Sql;
+  log: Logger;
+  secrets: SecretBox;
+  sender: Sender;
+  /** requests in flight at once */
+  concurrency?: number;
+  /** requests in flight at once per endpoint */
+  endpointConcurrency?: number;
+  retrySchedule?: readonly number[];
+  disableAfterMs?: number;
+  /** how long a claim keeps a lane from other workers; above the sender's deadline */
+  leaseMs?: number;
+  pollIntervalMs?: number;
+  /** false: no LISTEN, polling only */
+  listen?: boolean;
+  /** the clock (ms) for timestamps, retries and claims; default: Date.now and the database's now() */
+  clock?: () => number;
+  observe?: (observation: DeliveryObservation) => void;
+}
+
+interface InFlight {
+  endpointId: string;
+  done: Promise<void>;
+}
+
+export class DeliveryWorker {
+  private readonly db: Sql;
+  private readonly log: Logger;
+  private readonly secrets: SecretBox;
+  private readonly sender: Sender;
+  private readonly concurrency: number;
+  private readonly endpointConcurrency: number;
+  private readonly retrySchedule: readonly number[];
+  private readonly disableAfterMs: number;
+  private readonly leaseMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly listenEnabled: boolean;
+  private readonly clock: (() => number) | undefined;
+  private readonly observe: (observation: DeliveryObservation) => void;
+
+  private readonly inFlight = new Set<InFlight>();
+  private stopping = false;
+  private woken = false;
+  private resumeIdle: (() => void) | null = null;
+  private pump: Promise<void> | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(options: DeliveryWorkerOptions) {
+    this.db = options.db;
+    this.log = options.log;
+    this.secrets = options.secrets;
+    this.sender = options.sender;
+    this.concurrency = options.concurrency ?? 32;
+    this.endpointConcurrency = Math.min(options.endpointConcurrency ?? 8, this.concurrency);
+    this.retrySchedule = options.retrySchedule ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS;
+    this.disableAfterMs = options.disableAfterMs ?? DISABLE_FAILING_ENDPOINT_AFTER_MS;
+    this.leaseMs = options.leaseMs ?? 60 * SECOND;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1 * SECOND;
+    this.listenEnabled = options.listen ?? true;
+    this.clock = options.clock;
+    this.observe = options.observe ?? (() => {});
+  }
+
+  async start(): Promise<void> {
+    if (this.pump) return;
+    if (this.listenEnabled) {
+      try {
+        const listener = await this.db.listen(WEBHOOKS_CHANNEL, () => this.wake(), () => this.wake());
+        this.unlisten = () => listener.unlisten();
+      } catch (error) {
+        this.log.warn({ err: error }, 'webhooks: LISTEN failed, polling only');
+      }
+    }
+    this.pump = this.run();
+  }
+
+  /** Stops claiming, waits for the attempts in flight (at most timeoutMs), stops listening. */
+  async close(timeoutMs = 10 * SECOND): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    const settled = Promise.all([this.pump, ...[...this.inFlight].map((task) => task.done)]);
+    await Promise.race([settled, Bun.sleep(timeoutMs)]);
+    await this.unlisten?.().catch(() => {});
+    this.unlisten = null;
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.resumeIdle?.();
+  }
+
+  /** One claim, then every attempt it started, awaited; returns the lanes claimed (tests, tools). */
+  async runOnce(): Promise<number> {
+    const started = await this.claimAndStart();
+    await Promise.all(started.map((task) => task.done));
+    return started.length;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      this.woken = false;
+      let claimed = 0;
+      try {
+        claimed = (await this.claimAndStart()).length;
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        this.log.warn({ err: error, failures }, 'webhooks: claim failed');
+      }
+      if (this.stopping) break;
+      if (failures > 0) await this.idle(Math.min(this.pollIntervalMs * 2 ** (failures - 1), 30 * SECOND));
+      else if (claimed > 0 && this.inFlight.size < this.concurrency) continue; // more may be ready
+      else if (!this.woken) await this.idle(this.pollIntervalMs);
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.resumeIdle?.(), ms);
+      this.resumeIdle = () => {
+        clearTimeout(timer);
+        this.resumeIdle = null;
+        resolve();
+      };
+    });
+  }
+
+  private async claimAndStart(): Promise<InFlight[]> {
+    const spare = this.concurrency - this.inFlight.size;
+    if (spare <= 0) return [];
+    const perEndpoint = new Map<string, number>();
+    for (const task of this.inFlight) perEndpoint.set(task.endpointId, (perEndpoint.get(task.endpointId) ?? 0) + 1);
+    const full: string[] = [];
+    const partial: { endpointId: string; spare: number }[] = [];
+    for (const [endpointId, count] of perEndpoint) {
+      if (count >= this.endpointConcurrency) full.push(endpointId);
+      else partial.push({ endpointId, spare: this.endpointConcurrency - count });
+    }
+    const lanes = await claimLanes(this.db, {
+      limit: spare,
+      leaseMs: this.leaseMs,
+      now: this.clock ? new Date(this.clock()) : null,
+      fullEndpoints: full,
+      perEndpoint: this.endpointConcurrency,
+      partial,
+    });
+    return lanes.map((lane) => {
+      const task: InFlight = { endpointId: lane.endpoint_id, done: Promise.resolve() };
+      task.done = this.attempt(lane)
+        .catch((error: unknown) => this.log.error({ err: error, endpointId: lane.endpoint_id }, 'webhooks: attempt bookkeeping failed'))
+        .finally(() => {
+          this.inFlight.delete(task);
+          this.wake();
+        });
+      this.inFlight.add(task);
+      return task;
+    });
+  }
+
+  private nowMs(): number {
+    return this.clock ? this.clock() : Date.now();
+  }
+
+  private async attempt(lane: ClaimedLane): Promise<void> {
+    if (lane.delivery_id === null) {
+      // its head was finished between the claim's snapshot and its lock: just re-time the lane
+      await this.finish(lane, null);
+      return;
+    }
+    const attemptedAtMs = this.nowMs();
+    const result = await this.send(lane, attemptedAtMs);
+    const delivered = isDelivered(result.statusCode) && result.error === null;
+    const retry = delivered ? null : nextDeliveryAttempt(lane.attempts!, this.retrySchedule);
+    const failingSinceMs = lane.failing_since?.getTime() ?? attemptedAtMs;
+    const outcome: AttemptOutcome = {
+      deliveryId: lane.delivery_id,
+      attempts: lane.attempts!,
+      attemptedAt: new Date(attemptedAtMs),
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      error: result.error,
+      outcome: delivered ? 'delivered' : retry!.giveUp ? 'failed' : 'pending',
+      nextAttemptAt: retry && !retry.giveUp ? new Date(attemptedAtMs + result.durationMs + retry.retryInMs) : null,
+      disableEndpoint: !delivered && shouldDisableEndpoint(failingSinceMs, attemptedAtMs, this.disableAfterMs),
+    };
+    this.observe({ kind: 'attempt', result: attemptResult(result, delivered) });
+    await this.finish(lane, outcome);
+  }
+
+  private async send(lane: ClaimedLane, attemptedAtMs: number): Promise<SendResult> {
+    let keys: Uint8Array[];
+    try {
+      keys = [this.keyOf(lane.endpoint_id, lane.secret_sealed)];
+      if (lane.previous_secret_sealed && lane.previous_secret_until && lane.previous_secret_until.getTime() > attemptedAtMs) {
+        keys.push(this.keyOf(lane.endpoint_id, lane.previous_secret_sealed));
+      }
+    } catch {
+      return { statusCode: null, error: 'the endpoint secret cannot be opened (was WEBHOOK_SECRET_KEY changed?)', durationMs: 0 };
+    }
+    const body = webhookBody(lane.event_type!, lane.event_at!, lane.data);
+    const timestamp = Math.floor(attemptedAtMs / 1000);
+    return this.sender.send(
+      lane.url,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'health-ingest-webhooks',
+        'webhook-id': lane.message_id!,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(keys, lane.message_id!, timestamp, body),
+      },
+      body,
+    );
+  }
+
+  private keyOf(endpointId: string, sealed: Uint8Array): Uint8Array {
+    const key = secretKey(this.secrets.open(endpointId, sealed));
+    if (!key) throw new Error('not a webhook secret');
+    return key;
+  }
+
+  /**
+   * Records the attempt (if any) and re-times the lane, in one transaction. Retried while the
+   * database is unreachable (the request was sent: recording it spares a duplicate), then left to
+   * the lease: the head is sent again by whoever takes the lane.
+   */
+  private async finish(lane: ClaimedLane, outcome: AttemptOutcome | null): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const disabled = await this.db.begin(async (tx) => {
+          const locked = lockLane(tx, lane.endpoint_id, lane.user_id);
+          const recorded = outcome ? recordAttempt(tx, outcome) : Promise.resolve(null);
+          const released = releaseLane(tx, lane.endpoint_id, lane.user_id);
+          const [, result] = await Promise.all([locked, recorded, released]);
+          if (result?.disabled) await parkEndpointLanes(tx, lane.endpoint_id);
+          if (outcome && result?.moved) {
+            if (outcome.outcome === 'delivered') this.observe({ kind: 'finished', outcome: 'delivered' });
+            if (outcome.outcome === 'failed') this.observe({ kind: 'finished', outcome: 'failed' });
+          }
+          return result?.disabled ?? false;
+        });
+        if (disabled) {
+          this.observe({ kind: 'endpoint_disabled' });
+          this.log.warn({ endpointId: lane.endpoint_id }, 'webhooks: endpoint disabled after failing for too long');
+        }
+        return;
+      } catch (error) {
+        if (attempt >= 6 || this.stopping) {
+          this.log.warn({ endpointId: lane.endpoint_id, error: safeErrorMessage(error) }, 'webhooks: attempt not recorded; the lease runs out and it is sent again');
+          return;
+        }
+        await Bun.sleep(Math.min(250 * 2 ** attempt, 4 * SECOND));
+      }
+    }
+  }
+}
+
+function attemptResult(result: SendResult, delivered: boolean): Extract<DeliveryObservation, { kind: 'attempt' }>['result'] {
+  if (delivered) return 'success';
+  if (result.statusCode !== null) return result.statusCode >= 300 && result.statusCode < 400 ? 'redirect' : 'http_error';
+  if (result.error?.startsWith('timed out')) return 'timeout';
+  if (result.error?.startsWith('refused')) return 'refused';
+  return 'network_error';
+}
