@@ -93,7 +93,7 @@ export interface EventToRecord {
 
 /** Deliveries for these events of one user to every subscribed, enabled endpoint (see the SQL). */
 export async function recordDeliveries(db: Queryable, userId: string, events: readonly EventToRecord[]): Promise<number> {
-  const [row] = await run<{ recorded: number }>(db, RECORD_DELIVERIES, [userId, JSON.stringify(events)]);
+  const [row] = await run<{ recorded: number }>(db, RECORD_DELIVERIES, [userId, events]);
   return row!.recorded;
 }
 
@@ -206,7 +206,7 @@ export function listDeliveries(
 }
 
 export async function insertTestDelivery(db: Queryable, endpointId: string, messageId: string, data: unknown): Promise<string | null> {
-  return (await run<{ id: string }>(db, INSERT_TEST_DELIVERY, [endpointId, messageId, JSON.stringify(data)]))[0]?.id ?? null;
+  return (await run<{ id: string }>(db, INSERT_TEST_DELIVERY, [endpointId, messageId, data]))[0]?.id ?? null;
 }
 
 /** For the erasure: forgets every webhook delivery and lane of the user (see the SQL). */

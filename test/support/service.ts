@@ -3,7 +3,8 @@
 import { createUserTokens } from '../../src/auth/user-tokens.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
-import { buildApi, buildOutboxProcessor, buildWorker } from '../../src/services.ts';
+import { buildApi, buildDeliveryWorker, buildOutboxProcessor, buildWorker } from '../../src/services.ts';
+import type { DeliveryWorkerOptions } from '../../src/webhooks/delivery-worker.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -18,7 +19,14 @@ export interface TestService {
 }
 
 export async function startTestService(
-  options: { env?: Record<string, string>; worker?: boolean; outbox?: boolean; database?: TestDatabase } = {},
+  options: {
+    env?: Record<string, string>;
+    worker?: boolean;
+    outbox?: boolean;
+    /** the webhook delivery worker, on this event loop (options: a fast retry schedule, a clock, …) */
+    webhooks?: boolean | Partial<DeliveryWorkerOptions>;
+    database?: TestDatabase;
+  } = {},
 ): Promise<TestService> {
   const db = options.database ?? (await createTestDatabase({ poolSize: 20 }));
   const config = loadConfig({
@@ -34,6 +42,10 @@ export async function startTestService(
   const worker = options.worker ? buildWorker(runtime, { queuePrefix }) : undefined;
   const outbox = options.outbox ? buildOutboxProcessor(runtime) : undefined;
   await outbox?.start();
+  const webhooks = options.webhooks
+    ? buildDeliveryWorker(runtime, { pollIntervalMs: 100, ...(options.webhooks === true ? {} : options.webhooks) })
+    : undefined;
+  await webhooks?.start();
   const server = Bun.serve({
     port: 0,
     hostname: '127.0.0.1',
@@ -51,6 +63,7 @@ export async function startTestService(
       await server.stop(true);
       await worker?.close();
       await outbox?.close();
+      await webhooks?.close();
       await api.close();
       if (!options.database) await db.drop();
     },

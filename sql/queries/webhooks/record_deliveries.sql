@@ -9,9 +9,9 @@
 -- $1 user_id uuid, $2 events jsonb: [{"eventId", "seq", "type", "messageId", "data"}]
 -- Returns recorded (deliveries added).
 WITH events AS (
-  SELECT e.event_id, e.seq, e.type, e.message_id, e.data, o.created_at AS event_at
-  FROM jsonb_to_recordset($2::jsonb) AS e(event_id bigint, seq bigint, type text, message_id text, data jsonb)
-  JOIN outbox_events o ON o.id = e.event_id
+  SELECT e."eventId" AS event_id, e.seq, e.type, e."messageId" AS message_id, e.data, o.created_at AS event_at
+  FROM jsonb_to_recordset($2::jsonb) AS e("eventId" bigint, seq bigint, type text, "messageId" text, data jsonb)
+  JOIN outbox_events o ON o.id = e."eventId"
 ),
 inserted AS (
   INSERT INTO webhook_deliveries (endpoint_id, event_id, message_id, user_id, seq, event_type, event_at, data)
