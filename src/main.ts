@@ -12,9 +12,8 @@ const server = listenOrExit('PORT', config.port, () =>
 );
 const worker = buildWorker(runtime);
 const outbox = buildOutboxThread(runtime);
-await outbox.start();
 const webhooks = buildDeliveryThread(runtime, api.metrics);
-await webhooks.start();
+await Promise.all([outbox.start(), webhooks.start()]);
 const cron = buildJobSchedule(runtime, api.jobs);
 log.info({ port: server.server?.port, concurrency: config.workerConcurrency }, 'health-ingest started');
 

@@ -11,9 +11,8 @@ const metricsPort = config.metricsPort;
 const metricsServer = metricsPort === null ? null : listenOrExit('METRICS_PORT', metricsPort, () => serveWorkerMetrics(metricsPort, metrics));
 const worker = buildWorker(runtime);
 const outbox = buildOutboxThread(runtime);
-await outbox.start();
 const webhooks = buildDeliveryThread(runtime, metrics);
-await webhooks.start();
+await Promise.all([outbox.start(), webhooks.start()]);
 const cron = buildJobSchedule(runtime, buildJobRunner(runtime, { metrics }));
 log.info({ concurrency: config.workerConcurrency }, 'worker started');
 

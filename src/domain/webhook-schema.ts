@@ -68,7 +68,7 @@ export const EndpointBody = Type.Object({
 });
 export type EndpointBodyT = Static<typeof EndpointBody>;
 
-export const CreatedEndpointBody = Type.Intersect([EndpointBody, Type.Object({ secret: Type.String({ description: 'whsec_…: shown only here' }) })]);
+export const CreatedEndpointBody = Type.Composite([EndpointBody, Type.Object({ secret: Type.String({ description: 'whsec_…: shown only here' }) })]);
 export type CreatedEndpointBodyT = Static<typeof CreatedEndpointBody>;
 
 export const EndpointListBody = Type.Object({ items: Type.Array(EndpointBody) });

@@ -67,8 +67,9 @@ async function apply(userId: string, seqs?: number[]) {
   }
 }
 
-async function deliveriesOf(endpointId: string) {
-  return db.sql.unsafe(`SELECT user_id, seq::int AS seq, status, attempts FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY seq`, [endpointId]);
+async function deliveriesOf(endpointId: string): Promise<{ user_id: string; seq: number; status: string; attempts: number }[]> {
+  const rows = await db.sql.unsafe(`SELECT user_id, seq::int AS seq, status, attempts FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY seq`, [endpointId]);
+  return rows.map((row) => ({ user_id: row.user_id, seq: row.seq, status: row.status, attempts: row.attempts }));
 }
 
 const day = (d: number) => `2026-10-${String(d).padStart(2, '0')}T10:00:00Z`;
@@ -170,7 +171,7 @@ test('DNS rebinding: a name public when registered and loopback at the send is r
     `SELECT a.status_code, a.error FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1`,
     [endpoint.id],
   );
-  expect(attempt).toEqual({ status_code: null, error: 'refused: hooks.rebind.test resolves to 127.0.0.1 (a loopback address)' });
+  expect({ ...attempt }).toEqual({ status_code: null, error: 'refused: hooks.rebind.test resolves to 127.0.0.1 (a loopback address)' });
   await admin().remove(endpoint.id);
 });
 

@@ -1,7 +1,7 @@
 // Which addresses a webhook may go to (SSRF rules): public unicast only, unless private ones are
 // allowed; embedded IPv4 (mapped, NAT64, 6to4) decided by the IPv4 address.
 import { expect, test } from 'bun:test';
-import { addressAllowed, classifyAddress, isIpLiteral } from '../../../src/domain/webhook-addresses.ts';
+import { addressAllowed, classifyAddress, isIpLiteral, type AddressClass } from '../../../src/domain/webhook-addresses.ts';
 
 test.each([
   ['127.0.0.1', 'loopback'],
@@ -33,7 +33,7 @@ test.each([
   ['64:ff9b::a9fe:a9fe', 'link-local'],
   ['2002:0a00:0001::', 'private'],
   ['2001:db8::1', 'documentation'],
-])('%s is %s', (address, kind) => {
+] as [string, AddressClass][])('%s is %s', (address, kind) => {
   expect(classifyAddress(address)).toBe(kind);
   expect(addressAllowed(address, false)).toBe(false);
   expect(addressAllowed(address, true)).toBe(true);
