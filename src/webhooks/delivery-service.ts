@@ -1,7 +1,8 @@
 // The delivery worker with its own pool, sender and address guard, built from the config.
-// Its commits are asynchronous (synchronous_commit off): a database crash can lose the record of
-// its last attempts, and those deliveries are then sent again — at least once, never lost
-// (the deliveries themselves are written by the outbox's transactions).
+// Its commits are synchronous, unlike the outbox processor's: a send is an effect outside the
+// database, so a crash must not rewind a lane to a head it already moved past (the receiver would
+// see H, H+1, H, H+1). Its claim committing also makes durable the (asynchronous) outbox commit
+// that recorded the delivery it is about to send.
 import type { Config } from '../config.ts';
 import { createDb } from '../db/client.ts';
 import type { Logger } from '../log.ts';
@@ -28,7 +29,7 @@ export function createDeliveryService(
   options: Partial<Omit<DeliveryWorkerOptions, 'db' | 'log' | 'secrets' | 'sender'>> & { resolve?: Resolver; sendTimeoutMs?: number } = {},
   observe?: (observation: DeliveryObservation) => void,
 ): DeliveryService {
-  const db = createDb(config.databaseUrl, { max: 4, synchronousCommit: 'off', applicationName: 'health-ingest-webhooks' });
+  const db = createDb(config.databaseUrl, { max: 4, applicationName: 'health-ingest-webhooks' });
   const guard = createAddressGuard({ allowPrivate: config.webhookAllowPrivate, ...(options.resolve ? { resolve: options.resolve } : {}) });
   const sender = createSender({
     guard,

@@ -34,7 +34,7 @@ import {
   type ClaimedLane,
 } from './queries.ts';
 import type { SecretBox } from './secret-box.ts';
-import type { Sender, SendResult } from './sender.ts';
+import { SEND_TIMEOUT_MS, type Sender, type SendResult } from './sender.ts';
 
 const SECOND = 1000;
 
@@ -100,7 +100,8 @@ export class DeliveryWorker {
     this.endpointConcurrency = Math.min(options.endpointConcurrency ?? 8, this.concurrency);
     this.retrySchedule = options.retrySchedule ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS;
     this.disableAfterMs = options.disableAfterMs ?? DISABLE_FAILING_ENDPOINT_AFTER_MS;
-    this.leaseMs = options.leaseMs ?? 60 * SECOND;
+    // twice the send deadline: the attempt and its bookkeeping end well inside it
+    this.leaseMs = options.leaseMs ?? 2 * SEND_TIMEOUT_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1 * SECOND;
     this.listenEnabled = options.listen ?? true;
     this.clock = options.clock;

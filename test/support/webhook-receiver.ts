@@ -22,7 +22,7 @@ export interface Receiver {
   stop(): Promise<void>;
 }
 
-export function startReceiver(path = '/hook'): Receiver {
+export function startReceiver(path = '/hook', port = 0): Receiver {
   const receiver: Receiver = {
     url: '',
     port: 0,
@@ -33,7 +33,7 @@ export function startReceiver(path = '/hook'): Receiver {
     },
   };
   const server = Bun.serve({
-    port: 0,
+    port,
     hostname: '127.0.0.1',
     async fetch(request) {
       const body = await request.text();
