@@ -79,13 +79,15 @@ CREATE INDEX webhook_attempts_time ON webhook_attempts (attempted_at);
 -- users or endpoints). ready_at: when the lane's head may be attempted (NULL: nothing pending);
 -- leased_until: a delivery worker is sending the head (claimed with FOR UPDATE SKIP LOCKED; a
 -- worker that dies leaves the lease to run out, and the head is sent again: at least once).
--- Whoever adds a pending delivery touches its lane in the same transaction, after the insert,
--- and whoever empties a lane locks it before looking for a next head, so none is left behind.
+-- version: bumped by whoever adds pending deliveries to the lane (after the insert, in the same
+-- transaction); a worker finishing an attempt that finds no next head leaves the lane ready if
+-- the version moved since its claim (a delivery it could not see yet), so none is left behind.
 CREATE TABLE webhook_lanes (
   endpoint_id  uuid NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
   user_id      uuid NOT NULL,
   ready_at     timestamptz,
   leased_until timestamptz,
+  version      bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (endpoint_id, user_id)
 );
 CREATE INDEX webhook_lanes_ready ON webhook_lanes (ready_at) WHERE ready_at IS NOT NULL;

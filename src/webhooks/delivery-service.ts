@@ -1,8 +1,11 @@
-// The delivery worker with its own pool, sender and address guard, built from the config.
-// Its commits are synchronous, unlike the outbox processor's: a send is an effect outside the
-// database, so a crash must not rewind a lane to a head it already moved past (the receiver would
-// see H, H+1, H, H+1). Its claim committing also makes durable the (asynchronous) outbox commit
-// that recorded the delivery it is about to send.
+// The delivery worker with its own pools, sender and address guard, built from the config.
+// Commits: a send is an effect outside the database, so a crash must never rewind a lane to a
+// head it already moved past (the receiver would see H, H+1, H, H+1). Claims commit
+// synchronously, and a synchronous commit flushes all WAL before it: the records of earlier
+// attempts and the (asynchronous) outbox commit that recorded the delivery, so nothing a send
+// depends on can be lost after it. The attempts' records commit asynchronously: a crash loses at
+// most the last ones since the latest claim, whose heads are then sent again (at least once),
+// and no later head was sent yet. One flush per claim round instead of one per attempt.
 import type { Config } from '../config.ts';
 import { createDb } from '../db/client.ts';
 import type { Logger } from '../log.ts';
@@ -29,7 +32,8 @@ export function createDeliveryService(
   options: Partial<Omit<DeliveryWorkerOptions, 'db' | 'log' | 'secrets' | 'sender'>> & { resolve?: Resolver; sendTimeoutMs?: number } = {},
   observe?: (observation: DeliveryObservation) => void,
 ): DeliveryService {
-  const db = createDb(config.databaseUrl, { max: 4, applicationName: 'health-ingest-webhooks' });
+  const db = createDb(config.databaseUrl, { max: 4, synchronousCommit: 'off', applicationName: 'health-ingest-webhooks' });
+  const claimDb = createDb(config.databaseUrl, { max: 1, applicationName: 'health-ingest-webhooks-claim' });
   const guard = createAddressGuard({ allowPrivate: config.webhookAllowPrivate, ...(options.resolve ? { resolve: options.resolve } : {}) });
   const sender = createSender({
     guard,
@@ -43,6 +47,7 @@ export function createDeliveryService(
     ...(observe ? { observe } : {}),
     ...options,
     db,
+    claimDb,
     log,
     secrets: createSecretBox(config.webhookSecretKey),
     sender,
@@ -53,7 +58,7 @@ export function createDeliveryService(
     async close() {
       await worker.close();
       sender.close();
-      await db.end({ timeout: 5 });
+      await Promise.all([db.end({ timeout: 5 }), claimDb.end({ timeout: 5 })]);
     },
   };
 }

@@ -9,8 +9,8 @@
 // (at least once: receivers dedupe by webhook-id).
 // Bounds: at most `concurrency` requests in flight, at most `endpointConcurrency` per endpoint
 // (enforced in the claim), each with the sender's 15 s deadline.
-// After an attempt, one transaction records it and re-times the lane (lock_lane, record_attempt,
-// release_lane): delivered → the next head is ready at once; failed → the same head waits for
+// After an attempt, one statement records it and re-times the lane (finish_attempt.sql):
+// delivered → the next head is ready at once; failed → the same head waits for
 // the retry schedule (domain/webhook-retry.ts), past its end the delivery is `failed` and the lane
 // moves on; an endpoint failing for 5 days is disabled and its lanes parked.
 // Wake-ups: NOTIFY health_webhooks at every commit that records deliveries; an attempt finishing
@@ -25,9 +25,9 @@ import { secretKey, signatureHeader } from '../domain/webhook-signature.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
 import {
   claimLanes,
+  finishAttempt,
   lockLane,
   parkEndpointLanes,
-  recordAttempt,
   releaseLane,
   WEBHOOKS_CHANNEL,
   type AttemptOutcome,
@@ -45,6 +45,8 @@ export type DeliveryObservation =
 
 export interface DeliveryWorkerOptions {
   db: Sql;
+  /** claims run here when given: a pool with synchronous commits (see delivery-service.ts) */
+  claimDb?: Sql;
   log: Logger;
   secrets: SecretBox;
   sender: Sender;
@@ -71,6 +73,7 @@ interface InFlight {
 
 export class DeliveryWorker {
   private readonly db: Sql;
+  private readonly claimDb: Sql;
   private readonly log: Logger;
   private readonly secrets: SecretBox;
   private readonly sender: Sender;
@@ -93,6 +96,7 @@ export class DeliveryWorker {
 
   constructor(options: DeliveryWorkerOptions) {
     this.db = options.db;
+    this.claimDb = options.claimDb ?? options.db;
     this.log = options.log;
     this.secrets = options.secrets;
     this.sender = options.sender;
@@ -184,7 +188,7 @@ export class DeliveryWorker {
       if (count >= this.endpointConcurrency) full.push(endpointId);
       else partial.push({ endpointId, spare: this.endpointConcurrency - count });
     }
-    const lanes = await claimLanes(this.db, {
+    const lanes = await claimLanes(this.claimDb, {
       limit: spare,
       leaseMs: this.leaseMs,
       now: this.clock ? new Date(this.clock()) : null,
@@ -267,25 +271,24 @@ export class DeliveryWorker {
   }
 
   /**
-   * Records the attempt (if any) and re-times the lane, in one transaction. Retried while the
-   * database is unreachable (the request was sent: recording it spares a duplicate), then left to
-   * the lease: the head is sent again by whoever takes the lane.
+   * Records the attempt (if any) and re-times the lane. Retried while the database is unreachable
+   * (the request was sent: recording it spares a duplicate), then left to the lease: the head is
+   * sent again by whoever takes the lane.
    */
   private async finish(lane: ClaimedLane, outcome: AttemptOutcome | null): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const disabled = await this.db.begin(async (tx) => {
-          const locked = lockLane(tx, lane.endpoint_id, lane.user_id);
-          const recorded = outcome ? recordAttempt(tx, outcome) : Promise.resolve(null);
-          const released = releaseLane(tx, lane.endpoint_id, lane.user_id);
-          const [, result] = await Promise.all([locked, recorded, released]);
-          if (result?.disabled) await parkEndpointLanes(tx, lane.endpoint_id);
-          if (outcome && result?.moved) {
-            if (outcome.outcome === 'delivered') this.observe({ kind: 'finished', outcome: 'delivered' });
-            if (outcome.outcome === 'failed') this.observe({ kind: 'finished', outcome: 'failed' });
-          }
-          return result?.disabled ?? false;
-        });
+        let disabled = false;
+        if (outcome) {
+          const result = await finishAttempt(this.db, { endpointId: lane.endpoint_id, userId: lane.user_id, version: lane.version }, outcome);
+          if (result.moved && outcome.outcome !== 'pending') this.observe({ kind: 'finished', outcome: outcome.outcome });
+          disabled = result.disabled;
+          if (disabled) await parkEndpointLanes(this.db, lane.endpoint_id);
+        } else {
+          await this.db.begin(async (tx) => {
+            await Promise.all([lockLane(tx, lane.endpoint_id, lane.user_id), releaseLane(tx, lane.endpoint_id, lane.user_id)]);
+          });
+        }
         if (disabled) {
           this.observe({ kind: 'endpoint_disabled' });
           this.log.warn({ endpointId: lane.endpoint_id }, 'webhooks: endpoint disabled after failing for too long');

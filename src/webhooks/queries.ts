@@ -12,7 +12,7 @@ const RECORD_DELIVERIES = statement('webhooks/record_deliveries');
 const CLAIM_LANES = statement('webhooks/claim_lanes');
 const LOCK_LANE = statement('webhooks/lock_lane');
 const RELEASE_LANE = statement('webhooks/release_lane');
-const RECORD_ATTEMPT = statement('webhooks/record_attempt');
+const FINISH_ATTEMPT = statement('webhooks/finish_attempt');
 const PARK_ENDPOINT_LANES = statement('webhooks/park_endpoint_lanes');
 const LOCK_ENDPOINT_LANES = statement('webhooks/lock_endpoint_lanes');
 const WAKE_ENDPOINT_LANES = statement('webhooks/wake_endpoint_lanes');
@@ -100,6 +100,8 @@ export async function recordDeliveries(db: Queryable, userId: string, events: re
 export interface ClaimedLane {
   endpoint_id: string;
   user_id: string;
+  /** the lane's version when claimed (finish_attempt.sql) */
+  version: string;
   delivery_id: string | null;
   message_id: string | null;
   event_type: string | null;
@@ -151,8 +153,13 @@ export interface AttemptOutcome {
   disableEndpoint: boolean;
 }
 
-export async function recordAttempt(db: Queryable, a: AttemptOutcome): Promise<{ moved: boolean; disabled: boolean }> {
-  const [row] = await run<{ moved: boolean; disabled: boolean }>(db, RECORD_ATTEMPT, [
+/** Records an attempt and releases its lane, re-timed (see finish_attempt.sql). */
+export async function finishAttempt(
+  db: Queryable,
+  lane: { endpointId: string; userId: string; version: string },
+  a: AttemptOutcome,
+): Promise<{ moved: boolean; disabled: boolean }> {
+  const [row] = await run<{ moved: boolean; disabled: boolean }>(db, FINISH_ATTEMPT, [
     a.deliveryId,
     a.attempts,
     a.attemptedAt,
@@ -162,6 +169,9 @@ export async function recordAttempt(db: Queryable, a: AttemptOutcome): Promise<{
     a.outcome,
     a.nextAttemptAt,
     a.disableEndpoint,
+    lane.version,
+    lane.endpointId,
+    lane.userId,
   ]);
   return row!;
 }

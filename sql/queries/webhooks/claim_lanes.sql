@@ -48,7 +48,7 @@ leased AS (
   SET leased_until = (SELECT now FROM clock) + make_interval(secs => $2::integer / 1000.0)
   FROM allowed a
   WHERE l.endpoint_id = a.endpoint_id AND l.user_id = a.user_id
-  RETURNING l.endpoint_id, l.user_id
+  RETURNING l.endpoint_id, l.user_id, l.version
 ),
 sending AS (
   UPDATE webhook_deliveries d
@@ -57,7 +57,7 @@ sending AS (
   WHERE d.id = a.delivery_id AND d.status = 'pending'
   RETURNING d.id, d.endpoint_id, d.user_id, d.message_id, d.event_type, d.event_at, d.data, d.attempts
 )
-SELECT le.endpoint_id, le.user_id, s.id AS delivery_id, s.message_id, s.event_type, s.event_at, s.data, s.attempts,
+SELECT le.endpoint_id, le.user_id, le.version, s.id AS delivery_id, s.message_id, s.event_type, s.event_at, s.data, s.attempts,
        w.url, w.secret_sealed, w.previous_secret_sealed, w.previous_secret_until, w.failing_since,
        (SELECT now FROM clock) AS claimed_at
 FROM leased le

@@ -13,6 +13,7 @@ WITH inserted AS (
 lane AS (
   INSERT INTO webhook_lanes (endpoint_id, user_id, ready_at)
   SELECT endpoint_id, '00000000-0000-0000-0000-000000000000'::uuid, now() FROM inserted
-  ON CONFLICT (endpoint_id, user_id) DO UPDATE SET ready_at = coalesce(webhook_lanes.ready_at, now())
+  ON CONFLICT (endpoint_id, user_id) DO UPDATE
+    SET ready_at = coalesce(webhook_lanes.ready_at, now()), version = webhook_lanes.version + 1
 )
 SELECT i.id, (SELECT count(pg_notify('health_webhooks', '')) FROM inserted)::int AS notified FROM inserted i

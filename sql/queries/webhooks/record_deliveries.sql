@@ -3,8 +3,9 @@
 -- that got one are made ready unless they already are (a lane whose head waits for a retry
 -- keeps its time), then NOTIFY health_webhooks at commit when anything was recorded.
 -- Idempotent: an event applied again (at-least-once) meets webhook_deliveries_once and adds
--- nothing. The lane is touched after the insert, in the same transaction: a delivery worker
--- emptying the lane locks it first, so either it sees this delivery or this upsert sees its NULL.
+-- nothing. The lane is touched after the insert, in the same transaction, and its version
+-- bumped: a delivery worker finishing an attempt on it meanwhile sees either this delivery or the
+-- new version (finish_attempt.sql), so the lane is never left idle with a delivery pending.
 -- The event's time is the outbox row's created_at (when the change was written).
 -- $1 user_id uuid, $2 events jsonb: [{"eventId", "seq", "type", "messageId", "data"}]
 -- Returns recorded (deliveries added).
@@ -26,7 +27,8 @@ lanes AS (
   INSERT INTO webhook_lanes (endpoint_id, user_id, ready_at)
   SELECT DISTINCT endpoint_id, $1::uuid, now() FROM inserted
   ORDER BY endpoint_id
-  ON CONFLICT (endpoint_id, user_id) DO UPDATE SET ready_at = coalesce(webhook_lanes.ready_at, now())
+  ON CONFLICT (endpoint_id, user_id) DO UPDATE
+    SET ready_at = coalesce(webhook_lanes.ready_at, now()), version = webhook_lanes.version + 1
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM inserted)::int AS recorded,

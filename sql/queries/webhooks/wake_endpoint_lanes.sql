@@ -3,7 +3,8 @@
 -- lanes with nothing pending stay NULL.
 -- $1 endpoint_id uuid, $2 user_ids uuid[] (NULL: every lane of the endpoint)
 UPDATE webhook_lanes l
-SET ready_at = (
+SET version = l.version + 1,
+    ready_at = (
   SELECT least(d.next_attempt_at, now())
   FROM webhook_deliveries d
   WHERE d.endpoint_id = l.endpoint_id AND d.user_id = l.user_id AND d.status = 'pending'

@@ -1,0 +1,235 @@
+// Question: at sustained inline ingest, do signed webhooks reach 3 endpoints within 2 s of each
+// commit, and what do they cost the ingest?
+//
+// Load shape (bench/outbox-lag.ts's): a fresh database; the whole service (`bun run src/main.ts`:
+// API, queue worker, outbox processor, webhook delivery, cron) as a child process; 8 clients
+// (8 users) sending fresh 399-sample batches back to back, in four phases of --seconds each
+// (default 25) in one run, ordered off, on, on, off so that the database growing over the run
+// (and other load drifting) weighs on both sides alike: "on" = 3 endpoints subscribed to
+// health.samples.changed (receivers on loopback in this process, answering 200 at once); "off" =
+// the same endpoints disabled (the sink records nothing, the delivery worker idles). The ratio is
+// Σ samples on / Σ samples off over equal times.
+// Lag of a delivery = when the receiver got its first copy − the event's time (the body's
+// `timestamp`: outbox_events.created_at, the start of the write transaction, so the lag includes
+// that transaction): an upper bound from commit to receiver.
+// Correctness after the load has drained: every (endpoint, event) delivered exactly as recorded
+// (3 per change of the on phase), no delivery left pending, each user's seqs in order at each
+// receiver.
+// Gates: p99 lag < 2 s; ingest on ≥ 0.90 × off (samples/s); drained within 30 s; correct.
+//
+// Usage: bun run bench/webhook-delivery.ts [--json] [--seconds N]
+import { createUserTokens } from '../src/auth/user-tokens.ts';
+import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
+import { freshBenchDatabase } from './lib/bench-database.ts';
+import { closedLoop } from './lib/load.ts';
+import { machineLine } from './lib/machine.ts';
+import { uploadBody } from './lib/sample-bodies.ts';
+import { startServiceProcess } from './lib/service-process.ts';
+import { printTable, summarize } from './lib/stats.ts';
+import { flag, numberOption } from './lib/args.ts';
+
+const asJson = flag('--json');
+const SECONDS = numberOption('--seconds', 25);
+const PHASES = ['off', 'on', 'on', 'off'] as const;
+const CLIENTS = 8;
+const BATCH = 399;
+const ENDPOINTS = 3;
+const LAG_GOAL_MS = 2000;
+const RATIO_GOAL = 0.9;
+const DRAIN_TIMEOUT_MS = 30_000;
+const ADMIN_KEY = 'bench-webhook-admin-key';
+
+const { url, sql, serverVersion } = await freshBenchDatabase('health_ingest_bench_webhooks', 4);
+const tokens = createUserTokens(DEVELOPMENT_JWT_SECRET);
+const users = Array.from({ length: CLIENTS }, () => crypto.randomUUID());
+const userTokens = await Promise.all(users.map((userId) => tokens.sign(userId, 3600)));
+const service = await startServiceProcess('src/main.ts', { DATABASE_URL: url, ADMIN_API_KEYS: ADMIN_KEY, WEBHOOK_ALLOW_PRIVATE: 'true' });
+
+// ---- receivers: first arrival of each webhook-id, with its lag
+interface Arrival {
+  lagMs: number;
+  userId: string;
+  seq: number;
+}
+const receivers = Array.from({ length: ENDPOINTS }, () => {
+  const first = new Map<string, Arrival>();
+  const order = new Map<string, number[]>();
+  let requests = 0;
+  const server = Bun.serve({
+    port: 0,
+    hostname: '127.0.0.1',
+    async fetch(request) {
+      const receivedAt = Date.now();
+      const body = JSON.parse(await request.text()) as { timestamp: string; data: { userId: string; minRequiredSeq: number } };
+      requests++;
+      const id = request.headers.get('webhook-id')!;
+      if (!first.has(id)) {
+        first.set(id, { lagMs: receivedAt - Date.parse(body.timestamp), userId: body.data.userId, seq: body.data.minRequiredSeq });
+        const seqs = order.get(body.data.userId) ?? [];
+        seqs.push(body.data.minRequiredSeq);
+        order.set(body.data.userId, seqs);
+      }
+      return new Response('ok');
+    },
+  });
+  return { server, first, order, requests: () => requests };
+});
+
+// each client's user gets the next 399 minutes of their own history per batch
+const nextWindow = Array.from({ length: CLIENTS }, () => 0);
+async function phase(seconds: number) {
+  return closedLoop(CLIENTS, seconds, async (client) => {
+    const body = uploadBody(BATCH, Date.UTC(2012, 0, 1) + nextWindow[client]!++ * BATCH * 60_000);
+    const response = await fetch(`${service.baseUrl}/api/v1/health/samples/batch-upsert`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${userTokens[client]}`, 'content-type': 'application/json' },
+      body,
+    });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`unexpected ${response.status}`);
+  });
+}
+
+const endpointIds: string[] = [];
+for (const receiver of receivers) {
+  const response = await fetch(`${service.baseUrl}/admin/webhooks`, {
+    method: 'POST',
+    headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `http://127.0.0.1:${receiver.server.port}/hook`, events: ['health.samples.changed'] }),
+  });
+  if (response.status !== 201) throw new Error(`registering an endpoint answered ${response.status}`);
+  endpointIds.push(((await response.json()) as { id: string }).id);
+}
+
+async function setEndpoints(disabled: boolean) {
+  for (const id of endpointIds) {
+    const response = await fetch(`${service.baseUrl}/admin/webhooks/${id}`, {
+      method: 'PATCH',
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ disabled }),
+    });
+    if (response.status !== 200) throw new Error(`PATCH answered ${response.status}`);
+  }
+}
+
+/** Waits until the outbox has applied everything written so far (so a phase's events meet its endpoint state). */
+async function outboxDrained() {
+  while (Number((await sql.unsafe(`SELECT count(*) AS n FROM outbox_events WHERE status = 'pending'`))[0]!.n) > 0) await Bun.sleep(50);
+}
+
+type Load = Awaited<ReturnType<typeof phase>>;
+const runs: { name: (typeof PHASES)[number]; load: Load; firstEvent: number; lastEvent: number }[] = [];
+const lastEventId = async () => Number((await sql.unsafe(`SELECT coalesce(max(id), 0) AS id FROM outbox_events`))[0]!.id);
+for (const name of PHASES) {
+  await outboxDrained();
+  await setEndpoints(name === 'off');
+  const firstEvent = (await lastEventId()) + 1;
+  const load = await phase(SECONDS);
+  runs.push({ name, load, firstEvent, lastEvent: await lastEventId() });
+}
+await outboxDrained();
+
+// ---- drain, then measure and check
+const drainStarted = performance.now();
+let drained = false;
+while (performance.now() - drainStarted < DRAIN_TIMEOUT_MS) {
+  const [row] = await sql.unsafe(`
+    SELECT (SELECT count(*) FROM outbox_events WHERE status = 'pending')::int AS events,
+           (SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered')::int AS deliveries`);
+  if (row!.events === 0 && row!.deliveries === 0) {
+    drained = true;
+    break;
+  }
+  await Bun.sleep(50);
+}
+const drainSeconds = (performance.now() - drainStarted) / 1000;
+const onRuns = runs.filter((run) => run.name === 'on');
+const offRuns = runs.filter((run) => run.name === 'off');
+const onEvents = onRuns.reduce((sum, run) => sum + run.lastEvent - run.firstEvent + 1, 0);
+const onRanges = onRuns.map((run) => `(event_id BETWEEN ${run.firstEvent} AND ${run.lastEvent})`).join(' OR ');
+const [check] = await sql.unsafe(
+  `SELECT (SELECT count(*) FROM webhook_deliveries)::int AS deliveries,
+          (SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered')::int AS delivered,
+          (SELECT count(*) FROM webhook_deliveries WHERE NOT (${onRanges}))::int AS outside_on,
+          (SELECT count(*) FROM webhook_attempts)::int AS attempts,
+          -- the on phases are adjacent (off, on, on, off): one stretch of delivering
+          (SELECT extract(epoch FROM max(delivered_at) - min(created_at)) FROM webhook_deliveries)::float8 AS delivering_seconds`,
+);
+await service.stop();
+for (const receiver of receivers) receiver.server.stop(true);
+await sql.end();
+
+const arrivals = receivers.flatMap((receiver) => [...receiver.first.values()]);
+const lag = summarize(arrivals.map((arrival) => arrival.lagMs));
+const inOrder = receivers.every((receiver) => [...receiver.order.values()].every((seqs) => seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!)));
+const deliveries = check!.deliveries as number;
+const rateOf = (list: typeof runs) =>
+  (list.reduce((sum, run) => sum + run.load.requests, 0) * BATCH) / list.reduce((sum, run) => sum + run.load.elapsedSeconds, 0);
+const offRate = rateOf(offRuns);
+const onRate = rateOf(onRuns);
+const ratio = onRate / offRate;
+const deliveriesPerSecond = deliveries / Math.max(1e-9, check!.delivering_seconds as number);
+const correct =
+  deliveries === ENDPOINTS * onEvents &&
+  check!.delivered === deliveries &&
+  check!.outside_on === 0 &&
+  arrivals.length === deliveries &&
+  inOrder;
+
+const gates = {
+  p99Lag: { value: lag.p99, goal: `< ${LAG_GOAL_MS} ms`, pass: lag.p99 < LAG_GOAL_MS },
+  ingestWithWebhooks: { value: ratio, goal: `≥ ${RATIO_GOAL} × without`, pass: ratio >= RATIO_GOAL },
+  drained: { value: drainSeconds, goal: `≤ ${DRAIN_TIMEOUT_MS / 1000} s after the load`, pass: drained },
+  correct: {
+    value: `${onEvents} changes × ${ENDPOINTS} = ${deliveries} deliveries, ${check!.delivered} delivered, ${arrivals.length} received, ${check!.attempts} attempts, in order: ${inOrder}`,
+    goal: 'every change at every endpoint once, in seq order per user',
+    pass: correct,
+  },
+};
+
+const row = (name: string, load: Load) => {
+  const latency = summarize(load.latenciesMs);
+  return [name, load.requests, (load.requests * BATCH) / load.elapsedSeconds, latency.p50, latency.p95, latency.p99];
+};
+
+if (asJson) {
+  console.log(
+    JSON.stringify(
+      {
+        machine: machineLine({ postgres: serverVersion }),
+        seconds: SECONDS,
+        ingest: {
+          offSamplesPerSecond: offRate,
+          onSamplesPerSecond: onRate,
+          ratio,
+          phases: runs.map((run) => ({ name: run.name, samplesPerSecond: (run.load.requests * BATCH) / run.load.elapsedSeconds, latencyMs: summarize(run.load.latenciesMs) })),
+        },
+        delivery: { lagMs: lag, deliveries, deliveriesPerSecond, attempts: check!.attempts, receiverRequests: receivers.map((r) => r.requests()) },
+        gates,
+      },
+      null,
+      2,
+    ),
+  );
+} else {
+  console.log(machineLine({ postgres: serverVersion }));
+  console.log(`${SECONDS} s per phase (${PHASES.join(', ')}); ${CLIENTS} clients × ${BATCH}-sample uploads; load generator, receivers, one \`start\` process and PostgreSQL share the machine\n`);
+  printTable(
+    ['phase', 'uploads', 'samples/s', 'upload p50 ms', 'p95 ms', 'p99 ms'],
+    [
+      ...runs.map((run, i) => row(`${i + 1}. webhooks ${run.name}${run.name === 'on' ? ` (${ENDPOINTS} endpoints)` : ''}`, run.load)),
+      ['all on / all off', '', `${onRate.toFixed(0)} / ${offRate.toFixed(0)} = ${ratio.toFixed(3)}`, '', '', ''],
+    ],
+  );
+  console.log('');
+  printTable(
+    ['measure', 'n', 'per second', 'p50 ms', 'p95 ms', 'p99 ms'],
+    [['deliveries: commit → receiver lag', lag.n, deliveriesPerSecond, lag.p50, lag.p95, lag.p99]],
+  );
+  console.log('');
+  printTable(
+    ['gate', 'measured', 'goal', 'result'],
+    Object.entries(gates).map(([name, gate]) => [name, gate.value, gate.goal, gate.pass ? 'pass' : 'FAIL']),
+  );
+}
+process.exit(Object.values(gates).every((gate) => gate.pass) ? 0 : 1);
