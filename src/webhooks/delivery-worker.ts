@@ -14,7 +14,7 @@
 // the retry schedule (domain/webhook-retry.ts), past its end the delivery is `failed` and the lane
 // moves on; an endpoint failing for 5 days is disabled and its lanes parked.
 // Wake-ups: NOTIFY health_webhooks at every commit that records deliveries; an attempt finishing
-// (its lane may be ready again); and a poll every pollIntervalMs (retries coming due, leases
+// whose lane's next head is due now; a slot freeing while slots were full; and a poll every pollIntervalMs (retries coming due, leases
 // running out, missed notifications).
 // Shutdown: close() stops claiming and waits for the attempts in flight (bounded); an attempt cut
 // off there is sent again by whichever worker takes its lane after the lease.
@@ -90,6 +90,8 @@ export class DeliveryWorker {
   private readonly inFlight = new Set<InFlight>();
   private stopping = false;
   private woken = false;
+  /** the last claim took as many lanes as it asked for: more may be ready */
+  private lastClaimFilled = false;
   private resumeIdle: (() => void) | null = null;
   private pump: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
@@ -161,7 +163,7 @@ export class DeliveryWorker {
       }
       if (this.stopping) break;
       if (failures > 0) await this.idle(Math.min(this.pollIntervalMs * 2 ** (failures - 1), 30 * SECOND));
-      else if (claimed > 0 && this.inFlight.size < this.concurrency) continue; // more may be ready
+      else if (this.lastClaimFilled && this.inFlight.size < this.concurrency) continue; // more may be ready
       else if (!this.woken) await this.idle(this.pollIntervalMs);
     }
   }
@@ -179,6 +181,7 @@ export class DeliveryWorker {
 
   private async claimAndStart(): Promise<InFlight[]> {
     const spare = this.concurrency - this.inFlight.size;
+    this.lastClaimFilled = false;
     if (spare <= 0) return [];
     const perEndpoint = new Map<string, number>();
     for (const task of this.inFlight) perEndpoint.set(task.endpointId, (perEndpoint.get(task.endpointId) ?? 0) + 1);
@@ -196,28 +199,39 @@ export class DeliveryWorker {
       perEndpoint: this.endpointConcurrency,
       partial,
     });
+    this.lastClaimFilled = lanes.length >= spare;
     return lanes.map((lane) => {
       const task: InFlight = { endpointId: lane.endpoint_id, done: Promise.resolve() };
       task.done = this.attempt(lane)
-        .catch((error: unknown) => this.log.error({ err: error, endpointId: lane.endpoint_id }, 'webhooks: attempt bookkeeping failed'))
-        .finally(() => {
+        .catch((error: unknown) => {
+          this.log.error({ err: error, endpointId: lane.endpoint_id }, 'webhooks: attempt bookkeeping failed');
+          return false;
+        })
+        .then((ready) => {
+          // a slot that frees while all were taken, or this endpoint's were, may let waiting lanes in
+          const wasFull = this.inFlight.size >= this.concurrency || this.inFlightOf(lane.endpoint_id) >= this.endpointConcurrency;
           this.inFlight.delete(task);
-          this.wake();
+          if (ready || wasFull) this.wake();
         });
       this.inFlight.add(task);
       return task;
     });
   }
 
+  private inFlightOf(endpointId: string): number {
+    let count = 0;
+    for (const task of this.inFlight) if (task.endpointId === endpointId) count++;
+    return count;
+  }
+
   private nowMs(): number {
     return this.clock ? this.clock() : Date.now();
   }
 
-  private async attempt(lane: ClaimedLane): Promise<void> {
+  private async attempt(lane: ClaimedLane): Promise<boolean> {
     if (lane.delivery_id === null) {
       // its head was finished between the claim's snapshot and its lock: just re-time the lane
-      await this.finish(lane, null);
-      return;
+      return this.finish(lane, null);
     }
     const attemptedAtMs = this.nowMs();
     const result = await this.send(lane, attemptedAtMs);
@@ -236,7 +250,7 @@ export class DeliveryWorker {
       disableEndpoint: !delivered && shouldDisableEndpoint(failingSinceMs, attemptedAtMs, this.disableAfterMs),
     };
     this.observe({ kind: 'attempt', result: attemptResult(result, delivered) });
-    await this.finish(lane, outcome);
+    return this.finish(lane, outcome);
   }
 
   private async send(lane: ClaimedLane, attemptedAtMs: number): Promise<SendResult> {
@@ -275,29 +289,33 @@ export class DeliveryWorker {
    * (the request was sent: recording it spares a duplicate), then left to the lease: the head is
    * sent again by whoever takes the lane.
    */
-  private async finish(lane: ClaimedLane, outcome: AttemptOutcome | null): Promise<void> {
+  /** Returns whether the lane is worth claiming again at once. */
+  private async finish(lane: ClaimedLane, outcome: AttemptOutcome | null): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         let disabled = false;
+        let ready = false;
         if (outcome) {
           const result = await finishAttempt(this.db, { endpointId: lane.endpoint_id, userId: lane.user_id, version: lane.version }, outcome);
           if (result.moved && outcome.outcome !== 'pending') this.observe({ kind: 'finished', outcome: outcome.outcome });
           disabled = result.disabled;
+          ready = result.lane_ready;
           if (disabled) await parkEndpointLanes(this.db, lane.endpoint_id);
         } else {
           await this.db.begin(async (tx) => {
             await Promise.all([lockLane(tx, lane.endpoint_id, lane.user_id), releaseLane(tx, lane.endpoint_id, lane.user_id)]);
           });
+          ready = true;
         }
         if (disabled) {
           this.observe({ kind: 'endpoint_disabled' });
           this.log.warn({ endpointId: lane.endpoint_id }, 'webhooks: endpoint disabled after failing for too long');
         }
-        return;
+        return ready;
       } catch (error) {
         if (attempt >= 6 || this.stopping) {
           this.log.warn({ endpointId: lane.endpoint_id, error: safeErrorMessage(error) }, 'webhooks: attempt not recorded; the lease runs out and it is sent again');
-          return;
+          return false;
         }
         await Bun.sleep(Math.min(250 * 2 ** attempt, 4 * SECOND));
       }

@@ -158,8 +158,8 @@ export async function finishAttempt(
   db: Queryable,
   lane: { endpointId: string; userId: string; version: string },
   a: AttemptOutcome,
-): Promise<{ moved: boolean; disabled: boolean }> {
-  const [row] = await run<{ moved: boolean; disabled: boolean }>(db, FINISH_ATTEMPT, [
+): Promise<{ moved: boolean; disabled: boolean; lane_ready: boolean }> {
+  const [row] = await run<{ moved: boolean; disabled: boolean; lane_ready: boolean }>(db, FINISH_ATTEMPT, [
     a.deliveryId,
     a.attempts,
     a.attemptedAt,

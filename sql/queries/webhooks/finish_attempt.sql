@@ -14,7 +14,8 @@
 -- $4 duration_ms integer, $5 status_code integer, $6 error text,
 -- $7 outcome text ('delivered' | 'pending' | 'failed'), $8 next_attempt_at timestamptz,
 -- $9 disable_endpoint boolean, $10 lane_version bigint (the claim's), $11 endpoint_id uuid, $12 user_id uuid
--- Returns moved (whether the delivery took the outcome) and disabled (the endpoint, by this attempt).
+-- Returns moved (whether the delivery took the outcome), disabled (the endpoint, by this attempt),
+-- recorded (the attempt row) and lane_ready (its next head is due now: worth a claim at once).
 WITH attempt AS (
   INSERT INTO webhook_attempts (delivery_id, attempted_at, duration_ms, status_code, error)
   SELECT id, $3::timestamptz, $4::integer, $5::integer, $6::text FROM webhook_deliveries WHERE id = $1::bigint
@@ -60,9 +61,9 @@ lane AS (
           CASE WHEN l.version <> $10::bigint THEN now() END)
       END
   WHERE l.endpoint_id = $11::uuid AND l.user_id = $12::uuid
-  RETURNING 1
+  RETURNING l.ready_at
 )
 SELECT (SELECT count(*) FROM moved)::int = 1 AS moved,
        coalesce((SELECT bool_or(newly_disabled) FROM endpoint), false) AS disabled,
        (SELECT count(*) FROM attempt)::int AS recorded,
-       (SELECT count(*) FROM lane)::int AS released
+       coalesce((SELECT ready_at <= now() FROM lane), false) AS lane_ready
