@@ -327,6 +327,53 @@ describe('the rest of the user API', () => {
   });
 });
 
+describe('the sample key holds the metric (§4.4)', () => {
+  test('one record id and time under two metrics is two samples; a delete by id alone removes both', async () => {
+    await freshUser();
+    // as a Health Connect record with several values sends them: one id, one time, one metric each
+    const reading = { sourceId: 'androidx.health', sourceRecordId: 'rec-1', startAt: '2026-11-20T07:15:00Z', timezoneOffsetMinutes: 60 };
+    const samples = [
+      { ...reading, metricCode: 'HeartRateRecord', valueKind: 'SCALAR_NUM', value: 61, unit: 'count/min' },
+      { ...reading, metricCode: 'WeightRecord', valueKind: 'SCALAR_NUM', value: 80, unit: 'kg' },
+      { ...reading, metricCode: 'heart_rate', valueKind: 'SCALAR_NUM', value: 62, unit: 'count/min' }, // same key as the first, later
+    ];
+    const first = await upload(service.baseUrl, token, batch(samples));
+    expect(first.body).toMatchObject({ accepted: 3, unchanged: 0 });
+    expect((await storedSamples()).map((row) => [row.metric_code, row.value]).sort()).toEqual([
+      ['heart_rate', 62],
+      ['weight', 80],
+    ]);
+    const again = await upload(service.baseUrl, token, batch(samples));
+    expect(again.body).toMatchObject({ accepted: 3, unchanged: 3, watermarkSeq: null });
+    const gone = await upload(service.baseUrl, token, batch([], { deleted: [{ sourceRecordId: 'rec-1' }] }));
+    expect(gone.body.deleted).toBe(2);
+    expect((await getJson(service.baseUrl, '/api/v1/health/samples', token)).body.items).toEqual([]);
+  });
+
+  test('read items carry timezoneSource: sample, zone, header or default', async () => {
+    await freshUser();
+    const withoutOffset = (fields: Record<string, unknown>) => {
+      const { timezoneOffsetMinutes: _omitted, ...sample } = heartRate(fields);
+      return sample;
+    };
+    const samples = [
+      heartRate({ sourceRecordId: 'a-sample', timezoneOffsetMinutes: -300 }),
+      withoutOffset({ sourceRecordId: 'b-zone', metadata: { deviceModel: 'Watch7,1', timeZone: 'Asia/Kolkata' } }),
+      withoutOffset({ sourceRecordId: 'c-header' }),
+    ];
+    await upload(service.baseUrl, token, batch(samples), { 'x-timezone-offset': '120' });
+    await upload(service.baseUrl, token, batch([withoutOffset({ sourceRecordId: 'd-default' })]));
+    const items = (await getJson(service.baseUrl, '/api/v1/health/samples', token)).body.items;
+    expect(items.map((item: any) => [item.sourceRecordId, item.timezoneOffsetMinutes, item.timezoneSource, item.localDate]).sort()).toEqual([
+      ['a-sample', -300, 'sample', '2026-11-20'],
+      ['b-zone', 330, 'zone', '2026-11-20'],
+      ['c-header', 120, 'header', '2026-11-20'],
+      ['d-default', 0, 'default', '2026-11-20'],
+    ]);
+    expect(items.find((item: any) => item.sourceRecordId === 'b-zone').metadata).toEqual({ deviceModel: 'Watch7,1', timeZone: 'Asia/Kolkata' });
+  });
+});
+
 describe('strings PostgreSQL cannot store', () => {
   test('NUL characters and unpaired surrogates fail the sample that holds them; the others are stored', async () => {
     await freshUser();
