@@ -2,6 +2,9 @@
 import { parseArgs } from 'node:util';
 import { createUserTokens } from './auth/user-tokens.ts';
 import { createDb } from './db/client.ts';
+import { defaultCatalog } from './domain/catalog.ts';
+import { catalogToJson } from './domain/catalog-json.ts';
+import { catalogToMarkdown } from './domain/catalog-markdown.ts';
 import { describeMismatch, ensureDatabase, migrate, migrationStatus } from './db/migrator.ts';
 import { listJobs } from './jobs/job-list.ts';
 import { createLogger } from './log.ts';
@@ -11,6 +14,8 @@ import { fail, loadConfigOrExit } from './startup.ts';
 const HELP = `usage: bun run cli <command>
   migrate                          create the database if missing and apply pending migrations
   migrate:status                   print applied and pending migrations
+  catalog [--markdown]             print the metric catalog as JSON, or as the Markdown table
+                                   committed as src/domain/metric-catalog.md
   token --user <uuid> [--ttl 3600] print a user token signed with JWT_SECRET
   jobs list [--json]               the built-in jobs, their schedules (UTC) and last runs
   jobs run <name>                  run one tick of a job now and print the run as JSON
@@ -18,6 +23,12 @@ const HELP = `usage: bun run cli <command>
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === 'catalog') {
+    // the shipped catalog needs no configuration, database or Redis
+    if (rest.includes('--markdown')) process.stdout.write(catalogToMarkdown(defaultCatalog));
+    else console.log(JSON.stringify(catalogToJson(defaultCatalog), null, 2));
+    return;
+  }
   const config = loadConfigOrExit();
   switch (command) {
     case 'migrate': {

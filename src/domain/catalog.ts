@@ -1,6 +1,12 @@
 // The metric catalog: which metrics exist, what they are called on each platform, which units
 // and categories they accept, and their bounds. Loaded from metric-catalog.yaml (shipped with
 // the service) and read-only afterwards; every per-sample rule resolves through it.
+//
+// Meaning is platform-scoped (CONTRACT §4.6): the name a sample gives its metric decides how its
+// unit and category are read. A HealthKit type identifier reads "%" as a fraction and category
+// integers as HKCategoryValue… raw values; a Health Connect record type reads its own constants;
+// the canonical code reads canonical meanings. Each (metric, platform) pair is a MetricScope whose
+// maps are built once at parse time, so resolving a sample is a few Map lookups, never a scan.
 
 import raw from './metric-catalog.yaml';
 import { parseCatalog } from './catalog-parser.ts';
@@ -8,11 +14,34 @@ import type { MetadataPolicy } from './metadata.ts';
 import type { ValueKind } from './types.ts';
 import type { UnitConversion } from './units.ts';
 
+import type { Platform } from './platforms.ts';
+
 export { parseCatalog } from './catalog-parser.ts';
+export { PLATFORMS, type Platform } from './platforms.ts';
 
 export interface MetricBounds {
   readonly min: number;
   readonly max: number;
+}
+
+/** One platform value of a category: its constant name, its integer raw value, what it means. */
+export interface CategoryValue {
+  readonly name: string;
+  /** The integer apps read (HKCategorySample.value, a Health Connect constant); null if none. */
+  readonly value: number | null;
+  /** The canonical category code it maps to. */
+  readonly category: string;
+}
+
+/** What one platform calls a metric, as the catalog declares it. */
+export interface PlatformNames {
+  /** Type identifiers (HealthKit) or record types (Health Connect, `Record.field` per value). */
+  readonly aliases: readonly string[];
+  /** Conversions that replace the metric's own for this platform (HealthKit "%" is a fraction). */
+  readonly unitOverrides: ReadonlyMap<string, UnitConversion>;
+  readonly categoryValues: readonly CategoryValue[];
+  /** Replaces the metric's default category for samples named through this platform. */
+  readonly defaultCategory: string | null;
 }
 
 export interface MetricDefinition {
@@ -24,19 +53,45 @@ export interface MetricDefinition {
   readonly units: ReadonlyMap<string, UnitConversion>;
   /** Inclusive, in the canonical unit; null when unbounded. */
   readonly bounds: MetricBounds | null;
-  /** Canonical category codes of a CATEGORY metric, else null. */
+  /**
+   * Canonical category codes: a CATEGORY metric's values, or the categories an INTERVAL_NUM
+   * metric takes as categoryCode (a workout's activity); null when the metric has none.
+   */
   readonly categories: readonly string[] | null;
-  /** Platform category names (HealthKit, Health Connect) → canonical category code. */
+  /** The category of a sample that sends none (HKCategoryValueNotApplicable types), or null. */
+  readonly defaultCategory: string | null;
+  /** Platform category names (every platform) → canonical category code. */
   readonly categoryAliases: ReadonlyMap<string, string>;
   readonly requiresTimezone: boolean;
-  /** Platform type identifiers that name this metric. */
+  /** Every platform type identifier that names this metric. */
   readonly aliases: readonly string[];
+  /** The platform names, per platform; null where the platform has no such type. */
+  readonly platforms: Readonly<Record<Platform, PlatformNames | null>>;
+}
+
+/**
+ * How a sample naming a metric through one platform (or through the canonical code, platform
+ * null) is read: every unit spelling it may send, every category name or integer, its default
+ * category. Built at parse time; everything here is an O(1) lookup.
+ */
+export interface MetricScope {
+  readonly metric: MetricDefinition;
+  readonly platform: Platform | null;
+  /** Unit spellings (units and their aliases) → conversion to the canonical unit. */
+  readonly units: ReadonlyMap<string, UnitConversion>;
+  /** Canonical codes, platform names and (platform scopes only) integer raw values as decimal text. */
+  readonly categories: ReadonlyMap<string, string>;
+  readonly defaultCategory: string | null;
 }
 
 export interface MetricCatalog {
   readonly metrics: readonly MetricDefinition[];
   /** Canonical codes and platform aliases → metric. */
   readonly metricsByName: ReadonlyMap<string, MetricDefinition>;
+  /** Canonical codes and platform aliases → the scope a sample naming it is read in. */
+  readonly scopesByName: ReadonlyMap<string, MetricScope>;
+  /** Metric code → its canonical scope and one scope per platform it has. */
+  readonly scopesByMetric: ReadonlyMap<string, Readonly<Record<'canonical', MetricScope> & Partial<Record<Platform, MetricScope>>>>;
   /** Other spellings of a unit → the unit name the metrics accept. */
   readonly unitAliases: ReadonlyMap<string, string>;
   readonly metadataPolicy: MetadataPolicy;
@@ -53,62 +108,59 @@ export function resolveMetric(
   return catalog.metricsByName.get(codeOrAlias);
 }
 
+/**
+ * The metric named by a canonical code or a platform alias, with the platform the name belongs
+ * to: resolve a sample's unit and category through the returned scope (unitIn, categoryIn).
+ */
+export function resolveMetricScope(catalog: MetricCatalog, codeOrAlias: string): MetricScope | undefined {
+  return catalog.scopesByName.get(codeOrAlias);
+}
+
 export function isKnownMetricCode(catalog: MetricCatalog, codeOrAlias: string): boolean {
   return catalog.metricsByName.has(codeOrAlias);
 }
 
+/** The scope of `metric` for `platform` (null or a platform the metric lacks: the canonical scope). */
+export function scopeOf(catalog: MetricCatalog, metric: MetricDefinition, platform: Platform | null = null): MetricScope {
+  const scopes = catalog.scopesByMetric.get(metric.code);
+  if (scopes === undefined) throw new Error(`metric ${metric.code} is not in this catalog`);
+  return (platform === null ? undefined : scopes[platform]) ?? scopes.canonical;
+}
+
+/** The conversion of a unit spelling to the scope's canonical unit, read with the scope's meaning. */
+export function unitIn(scope: MetricScope, unit: string): UnitConversion | undefined {
+  return scope.units.get(unit);
+}
+
 /**
- * The conversion of `unit` to the metric's canonical unit: unit aliases apply first
- * ('count/min' → 'bpm'), then the metric must accept the result.
+ * The canonical category for a canonical code, a platform constant name, or (platform scopes)
+ * an integer raw value, given as a number or as its decimal text ("3" = core for HealthKit sleep).
+ */
+export function categoryIn(scope: MetricScope, code: string | number): string | undefined {
+  if (typeof code === 'number') return Number.isInteger(code) ? scope.categories.get(String(code)) : undefined;
+  return scope.categories.get(code);
+}
+
+/**
+ * The conversion of `unit` to the metric's canonical unit: unit aliases apply ('beats/min' →
+ * 'bpm'), then the metric must accept the result, read with `platform`'s meaning (default:
+ * the canonical one).
  */
 export function resolveUnit(
   catalog: MetricCatalog,
   metric: MetricDefinition,
   unit: string,
+  platform: Platform | null = null,
 ): UnitConversion | undefined {
-  return metric.units.get(catalog.unitAliases.get(unit) ?? unit);
+  return unitIn(scopeOf(catalog, metric, platform), unit);
 }
 
-/** The canonical category code for a canonical code or a platform alias of it. */
+/** The canonical category code for a canonical code, a platform name or (with a platform) its integer. */
 export function resolveCategory(
-  _catalog: MetricCatalog,
+  catalog: MetricCatalog,
   metric: MetricDefinition,
-  code: string,
+  code: string | number,
+  platform: Platform | null = null,
 ): string | undefined {
-  if (metric.categories === null) return undefined;
-  if (metric.categories.includes(code)) return code;
-  return metric.categoryAliases.get(code);
-}
-
-export interface MetricJson {
-  code: string;
-  kind: ValueKind;
-  canonicalUnit: string | null;
-  /** Every unit spelling the metric accepts: its units first, then the aliases of them. */
-  units: string[];
-  bounds: { min: number; max: number } | null;
-  categories: string[] | null;
-  requiresTimezone: boolean;
-  aliases: string[];
-}
-
-/** The body of GET /api/v1/health/metrics. */
-export function catalogToJson(catalog: MetricCatalog): { metrics: MetricJson[] } {
-  return {
-    metrics: catalog.metrics.map((metric) => ({
-      code: metric.code,
-      kind: metric.kind,
-      canonicalUnit: metric.canonicalUnit,
-      units: [
-        ...metric.units.keys(),
-        ...[...catalog.unitAliases]
-          .filter(([, unit]) => metric.units.has(unit))
-          .map(([alias]) => alias),
-      ],
-      bounds: metric.bounds === null ? null : { min: metric.bounds.min, max: metric.bounds.max },
-      categories: metric.categories === null ? null : [...metric.categories],
-      requiresTimezone: metric.requiresTimezone,
-      aliases: [...metric.aliases],
-    })),
-  };
+  return categoryIn(scopeOf(catalog, metric, platform), code);
 }

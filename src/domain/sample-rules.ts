@@ -7,11 +7,12 @@
 // values (they end up in logs and in stored responses).
 
 import {
-  resolveCategory,
-  resolveMetric,
-  resolveUnit,
+  categoryIn,
+  resolveMetricScope,
+  unitIn,
   type MetricCatalog,
   type MetricDefinition,
+  type MetricScope,
 } from './catalog.ts';
 import { sanitizeMetadata } from './metadata.ts';
 import { checkSampleShape } from './sample-shape.ts';
@@ -81,17 +82,19 @@ function normalizeSample(
   endAtMs: number,
   { catalog, blockedMetrics, headerOffsetMinutes, nowMs }: NormalizeContext,
 ): NormalizedSample | Rejection {
-  const metric = resolveMetric(catalog, sample.metricCode);
-  if (metric === undefined) {
+  // the name decides the platform whose meaning the unit and category are read with (§4.6)
+  const scope = resolveMetricScope(catalog, sample.metricCode);
+  if (scope === undefined) {
     return reject('UNKNOWN_METRIC', `Metric "${sample.metricCode}" is not in the catalog.`);
   }
+  const metric = scope.metric;
   if (blockedMetrics.has(metric.code)) {
     return reject('PRIVACY_BLOCKED', `Syncing ${metric.code} is blocked in the privacy settings.`);
   }
   if (sample.valueKind !== metric.kind) {
     return reject('VALUE_KIND_MISMATCH', `${metric.code} is ${metric.kind}, not ${sample.valueKind}.`);
   }
-  const fieldProblem = checkFieldsForKind(sample, metric);
+  const fieldProblem = checkFieldsForKind(sample, scope);
   if (fieldProblem !== undefined) return fieldProblem;
 
   if (endAtMs < startAtMs) return reject('INVALID_TIME_RANGE', 'endAt is before startAt.');
@@ -106,13 +109,15 @@ function normalizeSample(
   let value: number | null = null;
   let unit: string | null = null;
   let categoryCode: string | null = null;
-  if (metric.kind === 'CATEGORY') {
-    categoryCode = resolveCategory(catalog, metric, sample.categoryCode as string) ?? null;
+  if (metric.categories !== null) {
+    // CATEGORY, or an INTERVAL_NUM with categories (a workout's activity); absent → the default
+    categoryCode = categoryIn(scope, sample.categoryCode ?? (scope.defaultCategory as string)) ?? null;
     if (categoryCode === null) {
       return reject('INVALID_CATEGORY_CODE', `categoryCode is not a category of ${metric.code}.`);
     }
-  } else {
-    const conversion = resolveUnit(catalog, metric, sample.unit as string);
+  }
+  if (metric.kind !== 'CATEGORY') {
+    const conversion = unitIn(scope, sample.unit as string);
     if (conversion === undefined) {
       return reject('UNIT_NORMALIZATION_FAILED', `Unit "${sample.unit}" is not accepted for ${metric.code}.`);
     }
@@ -147,16 +152,18 @@ function normalizeSample(
   };
 }
 
-/** Numeric kinds need value + unit (INTERVAL_NUM also durationSeconds); CATEGORY needs a code. */
-function checkFieldsForKind(sample: IncomingSample, metric: MetricDefinition): Rejection | undefined {
-  const required: (keyof IncomingSample)[] =
-    metric.kind === 'CATEGORY'
-      ? ['categoryCode']
-      : metric.kind === 'INTERVAL_NUM'
-        ? ['value', 'unit', 'durationSeconds']
-        : ['value', 'unit'];
+/**
+ * Numeric kinds need value + unit (INTERVAL_NUM also durationSeconds); CATEGORY needs a code.
+ * A metric with categories takes a categoryCode (an INTERVAL_NUM one too: a workout's activity),
+ * required unless the scope has a default category (HKCategoryValueNotApplicable types).
+ */
+function checkFieldsForKind(sample: IncomingSample, scope: MetricScope): Rejection | undefined {
+  const { metric } = scope;
+  const numeric: (keyof IncomingSample)[] = metric.kind === 'INTERVAL_NUM' ? ['value', 'unit', 'durationSeconds'] : ['value', 'unit'];
+  const required: (keyof IncomingSample)[] = metric.kind === 'CATEGORY' ? [] : numeric;
+  if (metric.categories !== null && scope.defaultCategory === null) required.push('categoryCode');
   const forbidden: (keyof IncomingSample)[] =
-    metric.kind === 'CATEGORY' ? ['value', 'unit'] : ['categoryCode'];
+    metric.kind === 'CATEGORY' ? ['value', 'unit'] : metric.categories === null ? ['categoryCode'] : [];
   for (const field of required) {
     if (sample[field] === undefined) {
       return reject('MISSING_FIELD', `${String(field)} is required for ${metric.kind} samples.`);

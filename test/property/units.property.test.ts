@@ -1,9 +1,11 @@
 // Unit conversion laws (STYLE §6): for every unit the catalog accepts — its own spellings and
-// the aliases — canonical → unit → canonical is the identity within 1e-9 relative, and so is
-// unit → canonical → unit. Values range over each metric's bounds and far beyond them.
+// the aliases, in every platform scope — canonical → unit → canonical is the identity within 1e-9
+// relative, and so is unit → canonical → unit. Values range over each metric's bounds and far
+// beyond them. Spellings that share a conversion and bounds are one property (the catalog has
+// ~2,000 spellings but ~150 distinct conversions).
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { defaultCatalog, resolveUnit } from '../../src/domain/catalog.ts';
+import { defaultCatalog, PLATFORMS, resolveUnit, scopeOf } from '../../src/domain/catalog.ts';
 import { fromCanonical, toCanonical, type UnitConversion } from '../../src/domain/units.ts';
 
 const RELATIVE = 1e-9;
@@ -14,17 +16,21 @@ function closeTo(actual: number, expected: number): boolean {
   return Math.abs(actual - expected) <= RELATIVE * Math.max(Math.abs(expected), 1);
 }
 
-const units = defaultCatalog.metrics.flatMap((metric) => {
-  const spellings = [
-    ...metric.units.keys(),
-    ...[...defaultCatalog.unitAliases].filter(([, unit]) => metric.units.has(unit)).map(([alias]) => alias),
-  ];
-  return spellings.map((spelling) => {
-    const conversion = resolveUnit(defaultCatalog, metric, spelling) as UnitConversion;
-    const bounds = metric.bounds ?? { min: -1e6, max: 1e6 };
-    return { name: `${metric.code} in ${spelling}`, conversion, bounds };
-  });
-});
+const allSpellings = defaultCatalog.metrics.flatMap((metric) =>
+  [null, ...PLATFORMS].flatMap((platform) =>
+    [...scopeOf(defaultCatalog, metric, platform).units.keys()].map((spelling) => {
+      const conversion = resolveUnit(defaultCatalog, metric, spelling, platform) as UnitConversion;
+      const bounds = metric.bounds ?? { min: -1e6, max: 1e6 };
+      return { name: `${metric.code} in ${spelling}`, conversion, bounds };
+    }),
+  ),
+);
+const distinct = new Map<string, (typeof allSpellings)[number]>();
+for (const unit of allSpellings) {
+  const key = JSON.stringify([unit.conversion.factor, unit.conversion.offset, unit.bounds.min, unit.bounds.max]);
+  if (!distinct.has(key)) distinct.set(key, unit);
+}
+const units = [...distinct.values()];
 
 /** Finite doubles: within the bounds, and anywhere in ±1e12 (the contract accepts any finite value). */
 const canonicalValue = (bounds: { min: number; max: number }) =>
@@ -36,8 +42,8 @@ const canonicalValue = (bounds: { min: number; max: number }) =>
 
 describe('unit conversions (properties)', () => {
   test('every unit the catalog accepts resolves (aliases included)', () => {
-    expect(units.length).toBeGreaterThan(defaultCatalog.metrics.length);
-    for (const unit of units) expect(unit.conversion, unit.name).toBeDefined();
+    expect(allSpellings.length).toBeGreaterThan(defaultCatalog.metrics.length);
+    for (const unit of allSpellings) expect(unit.conversion, unit.name).toBeDefined();
   });
 
   test.each(units.map((unit) => [unit.name, unit] as const))('%s: canonical → unit → canonical', (_, unit) => {

@@ -1,7 +1,8 @@
 // GET /api/v1/health/metrics: the metric catalog as JSON (CONTRACT §5).
 import { Elysia } from 'elysia';
 import type { UserTokens } from '../../auth/user-tokens.ts';
-import { catalogToJson, type MetricCatalog } from '../../domain/catalog.ts';
+import type { MetricCatalog } from '../../domain/catalog.ts';
+import { catalogToJson } from '../../domain/catalog-json.ts';
 import { userAuthPlugin } from '../plugins/auth.ts';
 
 export function metricCatalogRoute(catalog: MetricCatalog, tokens: UserTokens) {

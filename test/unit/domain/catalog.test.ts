@@ -1,13 +1,15 @@
 import { describe, expect, test } from 'bun:test';
 import {
-  catalogToJson,
+  categoryIn,
   defaultCatalog,
   isKnownMetricCode,
   resolveCategory,
   resolveMetric,
+  resolveMetricScope,
   resolveUnit,
   type MetricDefinition,
 } from '../../../src/domain/catalog.ts';
+import { catalogToJson } from '../../../src/domain/catalog-json.ts';
 
 const catalog = defaultCatalog;
 const metric = (code: string): MetricDefinition => {
@@ -36,6 +38,22 @@ describe('the shipped catalog holds CONTRACT §5', () => {
   test('sleep_stage categories', () => {
     expect(metric('sleep_stage').categories).toEqual(['in_bed', 'asleep', 'awake', 'core', 'deep', 'rem']);
   });
+
+  test('heart_rate accepts count/min and count/s; workout_duration min and h', () => {
+    expect(resolveUnit(catalog, metric('heart_rate'), 'count/min')).toEqual({ factor: 1, offset: 0 });
+    expect(resolveUnit(catalog, metric('heart_rate'), 'count/s')).toEqual({ factor: 60, offset: 0 });
+    expect(resolveUnit(catalog, metric('workout_duration'), 'min')).toEqual({ factor: 60, offset: 0 });
+    expect(resolveUnit(catalog, metric('workout_duration'), 'h')).toEqual({ factor: 3600, offset: 0 });
+    expect(metric('workout_duration').aliases).toEqual([]);
+  });
+
+  test('workout: INTERVAL_NUM in s whose categories are the activity', () => {
+    const workout = metric('workout');
+    expect(workout).toMatchObject({ kind: 'INTERVAL_NUM', canonicalUnit: 's', defaultCategory: 'other' });
+    expect(workout.aliases).toEqual(['HKWorkoutTypeIdentifier', 'ExerciseSessionRecord']);
+    expect(workout.categories).toContain('running');
+    expect(workout.categories).toContain('cycling');
+  });
 });
 
 describe('resolveMetric and isKnownMetricCode', () => {
@@ -55,8 +73,12 @@ describe('resolveMetric and isKnownMetricCode', () => {
     ['BodyTemperatureRecord', 'body_temperature'],
     ['HKQuantityTypeIdentifierBloodGlucose', 'blood_glucose'],
     ['BloodGlucoseRecord', 'blood_glucose'],
-    ['HKWorkoutTypeIdentifier', 'workout_duration'],
-    ['ExerciseSessionRecord', 'workout_duration'],
+    ['HKWorkoutTypeIdentifier', 'workout'],
+    ['ExerciseSessionRecord', 'workout'],
+    ['BloodPressureRecord.systolic', 'blood_pressure_systolic'],
+    ['HKQuantityTypeIdentifierBloodPressureDiastolic', 'blood_pressure_diastolic'],
+    ['NutritionRecord.protein', 'dietary_protein'],
+    ['HKQuantityTypeIdentifierNikeFuel', 'nike_fuel'],
     ['HKCategoryTypeIdentifierSleepAnalysis', 'sleep_stage'],
     ['SleepSessionRecord', 'sleep_stage'],
   ])('%s → %s', (name, code) => {
@@ -64,7 +86,7 @@ describe('resolveMetric and isKnownMetricCode', () => {
     expect(isKnownMetricCode(catalog, name)).toBe(true);
   });
 
-  test.each(['Heart_Rate', 'heartrate', '', 'toString', '__proto__', 'constructor'])('%p is unknown', (name) => {
+  test.each(['Heart_Rate', 'heartrate', '', 'toString', '__proto__', 'constructor', 'BloodPressureRecord', 'NutritionRecord', 'HKCorrelationTypeIdentifierBloodPressure'])('%p is unknown', (name) => {
     expect(resolveMetric(catalog, name)).toBeUndefined();
     expect(isKnownMetricCode(catalog, name)).toBe(false);
   });
@@ -76,6 +98,8 @@ describe('resolveUnit', () => {
     ['heart_rate', 'count/min', 1, 0],
     ['heart_rate', 'beats/min', 1, 0],
     ['heart_rate', '/min', 1, 0],
+    ['heart_rate', 'count/s', 60, 0],
+    ['heart_rate', 'beatsPerMinute', 1, 0],
     ['steps', 'count', 1, 0],
     ['steps', 'steps', 1, 0],
     ['weight', 'lb', 0.45359237, 0],
@@ -96,6 +120,14 @@ describe('resolveUnit', () => {
     ['workout_duration', 'sec', 1, 0],
     ['workout_duration', 'min', 60, 0],
     ['workout_duration', 'h', 3600, 0],
+    ['workout_duration', 'hr', 3600, 0],
+    ['body_fat_percentage', '%', 1, 0],
+    ['body_fat_percentage', 'percent', 1, 0],
+    ['vo2_max', 'mL/min·kg', 1, 0],
+    ['physical_effort', 'kcal/hr·kg', 1, 0],
+    ['environmental_audio_exposure', 'dBASPL', 1, 0],
+    ['dietary_water', 'fl_oz_us', 29.5735295625, 0],
+    ['height', 'cm', 0.01, 0],
   ])('%s accepts %s', (code, unit, factor, offset) => {
     expect(resolveUnit(catalog, metric(code), unit)).toEqual({ factor, offset });
   });
@@ -109,6 +141,56 @@ describe('resolveUnit', () => {
     ['distance', 'toString'],
   ])('%s refuses %p', (code, unit) => {
     expect(resolveUnit(catalog, metric(code), unit)).toBeUndefined();
+  });
+});
+
+describe('platform-scoped meaning (CONTRACT §4.6)', () => {
+  test('HealthKit "%" is a fraction, Health Connect "percent" and the canonical "%" are percents', () => {
+    const bodyFat = metric('body_fat_percentage');
+    expect(resolveUnit(catalog, bodyFat, '%', 'healthkit')).toEqual({ factor: 100, offset: 0 });
+    expect(resolveUnit(catalog, bodyFat, 'percent', 'healthconnect')).toEqual({ factor: 1, offset: 0 });
+    expect(resolveUnit(catalog, bodyFat, '%')).toEqual({ factor: 1, offset: 0 });
+    expect(resolveMetricScope(catalog, 'HKQuantityTypeIdentifierBodyFatPercentage')?.units.get('%')).toEqual({ factor: 100, offset: 0 });
+  });
+
+  test('Health Connect mmol/L glucose converts with its own factor 18', () => {
+    expect(resolveUnit(catalog, metric('blood_glucose'), 'mmol/L', 'healthconnect')).toEqual({ factor: 18, offset: 0 });
+    expect(resolveUnit(catalog, metric('blood_glucose'), 'mmol/L', 'healthkit')).toEqual({ factor: 18.0156, offset: 0 });
+  });
+
+  test.each<[string, string | number, string | undefined]>([
+    ['HKCategoryTypeIdentifierSleepAnalysis', 3, 'core'],
+    ['HKCategoryTypeIdentifierSleepAnalysis', '3', 'core'],
+    ['HKCategoryTypeIdentifierSleepAnalysis', 0, 'in_bed'],
+    ['HKCategoryTypeIdentifierSleepAnalysis', 1, 'asleep'],
+    ['HKCategoryTypeIdentifierSleepAnalysis', 5, 'rem'],
+    ['HKCategoryTypeIdentifierSleepAnalysis', 6, undefined],
+    ['HKCategoryTypeIdentifierSleepAnalysis', 'STAGE_TYPE_DEEP', undefined],
+    ['SleepSessionRecord', 5, 'deep'],
+    ['SleepSessionRecord', 3, 'awake'],
+    ['SleepSessionRecord', 0, undefined],
+    ['SleepSessionRecord', 'HKCategoryValueSleepAnalysisAsleepCore', undefined],
+    ['sleep_stage', 3, undefined],
+    ['sleep_stage', 'HKCategoryValueSleepAnalysisAsleepCore', 'core'],
+    ['sleep_stage', 'STAGE_TYPE_DEEP', 'deep'],
+    ['HKWorkoutTypeIdentifier', 37, 'running'],
+    ['HKWorkoutTypeIdentifier', 'HKWorkoutActivityTypeRunning', 'running'],
+    ['ExerciseSessionRecord', 56, 'running'],
+    ['ExerciseSessionRecord', 'EXERCISE_TYPE_BIKING', 'cycling'],
+    ['HKWorkoutTypeIdentifier', 3000, 'other'],
+    ['HKCategoryTypeIdentifierHeadache', 3, 'moderate'],
+    ['MenstruationFlowRecord', 1, 'light'],
+    ['HKCategoryTypeIdentifierMenstrualFlow', 1, 'unspecified'],
+  ])('%s reads %p as %p', (name, code, category) => {
+    expect(categoryIn(resolveMetricScope(catalog, name)!, code)).toBe(category);
+  });
+
+  test('single-valued types store without a categoryCode', () => {
+    expect(resolveMetricScope(catalog, 'HKCategoryTypeIdentifierMindfulSession')?.defaultCategory).toBe('unspecified');
+    expect(resolveMetricScope(catalog, 'HKCategoryTypeIdentifierHighHeartRateEvent')?.defaultCategory).toBe('occurred');
+    expect(resolveMetricScope(catalog, 'SleepSessionRecord')?.defaultCategory).toBe('in_bed');
+    expect(resolveMetricScope(catalog, 'HKCategoryTypeIdentifierSleepAnalysis')?.defaultCategory).toBeNull();
+    expect(resolveMetricScope(catalog, 'sleep_stage')?.defaultCategory).toBeNull();
   });
 });
 
@@ -147,20 +229,32 @@ describe('catalogToJson', () => {
   const json = catalogToJson(catalog);
 
   test('lists every metric in the documented shape', () => {
-    expect(json.metrics.map((m) => m.code)).toEqual([
-      'heart_rate', 'steps', 'distance', 'active_energy', 'weight', 'body_temperature', 'blood_glucose', 'workout_duration', 'sleep_stage',
+    expect(json.metrics.map((m) => m.code)).toEqual(catalog.metrics.map((m) => m.code));
+    expect(json.metrics.slice(0, 7).map((m) => m.code)).toEqual([
+      'heart_rate', 'steps', 'distance', 'active_energy', 'weight', 'body_temperature', 'blood_glucose',
     ]);
     expect(json.metrics[0]).toEqual({
       code: 'heart_rate',
       kind: 'SCALAR_NUM',
       canonicalUnit: 'bpm',
-      units: ['bpm', 'count/min', 'beats/min', '/min'],
+      units: ['bpm', 'count/min', 'count/s', 'beats/min', '/min', 'beatsPerMinute'],
       bounds: { min: 20, max: 300 },
       categories: null,
+      defaultCategory: null,
       requiresTimezone: false,
       aliases: ['HKQuantityTypeIdentifierHeartRate', 'HeartRateRecord'],
+      platforms: {
+        healthkit: { aliases: ['HKQuantityTypeIdentifierHeartRate'], unitOverrides: {}, categories: [], defaultCategory: null },
+        healthconnect: { aliases: ['HeartRateRecord'], unitOverrides: {}, categories: [], defaultCategory: null },
+      },
     });
-    expect(json.metrics.at(-1)).toMatchObject({ code: 'sleep_stage', canonicalUnit: null, units: [], bounds: null, requiresTimezone: true });
+    const sleep = json.metrics.find((m) => m.code === 'sleep_stage')!;
+    expect(sleep).toMatchObject({ canonicalUnit: null, units: [], bounds: null, requiresTimezone: true });
+    expect(sleep.platforms.healthkit?.categories).toContainEqual({ name: 'HKCategoryValueSleepAnalysisAsleepCore', value: 3, category: 'core' });
+    expect(sleep.platforms.healthconnect).toMatchObject({ aliases: ['SleepSessionRecord', 'SleepStageRecord'], defaultCategory: 'in_bed' });
+    const bodyFat = json.metrics.find((m) => m.code === 'body_fat_percentage')!;
+    expect(bodyFat.platforms.healthkit?.unitOverrides).toEqual({ '%': { factor: 100, offset: 0 } });
+    expect(json.metrics.find((m) => m.code === 'total_energy')!.platforms.healthkit).toBeNull();
   });
 
   test('survives a JSON round trip unchanged', () => {
