@@ -1,36 +1,47 @@
-// The catalog as JSON: the body of GET /api/v1/health/metrics (CONTRACT §5). Built once at start-up.
+// The catalog as JSON: the body of GET /api/v1/health/metrics (CONTRACT §5), built once at
+// start-up. The TypeBox schemas are the route's response schema (so /docs shows it) and the types.
 
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PLATFORMS, type MetricCatalog, type MetricDefinition, type Platform, type PlatformNames } from './catalog.ts';
-import type { ValueKind } from './types.ts';
+import { VALUE_KINDS } from './types.ts';
 
-export interface PlatformJson {
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const PlatformJson = Type.Object({
   /** Type identifiers naming the metric on this platform (`Record.field` for multi-value records). */
-  aliases: string[];
+  aliases: Type.Array(Type.String()),
   /** Units whose meaning differs on this platform → conversion to the canonical unit. */
-  unitOverrides: Record<string, { factor: number; offset: number }>;
+  unitOverrides: Type.Record(Type.String(), Type.Object({ factor: Type.Number(), offset: Type.Number() })),
   /** The platform's value names and integer raw values, each with its canonical category. */
-  categories: { name: string; value: number | null; category: string }[];
-  defaultCategory: string | null;
-}
+  categories: Type.Array(Type.Object({ name: Type.String(), value: Nullable(Type.Integer()), category: Type.String() })),
+  defaultCategory: Nullable(Type.String()),
+});
+export type PlatformJson = Static<typeof PlatformJson>;
 
-export interface MetricJson {
-  code: string;
-  kind: ValueKind;
-  canonicalUnit: string | null;
+export const MetricJson = Type.Object({
+  code: Type.String(),
+  // one literal per VALUE_KINDS entry (a mapped array would lose the literal types in Elysia)
+  kind: Type.Union([Type.Literal(VALUE_KINDS[0]), Type.Literal(VALUE_KINDS[1]), Type.Literal(VALUE_KINDS[2]), Type.Literal(VALUE_KINDS[3])]),
+  canonicalUnit: Nullable(Type.String()),
   /** Every unit spelling the metric accepts with its canonical meaning: its units, then their aliases. */
-  units: string[];
-  bounds: { min: number; max: number } | null;
-  categories: string[] | null;
+  units: Type.Array(Type.String()),
+  bounds: Nullable(Type.Object({ min: Type.Number(), max: Type.Number() })),
+  categories: Nullable(Type.Array(Type.String())),
   /** The category of a sample that sends none; null when a categoryCode is required. */
-  defaultCategory: string | null;
-  requiresTimezone: boolean;
+  defaultCategory: Nullable(Type.String()),
+  requiresTimezone: Type.Boolean(),
   /** Every platform alias (both platforms). */
-  aliases: string[];
+  aliases: Type.Array(Type.String()),
   /** Per platform: its aliases, unit meanings and category values; null where it has no such type. */
-  platforms: Record<Platform, PlatformJson | null>;
-}
+  platforms: Type.Object({ healthkit: Nullable(PlatformJson), healthconnect: Nullable(PlatformJson) }),
+});
+export type MetricJson = Static<typeof MetricJson>;
 
-export function catalogToJson(catalog: MetricCatalog): { metrics: MetricJson[] } {
+/** The body of GET /api/v1/health/metrics. */
+export const MetricCatalogBody = Type.Object({ metrics: Type.Array(MetricJson) });
+export type MetricCatalogBody = Static<typeof MetricCatalogBody>;
+
+export function catalogToJson(catalog: MetricCatalog): MetricCatalogBody {
   return { metrics: catalog.metrics.map((metric) => metricToJson(catalog, metric)) };
 }
 

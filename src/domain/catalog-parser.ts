@@ -12,6 +12,7 @@ import type {
   MetricCatalog,
   MetricDefinition,
   MetricScope,
+  MetricScopes,
   PlatformNames,
 } from './catalog.ts';
 import {
@@ -36,7 +37,7 @@ const METRIC_FIELDS = [
 ] as const;
 const PLATFORM_FIELDS = ['aliases', 'unitOverrides', 'categories', 'defaultCategory'] as const;
 
-type ScopeSet = Record<'canonical', MetricScope> & Partial<Record<Platform, MetricScope>>;
+type ScopeSet = { -readonly [K in keyof MetricScopes]: MetricScopes[K] };
 
 export function parseCatalog(raw: unknown): MetricCatalog {
   const root = objectWithKeys(raw, 'catalog', ROOT_FIELDS);

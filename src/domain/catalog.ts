@@ -84,6 +84,9 @@ export interface MetricScope {
   readonly defaultCategory: string | null;
 }
 
+/** A metric's canonical scope and one scope per platform that names it. */
+export type MetricScopes = Readonly<Record<'canonical', MetricScope> & Partial<Record<Platform, MetricScope>>>;
+
 export interface MetricCatalog {
   readonly metrics: readonly MetricDefinition[];
   /** Canonical codes and platform aliases → metric. */
@@ -91,7 +94,7 @@ export interface MetricCatalog {
   /** Canonical codes and platform aliases → the scope a sample naming it is read in. */
   readonly scopesByName: ReadonlyMap<string, MetricScope>;
   /** Metric code → its canonical scope and one scope per platform it has. */
-  readonly scopesByMetric: ReadonlyMap<string, Readonly<Record<'canonical', MetricScope> & Partial<Record<Platform, MetricScope>>>>;
+  readonly scopesByMetric: ReadonlyMap<string, MetricScopes>;
   /** Other spellings of a unit → the unit name the metrics accept. */
   readonly unitAliases: ReadonlyMap<string, string>;
   readonly metadataPolicy: MetadataPolicy;

@@ -109,13 +109,6 @@ function normalizeSample(
   let value: number | null = null;
   let unit: string | null = null;
   let categoryCode: string | null = null;
-  if (metric.categories !== null) {
-    // CATEGORY, or an INTERVAL_NUM with categories (a workout's activity); absent → the default
-    categoryCode = categoryIn(scope, sample.categoryCode ?? (scope.defaultCategory as string)) ?? null;
-    if (categoryCode === null) {
-      return reject('INVALID_CATEGORY_CODE', `categoryCode is not a category of ${metric.code}.`);
-    }
-  }
   if (metric.kind !== 'CATEGORY') {
     const conversion = unitIn(scope, sample.unit as string);
     if (conversion === undefined) {
@@ -126,6 +119,14 @@ function normalizeSample(
     if (!withinBounds(value, metric)) {
       const { min, max } = metric.bounds ?? { min: -Infinity, max: Infinity };
       return reject('VALUE_OUT_OF_BOUNDS', `value is outside ${min}..${max} ${unit} for ${metric.code}.`);
+    }
+  }
+
+  if (metric.categories !== null) {
+    // CATEGORY, or an INTERVAL_NUM with categories (a workout's activity); absent → the default
+    categoryCode = categoryIn(scope, sample.categoryCode ?? (scope.defaultCategory as string)) ?? null;
+    if (categoryCode === null) {
+      return reject('INVALID_CATEGORY_CODE', `categoryCode is not a category of ${metric.code}.`);
     }
   }
 
@@ -159,16 +160,16 @@ function normalizeSample(
  */
 function checkFieldsForKind(sample: IncomingSample, scope: MetricScope): Rejection | undefined {
   const { metric } = scope;
-  const numeric: (keyof IncomingSample)[] = metric.kind === 'INTERVAL_NUM' ? ['value', 'unit', 'durationSeconds'] : ['value', 'unit'];
-  const required: (keyof IncomingSample)[] = metric.kind === 'CATEGORY' ? [] : numeric;
-  if (metric.categories !== null && scope.defaultCategory === null) required.push('categoryCode');
-  const forbidden: (keyof IncomingSample)[] =
-    metric.kind === 'CATEGORY' ? ['value', 'unit'] : metric.categories === null ? ['categoryCode'] : [];
+  const required = metric.kind === 'CATEGORY' ? NO_FIELDS : metric.kind === 'INTERVAL_NUM' ? INTERVAL_FIELDS : NUMERIC_FIELDS;
   for (const field of required) {
     if (sample[field] === undefined) {
       return reject('MISSING_FIELD', `${String(field)} is required for ${metric.kind} samples.`);
     }
   }
+  if (metric.categories !== null && scope.defaultCategory === null && sample.categoryCode === undefined) {
+    return reject('MISSING_FIELD', `categoryCode is required for ${metric.kind} samples of ${metric.code}.`);
+  }
+  const forbidden = metric.kind === 'CATEGORY' ? NUMERIC_FIELDS : metric.categories === null ? CATEGORY_FIELDS : NO_FIELDS;
   for (const field of forbidden) {
     if (sample[field] !== undefined) {
       return reject('FORBIDDEN_FIELD', `${String(field)} is not allowed for ${metric.kind} samples.`);
@@ -176,6 +177,11 @@ function checkFieldsForKind(sample: IncomingSample, scope: MetricScope): Rejecti
   }
   return undefined;
 }
+
+const NO_FIELDS: readonly (keyof IncomingSample)[] = [];
+const NUMERIC_FIELDS: readonly (keyof IncomingSample)[] = ['value', 'unit'];
+const INTERVAL_FIELDS: readonly (keyof IncomingSample)[] = ['value', 'unit', 'durationSeconds'];
+const CATEGORY_FIELDS: readonly (keyof IncomingSample)[] = ['categoryCode'];
 
 /** Inclusive bounds; a conversion that overflows to ±Infinity is out of any bounds. */
 function withinBounds(value: number, metric: MetricDefinition): boolean {
