@@ -330,18 +330,19 @@ describe('the rest of the user API', () => {
 describe('the sample key holds the metric (§4.4)', () => {
   test('one record id and time under two metrics is two samples; a delete by id alone removes both', async () => {
     await freshUser();
-    // as a Health Connect record with several values sends them: one id, one time, one metric each
+    // a Health Connect BloodPressureRecord: one id, one time, a systolic and a diastolic value
     const reading = { sourceId: 'androidx.health', sourceRecordId: 'rec-1', startAt: '2026-11-20T07:15:00Z', timezoneOffsetMinutes: 60 };
     const samples = [
-      { ...reading, metricCode: 'HeartRateRecord', valueKind: 'SCALAR_NUM', value: 61, unit: 'count/min' },
-      { ...reading, metricCode: 'WeightRecord', valueKind: 'SCALAR_NUM', value: 80, unit: 'kg' },
-      { ...reading, metricCode: 'heart_rate', valueKind: 'SCALAR_NUM', value: 62, unit: 'count/min' }, // same key as the first, later
+      { ...reading, metricCode: 'BloodPressureRecord.systolic', valueKind: 'SCALAR_NUM', value: 121, unit: 'millimetersOfMercury' },
+      { ...reading, metricCode: 'BloodPressureRecord.diastolic', valueKind: 'SCALAR_NUM', value: 80, unit: 'millimetersOfMercury' },
+      // the systolic key again, by its canonical code: the later occurrence wins
+      { ...reading, metricCode: 'blood_pressure_systolic', valueKind: 'SCALAR_NUM', value: 120, unit: 'mmHg' },
     ];
     const first = await upload(service.baseUrl, token, batch(samples));
-    expect(first.body).toMatchObject({ accepted: 3, unchanged: 0 });
+    expect(first.body).toMatchObject({ accepted: 3, unchanged: 0, failed: [] });
     expect((await storedSamples()).map((row) => [row.metric_code, row.value]).sort()).toEqual([
-      ['heart_rate', 62],
-      ['weight', 80],
+      ['blood_pressure_diastolic', 80],
+      ['blood_pressure_systolic', 120],
     ]);
     const again = await upload(service.baseUrl, token, batch(samples));
     expect(again.body).toMatchObject({ accepted: 3, unchanged: 3, watermarkSeq: null });
