@@ -9,8 +9,9 @@
 -- wider one. Column order: source_record_id stays second, so a delete ref that names only the
 -- record id (how mobile OSes report deletions; it matches every metric) is still a prefix probe
 -- of the key, and start_at before metric_code keeps a ref with (id, source, start) one too.
--- Rebuilding the key index holds an ACCESS EXCLUSIVE lock for as long as it takes to build
--- (~1 s per million rows here); run it in a quiet moment on a large table.
+-- Rebuilding the key index and checking the new CHECK hold an ACCESS EXCLUSIVE lock for as long
+-- as they take (~5 s per million rows on a loaded 2-core machine, measured with 0007 after it);
+-- run it in a quiet moment on a large table.
 ALTER TABLE health_samples
   DROP CONSTRAINT health_samples_pkey,
   ADD CONSTRAINT health_samples_pkey PRIMARY KEY (user_id, source_record_id, source_id, start_at, metric_code);
