@@ -33,8 +33,8 @@ export const MIN_TIMEZONE_OFFSET_MINUTES = -720;
 export const MAX_TIMEZONE_OFFSET_MINUTES = 840;
 
 const Text = (minLength: number, maxLength: number) =>
-  // NUL and unpaired surrogates are refused by storable-text.ts, gated on the raw body, which is
-  // far cheaper than a pattern on every string of every sample.
+  // NUL and unpaired surrogates are refused by storable-text.ts outside the samples (gated on the
+  // raw body) and by sample-shape.ts in a sample's ids: far cheaper than a pattern on every string.
   Type.String({ minLength, maxLength, errorMessage: `Expected ${minLength}..${maxLength} characters` });
 
 const Timestamp = Type.String({
