@@ -1,13 +1,17 @@
 // bun run start:api — the HTTP API only (scaled deployments run workers separately).
+import { lastResortErrorHandler } from './http/plugins/problems.ts';
 import { buildApi } from './services.ts';
-import { onShutdown, startRuntime } from './startup.ts';
+import { listenOrExit, onShutdown, startRuntime } from './startup.ts';
 
 const runtime = await startRuntime(16);
+const { config, log } = runtime;
 const api = buildApi(runtime);
-const server = api.app.listen({ port: runtime.config.port, maxRequestBodySize: runtime.config.maxJobPayloadBytes * 2 });
-runtime.log.info({ port: server.server?.port }, 'api listening');
+const server = listenOrExit('PORT', config.port, () =>
+  api.app.listen({ port: config.port, reusePort: false, maxRequestBodySize: config.maxJobPayloadBytes * 2, error: lastResortErrorHandler(log) }),
+);
+log.info({ port: server.server?.port }, 'api listening');
 
-onShutdown(runtime.log, [
+onShutdown(log, [
   { name: 'http', run: async () => server.stop() },
   { name: 'queue', run: () => api.close() },
   { name: 'postgres', run: () => runtime.db.end({ timeout: 5 }) },

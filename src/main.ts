@@ -1,17 +1,22 @@
 // bun run start — everything in one process: HTTP API, queue worker, outbox processor, cron.
+import { lastResortErrorHandler } from './http/plugins/problems.ts';
 import { buildApi, buildJobSchedule, buildOutboxThread, buildWorker } from './services.ts';
-import { onShutdown, startRuntime } from './startup.ts';
+import { listenOrExit, onShutdown, startRuntime } from './startup.ts';
 
 const runtime = await startRuntime(20);
+const { config, log } = runtime;
 const api = buildApi(runtime);
+// listen first: a port in use stops the process before its worker takes any job
+const server = listenOrExit('PORT', config.port, () =>
+  api.app.listen({ port: config.port, reusePort: false, maxRequestBodySize: config.maxJobPayloadBytes * 2, error: lastResortErrorHandler(log) }),
+);
 const worker = buildWorker(runtime);
 const outbox = buildOutboxThread(runtime);
 await outbox.start();
 const cron = buildJobSchedule(runtime, api.jobs);
-const server = api.app.listen({ port: runtime.config.port, maxRequestBodySize: runtime.config.maxJobPayloadBytes * 2 });
-runtime.log.info({ port: server.server?.port, concurrency: runtime.config.workerConcurrency }, 'health-ingest started');
+log.info({ port: server.server?.port, concurrency: config.workerConcurrency }, 'health-ingest started');
 
-onShutdown(runtime.log, [
+onShutdown(log, [
   { name: 'http', run: async () => server.stop() },
   { name: 'cron', run: () => cron.close() },
   { name: 'worker', run: () => worker.close() },

@@ -156,6 +156,8 @@ export function buildJobSchedule(runtime: Runtime, jobs: JobRunner): { schedule:
 export function serveWorkerMetrics(port: number, metrics: Metrics) {
   return Bun.serve({
     port,
+    // no port sharing: a second worker on this port must fail to start (startup.ts listenOrExit)
+    reusePort: false,
     async fetch(request) {
       const path = new URL(request.url).pathname;
       if (path === '/healthz') return Response.json({ status: 'ok' });

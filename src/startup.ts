@@ -66,6 +66,20 @@ export async function checkRedis(config: Config): Promise<void> {
   }
 }
 
+/**
+ * Starts a listener (`listen` must not share ports: Elysia's default `reusePort: true` let a
+ * second process bind the same port and take half its traffic). A port in use is one line on
+ * stderr and exit 1, before anything else starts (CONTRACT §8).
+ */
+export function listenOrExit<T>(variable: 'PORT' | 'METRICS_PORT', port: number, listen: () => T): T {
+  try {
+    return listen();
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+    fail(`port ${port} is already in use (another health-ingest, or another program, listens on it): stop that process or set ${variable}`);
+  }
+}
+
 export async function startRuntime(poolSize: number): Promise<Runtime> {
   const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);

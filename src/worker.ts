@@ -1,18 +1,21 @@
 // bun run start:worker — queue worker (+ outbox processor and cron jobs), no HTTP.
 import { createMetrics } from './metrics.ts';
 import { buildJobRunner, buildJobSchedule, buildOutboxThread, buildWorker, serveWorkerMetrics } from './services.ts';
-import { onShutdown, startRuntime } from './startup.ts';
+import { listenOrExit, onShutdown, startRuntime } from './startup.ts';
 
 const runtime = await startRuntime(8);
+const { config, log } = runtime;
+const metrics = createMetrics({ log });
+// listen first: a port in use stops the process before it takes any job
+const metricsPort = config.metricsPort;
+const metricsServer = metricsPort === null ? null : listenOrExit('METRICS_PORT', metricsPort, () => serveWorkerMetrics(metricsPort, metrics));
 const worker = buildWorker(runtime);
 const outbox = buildOutboxThread(runtime);
 await outbox.start();
-const metrics = createMetrics({ log: runtime.log });
 const cron = buildJobSchedule(runtime, buildJobRunner(runtime, { metrics }));
-const metricsServer = runtime.config.metricsPort === null ? null : serveWorkerMetrics(runtime.config.metricsPort, metrics);
-runtime.log.info({ concurrency: runtime.config.workerConcurrency }, 'worker started');
+log.info({ concurrency: config.workerConcurrency }, 'worker started');
 
-onShutdown(runtime.log, [
+onShutdown(log, [
   { name: 'cron', run: () => cron.close() },
   { name: 'metrics', run: async () => metricsServer?.stop() },
   { name: 'worker', run: () => worker.close() },

@@ -1,5 +1,10 @@
 // User tokens: HS256 JWTs whose `sub` is the user's UUID (CONTRACT §2). Only HS256 is accepted,
 // so `alg: none` and RS/HS confusion are refused by construction.
+//
+// Only the canonical spelling of a token is accepted (RFC 7515: each segment unpadded base64url).
+// jose decodes leniently: '=' padding and other values of the unused low bits of a segment's last
+// character decode to the same bytes, so one signed token had several spellings that verified,
+// each taking a slot of the verified-token cache.
 import { jwtVerify, SignJWT } from 'jose';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -9,10 +14,23 @@ export const isUuid = (value: string) => UUID.test(value);
 /** Verified tokens remembered (mobile clients send one token many times); bounded memory. */
 const VERIFIED_CACHE_SIZE = 10_000;
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** Three segments, each the one unpadded base64url spelling of the bytes it decodes to. */
+export function isCanonicalCompactJws(token: string): boolean {
+  const segments = token.split('.');
+  return (
+    segments.length === 3 &&
+    segments.every((segment) => BASE64URL.test(segment) && Buffer.from(segment, 'base64url').toString('base64url') === segment)
+  );
+}
+
 export interface UserTokens {
   /** the user id (lower-case UUID) or null when the token is missing, malformed, expired or forged */
   verify(token: string): Promise<string | null>;
   sign(userId: string, ttlSeconds: number): Promise<string>;
+  /** how many verified tokens are remembered (bounded by VERIFIED_CACHE_SIZE) */
+  cachedCount(): number;
 }
 
 export function createUserTokens(secret: string, now: () => number = Date.now): UserTokens {
@@ -30,6 +48,8 @@ export function createUserTokens(secret: string, now: () => number = Date.now): 
         verified.delete(token);
         return null;
       }
+      // a cache hit is canonical by construction: only what passed below is ever stored
+      if (!isCanonicalCompactJws(token)) return null;
       try {
         const { payload } = await jwtVerify(token, await key, {
           algorithms: ['HS256'],
@@ -45,6 +65,7 @@ export function createUserTokens(secret: string, now: () => number = Date.now): 
         return null;
       }
     },
+    cachedCount: () => verified.size,
     async sign(userId, ttlSeconds) {
       if (!isUuid(userId)) throw new Error(`user id must be a UUID, got "${userId}"`);
       const issuedAt = Math.floor(now() / 1000);

@@ -18,9 +18,31 @@ export interface DbOptions {
   synchronousCommit?: 'on' | 'off';
 }
 
+// PostgreSQL's timestamptz text: 'YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]]' (seconds in historical
+// offsets of zones like Europe/Amsterdam before 1900)
+const PG_TIMESTAMPTZ = /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?([+-])(\d{2})(?::(\d{2}))?(?::(\d{2}))?$/;
+
+/**
+ * timestamptz text → Date, year for year. postgres.js parses it with `new Date(text)`, and
+ * JavaScriptCore reads the years 0000..0099 of that text as 19xx/20xx: a sample at 0050-… came back
+ * from the upsert as 1950-…, its key then matched nothing of the batch, and the upload was a 500.
+ * Anything else (BC, infinity, timestamp without time zone) is parsed as postgres.js would.
+ */
+export function parseTimestamptz(text: string): Date {
+  const m = PG_TIMESTAMPTZ.exec(text);
+  if (!m) return new Date(text);
+  const date = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, keeps the years 0..99 as written
+  date.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  date.setUTCHours(Number(m[4]), Number(m[5]), Number(m[6]), Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3)));
+  const offsetSeconds = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 3600 + Number(m[10] ?? 0) * 60 + Number(m[11] ?? 0));
+  return new Date(date.getTime() - offsetSeconds * 1000);
+}
+
 export function createDb(url: string, options: DbOptions = {}): Sql {
   return postgres(url, {
     max: options.max ?? 10,
+    types: { timestamptz: { to: 1184, from: [1184], serialize: (x: Date | string) => (x instanceof Date ? x : new Date(x)).toISOString(), parse: parseTimestamptz } },
     connect_timeout: 3,
     idle_timeout: 60,
     max_lifetime: 60 * 30,

@@ -1,5 +1,6 @@
-// PostgreSQL failures that mean "try again later" rather than "this request is wrong":
-// the one place SQLSTATEs and connection errors are mapped for the HTTP and queue layers.
+// The one place SQLSTATEs and connection errors are classified, for the HTTP and queue layers:
+// "try again later" (unavailable), "this request is wrong" (refused input), and "retrying the
+// same write cannot help" (deterministic).
 
 const RETRYABLE_SQLSTATES = new Set([
   '57014', // statement_timeout / query_canceled
@@ -33,4 +34,35 @@ export function databaseUnavailable(error: unknown): string | null {
   if (RETRYABLE_SQLSTATES.has(code)) return `sqlstate ${code}`;
   if (code.startsWith('08')) return `sqlstate ${code}`; // connection_exception class
   return null;
+}
+
+/** The SQLSTATE of an error PostgreSQL raised (postgres.js PostgresError), else null. */
+export function sqlState(error: unknown): string | null {
+  if (typeof error !== 'object' || error === null || !('severity' in error)) return null;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
+}
+
+/**
+ * PostgreSQL refused a value the request carried (class 22 data exceptions: a date-time or number
+ * it cannot hold, text it cannot store such as NUL, an invalid text representation; class 54: a
+ * value too large for an index or a statement; a NOT NULL or CHECK constraint): the same request
+ * fails the same way every time, so the client is told 400, never 500. Returns the SQLSTATE.
+ */
+export function refusedInput(error: unknown): string | null {
+  const code = sqlState(error);
+  if (code === null) return null;
+  return code.startsWith('22') || code.startsWith('54') || code === '23502' || code === '23514' ? code : null;
+}
+
+// Classes whose errors the same statement over the same rows meets again: cardinality (21), data
+// (22), integrity (23, but a unique violation can be a race), syntax or undefined objects (42),
+// WITH CHECK OPTION (44), program limits (54), PL/pgSQL RAISE (P0).
+const DETERMINISTIC_CLASSES = new Set(['21', '22', '23', '42', '44', '54', 'P0']);
+
+/** An error retrying the same write cannot cure (the queue fails its job at once). */
+export function deterministicFailure(error: unknown): boolean {
+  const code = sqlState(error);
+  if (code === null || code === '23505' || databaseUnavailable(error) !== null) return false;
+  return DETERMINISTIC_CLASSES.has(code.slice(0, 2));
 }

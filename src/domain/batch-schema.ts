@@ -11,7 +11,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler';
 import { isKnownMetricCode, type MetricCatalog } from './catalog.ts';
-import { MAX_STORABLE_YEAR, MIN_STORABLE_YEAR, parseStorableTimestamp, RFC3339_PATTERN } from './timestamps.ts';
+import { MAX_SAMPLE_YEAR, MIN_SAMPLE_YEAR } from './time-bounds.ts';
+import { parseStorableTimestamp, RFC3339_PATTERN } from './timestamps.ts';
 import { VALUE_KINDS, type IncomingDeleteRef } from './types.ts';
 
 export interface ValidationIssue {
@@ -80,6 +81,7 @@ export const DeleteRefBody = Type.Object(
   {
     sourceRecordId: Text(1, 256),
     sourceId: Type.Optional(Text(1, 128)),
+    metricCode: Type.Optional(Text(1, 128)),
     startAt: Type.Optional(Timestamp),
   },
   { additionalProperties: true },
@@ -192,7 +194,7 @@ export function validateTimezoneHeader(
 
 const RFC3339_SYNTAX = new RegExp(RFC3339_PATTERN);
 
-/** Delete refs are part of the envelope: a startAt that names no storable instant is a 400. */
+/** Delete refs are envelope: a startAt that names no storable instant fails the whole request. */
 function checkDeleteRefTimestamps(refs: readonly unknown[], issues: IssueList): void {
   refs.forEach((ref, i) => {
     if (typeof ref !== 'object' || ref === null) return;
@@ -204,7 +206,7 @@ function checkDeleteRefTimestamps(refs: readonly unknown[], issues: IssueList): 
       `/deleted/${i}/startAt`,
       parsed === 'not_a_date_time'
         ? 'Expected a date-time that exists (check month, day, hour and offset)'
-        : `Expected a year from ${MIN_STORABLE_YEAR} to ${MAX_STORABLE_YEAR}`,
+        : `Expected a date-time in the years ${MIN_SAMPLE_YEAR}..${MAX_SAMPLE_YEAR}`,
     );
   });
 }

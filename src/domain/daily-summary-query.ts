@@ -3,6 +3,7 @@
 import { resolveMetric, type MetricCatalog } from './catalog.ts';
 import { parseLocalDay } from './local-days.ts';
 import type { FieldError } from './problems.ts';
+import { isStorableDay } from './time-bounds.ts';
 
 /** from..to (both inclusive) may cover at most this many dates. */
 export const MAX_SUMMARY_RANGE_DAYS = 366;
@@ -30,7 +31,10 @@ export function parseDailySummaryQuery(
       return undefined;
     }
     const parsed = parseLocalDay(text);
-    if (parsed === undefined) errors.push({ path: `/query/${name}`, message: 'must be a date YYYY-MM-DD' });
+    if (parsed === undefined || !isStorableDay(parsed)) {
+      errors.push({ path: `/query/${name}`, message: 'must be a date YYYY-MM-DD in the years 0001..9999' });
+      return undefined;
+    }
     return parsed;
   };
   const from = day('from');

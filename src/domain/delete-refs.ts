@@ -1,15 +1,18 @@
 // Delete references (CONTRACT §4.6): a ref marks deleted every live sample of the user that
 // matches the fields it gives; an absent field matches anything, because mobile OSes often
-// report a deletion by the record's id alone.
+// report a deletion by the record's id alone. A metric named by a platform alias is resolved to
+// its canonical code, as samples are; a name the catalog does not know is kept as sent (it
+// matches no stored sample, and a client's queue of deletions must not stall on it).
 
+import { resolveMetric, type MetricCatalog } from './catalog.ts';
 import { parseRfc3339 } from './timestamps.ts';
 import type { IncomingDeleteRef, NormalizedDeleteRef } from './types.ts';
 
 /**
- * Parses startAt and drops exact duplicates (first occurrence order is kept).
- * The refs must have passed the shape check: an unparsable startAt is a programming error.
+ * Parses startAt, resolves metricCode and drops exact duplicates (first occurrence order is
+ * kept). The refs must have passed the shape check: an unparsable startAt is a programming error.
  */
-export function normalizeDeleteRefs(refs: readonly IncomingDeleteRef[]): NormalizedDeleteRef[] {
+export function normalizeDeleteRefs(refs: readonly IncomingDeleteRef[], catalog: MetricCatalog): NormalizedDeleteRef[] {
   const seen = new Set<string>();
   const normalized: NormalizedDeleteRef[] = [];
   for (const ref of refs) {
@@ -22,9 +25,10 @@ export function normalizeDeleteRefs(refs: readonly IncomingDeleteRef[]): Normali
     const deleteRef: NormalizedDeleteRef = {
       sourceRecordId: ref.sourceRecordId,
       sourceId: ref.sourceId ?? null,
+      metricCode: ref.metricCode === undefined ? null : (resolveMetric(catalog, ref.metricCode)?.code ?? ref.metricCode),
       startAtMs,
     };
-    const identity = JSON.stringify([deleteRef.sourceRecordId, deleteRef.sourceId, deleteRef.startAtMs]);
+    const identity = JSON.stringify([deleteRef.sourceRecordId, deleteRef.sourceId, deleteRef.metricCode, deleteRef.startAtMs]);
     if (seen.has(identity)) continue;
     seen.add(identity);
     normalized.push(deleteRef);

@@ -7,7 +7,8 @@
 // parse of each date; errors are collected only for a sample that fails the check.
 import { TypeCompiler, ValueErrorType } from '@sinclair/typebox/compiler';
 import { messageOf, SampleBody, type SampleBodyT } from './batch-schema.ts';
-import { MAX_STORABLE_YEAR, MIN_STORABLE_YEAR, parseStorableTimestamp, type TimestampProblem } from './timestamps.ts';
+import { MAX_SAMPLE_YEAR, MIN_SAMPLE_YEAR } from './time-bounds.ts';
+import { parseStorableTimestamp, type TimestampProblem } from './timestamps.ts';
 
 const sampleChecker = TypeCompiler.Compile(SampleBody);
 
@@ -93,7 +94,7 @@ function timestampProblem(sample: unknown, field: 'startAt' | 'endAt', reason: T
     `/${field}`,
     reason === 'not_a_date_time'
       ? `${field}: Expected a date-time that exists (check month, day, hour and offset)`
-      : `${field}: Expected a year from ${MIN_STORABLE_YEAR} to ${MAX_STORABLE_YEAR} (and an instant before year 10000 in UTC)`,
+      : `${field}: Expected a year from ${MIN_SAMPLE_YEAR} to ${MAX_SAMPLE_YEAR} (and an instant before year 10000 in UTC)`,
   );
 }
 

@@ -11,6 +11,7 @@
 // Leap seconds (:60) are rejected: epoch milliseconds cannot represent them.
 
 import { daysFromCivil, daysInMonth, formatLocalDay, localDayOf, MS_PER_DAY, MS_PER_MINUTE } from './local-days.ts';
+import { isStorableInstant, MAX_SAMPLE_YEAR, MIN_SAMPLE_YEAR, writtenYear } from './time-bounds.ts';
 
 /**
  * The syntax accepted by parseRfc3339, as an ECMA-262 pattern for JSON Schema / OpenAPI.
@@ -92,35 +93,22 @@ export function parseRfc3339(text: string): number | undefined {
   );
 }
 
-/**
- * The years a sample's startAt/endAt may be written with (CONTRACT §4.1). Below 1900 there is no
- * real measurement, only the zero dates of client libraries (0001-01-01) — and PostgreSQL has no
- * year 0, while postgres.js on Bun reads a two-digit-century year (0050) back as 1950.
- */
-export const MIN_STORABLE_YEAR = 1900;
-export const MAX_STORABLE_YEAR = 9999;
-
-/**
- * 10000-01-01T00:00:00Z: the first instant whose UTC year has five digits. A time written in
- * year 9999 with a negative offset lands past it; Date#toISOString then writes "+010000-…", which
- * PostgreSQL refuses, and a stored one would not read back. Such instants are not stored.
- */
-export const END_OF_STORABLE_TIME_MS = daysFromCivil(10000, 1, 1) * MS_PER_DAY;
-
 export type TimestampProblem = 'not_a_date_time' | 'year_out_of_range';
 
 /**
- * A sample's date-time: epoch ms, or why it cannot be stored — not an RFC 3339 date-time that
- * exists (2026-02-30, 24:00, offset +24:00), or outside the storable range (a written year
- * outside MIN_STORABLE_YEAR..MAX_STORABLE_YEAR, or an instant at or past END_OF_STORABLE_TIME_MS).
- * With the offsets the parser allows (±23:59), every storable instant and its local date at any
- * offset of -720..840 stay within years 1899..10000, all of which PostgreSQL stores.
+ * A sample's (or a delete ref's) date-time: epoch ms, or why it cannot be stored — not an RFC
+ * 3339 date-time that exists (2026-02-30, 24:00, offset +24:00), or outside the storable range
+ * of time-bounds.ts: a written year outside MIN_SAMPLE_YEAR..MAX_SAMPLE_YEAR (below 1900 there is
+ * no real measurement, only the zero dates of client libraries, 0001-01-01), or an instant past
+ * 9999-12-31T23:59:59.999Z (a year-9999 time with a negative offset). With the offsets the parser
+ * allows (±23:59), every storable instant and its local date at any offset of -720..840 stay
+ * within years 1899..10000, all of which PostgreSQL stores.
  */
 export function parseStorableTimestamp(text: string): number | TimestampProblem {
   const ms = parseRfc3339(text);
   if (ms === undefined) return 'not_a_date_time';
-  const year = digitsAt(text, 0, 4);
-  if (year < MIN_STORABLE_YEAR || year > MAX_STORABLE_YEAR || ms >= END_OF_STORABLE_TIME_MS) return 'year_out_of_range';
+  const year = writtenYear(text);
+  if (year < MIN_SAMPLE_YEAR || year > MAX_SAMPLE_YEAR || !isStorableInstant(ms)) return 'year_out_of_range';
   return ms;
 }
 

@@ -77,6 +77,8 @@ export interface NormalizedSample {
 export interface NormalizedDeleteRef {
   sourceRecordId: string;
   sourceId: string | null;
+  /** the catalog's canonical code (an unknown name as sent) */
+  metricCode: string | null;
   startAtMs: number | null;
 }
 
@@ -92,6 +94,7 @@ export type { SampleBodyT as IncomingSample } from './batch-schema.ts';
 export interface IncomingDeleteRef {
   sourceRecordId: string;
   sourceId?: string;
+  metricCode?: string;
   startAt?: string;
   [extraField: string]: unknown;
 }

@@ -11,6 +11,7 @@ import type { Metrics } from '../metrics.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { problemsPlugin } from './plugins/problems.ts';
+import { requestFramingPlugin } from './plugins/request-framing.ts';
 import { requestIdPlugin } from './plugins/request-id.ts';
 import { adminJobsRoute } from './routes/admin-jobs.ts';
 import { adminOutboxRoute } from './routes/admin-outbox.ts';
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps) {
   return new Elysia()
     .use(requestIdPlugin)
     .use(problemsPlugin(log))
+    .use(requestFramingPlugin)
     .use(accessLogPlugin(log, deps.operations.metrics))
     .use(docsPlugin(deps.operations.enableDocs, deps.operations.version))
     .use(healthRoutes(deps.readiness))

@@ -192,6 +192,7 @@ export interface DeletedSample {
   changedSeq: number;
 }
 
+/** Soft-deletes what the refs match and leaves a tombstone per ref (soft_delete_samples.sql). */
 export async function softDeleteSamples(
   db: Queryable,
   userId: string,
@@ -210,6 +211,8 @@ export async function softDeleteSamples(
     refs.map((ref) => ref.sourceRecordId),
     refs.map((ref) => ref.sourceId),
     refs.map((ref) => (ref.startAtMs === null ? null : new Date(ref.startAtMs).toISOString())),
+    // ?? null: jobs queued before delete refs carried a metric decode without the field
+    refs.map((ref) => ref.metricCode ?? null),
   ]);
   return rows.map((row) => ({
     metricCode: row.metric_code,

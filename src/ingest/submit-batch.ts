@@ -138,7 +138,7 @@ export function prepareBatch(
     receivedAt: upload.receivedAt,
     valid: normalized.valid,
     failures: normalized.failures,
-    deleteRefs: normalizeDeleteRefs(deleted),
+    deleteRefs: normalizeDeleteRefs(deleted, catalog),
   };
 }
 

@@ -12,6 +12,7 @@ const FAIL_STALE_PROCESSING = statement('jobs/fail_stale_processing_requests');
 const LIST_QUEUED_REQUESTS = statement('jobs/list_queued_requests');
 const FAIL_ORPHANED_QUEUED = statement('jobs/fail_orphaned_queued_requests');
 const PURGE_SOFT_DELETED = statement('jobs/purge_soft_deleted_samples');
+const PURGE_EXPIRED_TOMBSTONES = statement('jobs/purge_expired_tombstones');
 const DELETE_FINISHED_REQUESTS = statement('jobs/delete_finished_requests');
 const DELETE_PROCESSED_OUTBOX = statement('jobs/delete_processed_outbox_events');
 const DELETE_OLD_JOB_RUNS = statement('jobs/delete_old_job_runs');
@@ -139,6 +140,7 @@ const chunkDelete =
   };
 
 export const purgeSoftDeletedSamples = chunkDelete(PURGE_SOFT_DELETED);
+export const purgeExpiredTombstones = chunkDelete(PURGE_EXPIRED_TOMBSTONES);
 export const deleteFinishedRequests = chunkDelete(DELETE_FINISHED_REQUESTS);
 export const deleteProcessedOutboxEvents = chunkDelete(DELETE_PROCESSED_OUTBOX);
 export const deleteOldJobRuns = chunkDelete(DELETE_OLD_JOB_RUNS);

@@ -19,7 +19,7 @@
 import { hostname } from 'node:os';
 import type { Sql } from '../db/client.ts';
 import type { JobRunBodyT, JobRunStatus } from '../domain/operations-schema.ts';
-import type { Logger } from '../log.ts';
+import { safeErrorMessage, type Logger } from '../log.ts';
 import { findRecentRun, holdGuard, lastJobRuns, recordJobRun, tryJobLock, type StoredJobRun } from './queries.ts';
 
 /** First key of every job lock (ASCII "JOBS"); the second is the job's own `lockKey`. */
@@ -107,7 +107,7 @@ interface Outcome {
   reason?: string;
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error)) || 'error';
+const message = (error: unknown) => safeErrorMessage(error) || 'error';
 
 export function toJobRunBody(name: string, run: Omit<StoredJobRun, 'name'>): JobRunBodyT {
   return {

@@ -1,10 +1,11 @@
 // Soft-delete purger (CONTRACT §8): daily at 04:00 UTC, physically deletes samples soft-deleted
-// more than SOFT_DELETE_RETENTION_DAYS ago, in chunks of one short statement each (rows a writer
-// holds are skipped, never waited for), so it never holds long locks. A tick that reaches its
-// deadline stops; the next tick goes on where it left off (oldest tombstones first).
+// more than SOFT_DELETE_RETENTION_DAYS ago, then the delete tombstones (migration 0006) received
+// that long ago, in chunks of one short statement each (rows a writer holds are skipped, never
+// waited for), so it never holds long locks. A tick that reaches its deadline stops; the next
+// tick goes on where it left off (oldest first).
 import type { ChunkPlan } from '../domain/purge-chunks.ts';
 import { deleteInChunks } from './chunked-delete.ts';
-import { purgeSoftDeletedSamples } from './queries.ts';
+import { purgeExpiredTombstones, purgeSoftDeletedSamples } from './queries.ts';
 import type { JobDefinition } from './runner.ts';
 
 export const SOFT_DELETE_PURGER_JOB = 'soft-delete-purger';
@@ -30,7 +31,9 @@ export function softDeletePurgerJob(options: {
     async run(context) {
       const plan = options.chunkPlan ?? PURGE_CHUNK_PLAN;
       const stats = await deleteInChunks(context, purgeSoftDeletedSamples, options.retentionDays, plan, options.observeChunk);
-      return { affectedRows: stats.deletedRows, details: { ...stats } };
+      if (stats.stoppedBy !== 'done') return { affectedRows: stats.deletedRows, details: { ...stats } };
+      const tombstones = await deleteInChunks(context, purgeExpiredTombstones, options.retentionDays, plan);
+      return { affectedRows: stats.deletedRows + tombstones.deletedRows, details: { ...stats, tombstones } };
     },
   };
 }

@@ -23,7 +23,7 @@
 // Shutdown: close() stops claiming, lets the batches in flight finish (bounded), then unlistens.
 import type { Sql, Tx } from '../db/client.ts';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../domain/outbox-retry.ts';
-import type { Logger } from '../log.ts';
+import { safeErrorMessage, type Logger } from '../log.ts';
 import type { ProjectionCoordinator } from '../projections/coordinator.ts';
 import { claimEvents, failEvents, markProcessed, OUTBOX_CHANNEL, type FailedAttempt, type OutboxEvent } from './queries.ts';
 
@@ -155,7 +155,7 @@ export class OutboxProcessor {
     const failed: FailedAttempt[] = [];
     const fail = (event: OutboxEvent, error: unknown) => {
       const decision = decideRetry(event.attempts, this.retry);
-      const message = error instanceof Error ? error.message : String(error);
+      const message = safeErrorMessage(error);
       failed.push({
         id: event.id,
         attempts: event.attempts,

@@ -4,7 +4,7 @@
 // projected lag was 1.5 s at p50; in its own thread, 0.2 s (bench/outbox-lag.ts, 2 cores; both
 // measured while each apply still cost more as a user's history grew).
 // A thread that dies is logged and started again (after a second) until close().
-import type { Logger } from '../log.ts';
+import { safeErrorMessage, type Logger } from '../log.ts';
 
 const RESTART_AFTER_MS = 1000;
 const CLOSE_TIMEOUT_MS = 12_000;
@@ -38,7 +38,7 @@ export function outboxThread(options: { databaseUrl: string; logLevel: string; l
           if (!closing) spawn().catch((error: unknown) => log.error({ err: error }, 'outbox thread restart failed'));
         }, RESTART_AFTER_MS);
       });
-      thread.addEventListener('error', (event) => log.error({ error: (event as ErrorEvent).message }, 'outbox thread error'));
+      thread.addEventListener('error', (event) => log.error({ error: safeErrorMessage((event as ErrorEvent).message) }, 'outbox thread error'));
       thread.postMessage({ type: 'start', databaseUrl: options.databaseUrl, logLevel: options.logLevel });
     });
   }

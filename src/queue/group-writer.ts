@@ -5,7 +5,15 @@
 // Lock order: the requests of a group are locked in ascending user id, one request per user per
 // group (two requests of one user would share keys in one upsert, and each needs its own seq);
 // the inline path takes a single user lock, so no cycle can form.
+//
+// Isolation: one request whose rows the database refuses fails the group's one transaction. The
+// group is then written again one request per transaction, so only that request fails (and its
+// job alone spends an attempt). Savepoints per request would not help: the group's rows go in
+// one COPY and one upsert, and per-request statements would give up the group commit. The
+// re-run costs nothing until a group fails. A database that is unavailable fails every request
+// at once instead: writing them one by one could not succeed either.
 import type { Sql, Tx } from '../db/client.ts';
+import { databaseUnavailable } from '../db/errors.ts';
 import { dedupeSamplesByKey } from '../domain/sample-rules.ts';
 import type { NormalizedSample } from '../domain/types.ts';
 import { finishBatch, type PreparedBatch, type StoredReply } from '../ingest/apply-batch.ts';
@@ -30,6 +38,8 @@ export interface GroupWriterOptions {
   copyTimeoutMs?: number;
   /** 'copy' (default): one COPY + one upsert per group; 'unnest': the inline statement per request */
   writeMode?: 'copy' | 'unnest';
+  /** told when a group failed and is written again one request per transaction */
+  onGroupFailure?: (size: number, error: unknown) => void;
 }
 
 export class GroupWriter {
@@ -53,15 +63,32 @@ export class GroupWriter {
     while (this.running < this.options.maxConcurrentGroups && this.pending.length > 0) {
       const group = this.takeGroup();
       this.running++;
-      this.writeGroup(group)
-        .then(
-          (outcomes) => group.forEach((entry, i) => entry.resolve(outcomes[i]!)),
-          (error: unknown) => group.forEach((entry) => entry.reject(error)),
-        )
-        .finally(() => {
-          this.running--;
-          this.pump();
-        });
+      this.writeIsolated(group).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  /** Writes the group; when that fails, each of its requests alone (see the header). Never rejects. */
+  private async writeIsolated(group: Pending[]): Promise<void> {
+    try {
+      const outcomes = await this.writeGroup(group);
+      group.forEach((entry, i) => entry.resolve(outcomes[i]!));
+      return;
+    } catch (error) {
+      if (group.length === 1 || databaseUnavailable(error)) {
+        for (const entry of group) entry.reject(error);
+        return;
+      }
+      this.options.onGroupFailure?.(group.length, error);
+    }
+    for (const entry of group) {
+      try {
+        entry.resolve((await this.writeGroup([entry]))[0]!);
+      } catch (error) {
+        entry.reject(error);
+      }
     }
   }
 

@@ -1,11 +1,13 @@
 // The queue worker: decodes each job, marks its request 'processing' (with a heartbeat the reaper
 // and re-sends can trust), and hands it to the group writer. A job whose attempt lost the
-// request (taken over, reaped, finished) completes without writing. After the last try the
-// request is marked failed, so the client's re-send processes it from scratch.
+// request (taken over, reaped, finished) completes without writing. After the last try — at
+// once when the database refused the request's own rows — the request is marked failed, so the
+// client's re-send processes it from scratch.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Sql } from '../db/client.ts';
-import type { Logger } from '../log.ts';
+import { deterministicFailure } from '../db/errors.ts';
+import { safeErrorMessage, type Logger } from '../log.ts';
 import { decodeBatch } from './batch-codec.ts';
 import { GroupWriter } from './group-writer.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from './ingest-batch-job.ts';
@@ -41,6 +43,7 @@ export function startIngestWorker(options: IngestWorkerOptions): IngestWorker {
     maxConcurrentGroups: options.maxConcurrentGroups ?? 2,
     ...(options.copyTimeoutMs === undefined ? {} : { copyTimeoutMs: options.copyTimeoutMs }),
     ...(options.writeMode === undefined ? {} : { writeMode: options.writeMode }),
+    onGroupFailure: (size, error) => log.warn({ size, err: error }, 'group write failed; writing its requests one by one'),
   });
   const active = new Map<string, RequestAttempt>();
   const attemptOf = (data: IngestJobData): RequestAttempt => ({
@@ -55,13 +58,19 @@ export function startIngestWorker(options: IngestWorkerOptions): IngestWorker {
     try {
       batch = decodeBatch(job.data.batch);
     } catch (error) {
-      throw new UnrecoverableError(`undecodable job payload: ${(error as Error).message}`);
+      throw new UnrecoverableError(`undecodable job payload: ${safeErrorMessage(error)}`);
     }
     if (!(await startProcessing(leaseDb, attempt))) return { outcome: 'superseded' };
     active.set(job.id!, attempt);
     try {
       const outcome = await writer.write(attempt, batch);
       return outcome.kind === 'completed' ? { outcome: 'completed', statusCode: outcome.reply.statusCode } : outcome;
+    } catch (error) {
+      // the database refused this request's own rows: every retry would too, so it fails now
+      if (deterministicFailure(error)) {
+        throw Object.assign(new UnrecoverableError(`the database refused the batch: ${safeErrorMessage(error)}`), { cause: error });
+      }
+      throw error;
     } finally {
       active.delete(job.id!);
     }
@@ -84,7 +93,7 @@ export function startIngestWorker(options: IngestWorkerOptions): IngestWorker {
     const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     log.warn({ jobId: job.id, requestId: job.data.requestId, attemptsMade: job.attemptsMade, final, err: error }, 'ingest job failed');
     if (final) {
-      failRequest(db, attemptOf(job.data), `job failed: ${error.message}`).catch((failure: unknown) =>
+      failRequest(db, attemptOf(job.data), `job failed: ${safeErrorMessage(error)}`).catch((failure: unknown) =>
         log.error({ err: failure, requestId: job.data.requestId }, 'could not mark request failed'),
       );
     }

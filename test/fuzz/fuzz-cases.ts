@@ -7,7 +7,11 @@
 //   a delete ref with one → 400 VALIDATION_FAILED naming its path;
 // - SQL-looking strings in ids and metadata of an otherwise valid batch → 200, stored verbatim;
 // - garbage X-Timezone-Offset → 400 naming /headers/x-timezone-offset;
-// - a giant X-Request-Id is not echoed.
+// - a giant X-Request-Id is not echoed;
+// - a number no double can hold (1e309, a 400-digit integer) anywhere in a body → 400 naming its path;
+// - date-times and dates PostgreSQL cannot store (year 0000, year 10000 in UTC, toISOString's
+//   extended years) in queries, cursors and delete refs → 400 naming the parameter; in samples → no 5xx;
+// - other spellings of a valid token (padding, unused low bits) → 401.
 import { computePayloadHash } from '../../src/domain/payload-hash.ts';
 import { seededRandom as random } from '../support/seeded-random.ts';
 
@@ -40,6 +44,15 @@ const WEIRD_STRINGS = ['', ' ', 'é😀', '\ufffd', '\ufeff', '\u202e', 'a'.repe
 const HUGE_NUMBER_TEXTS = ['1e308', '-1e308', '1e400', '-1e400', '18446744073709551616', '1e-400', '0.0000000000000000000001', '-0', '123456789012345678901234567890'];
 // header values must be ByteStrings for fetch; the non-ASCII ones are sent raw by long-fuzz's socket cases
 const TZ_GARBAGE = ['abc', '60.5', '1e3', '-721', '841', '0x3c', ' 60x', '99999999999999999999', '+-60', '--60', '6 0', '60,60', 'NaN', 'Infinity', '-0.0', '+60', '1_0', '- 60'];
+// numbers JSON allows but a double cannot hold (each parses to ±Infinity)
+const OVERFLOW_NUMBERS = ['1e309', '-1e309', '2E+308', '1.8e308', '-9e999', '1' + '0'.repeat(400), '2' + '0'.repeat(307) + 'e1', '0.1e310'];
+// instants at and past the edges of what PostgreSQL stores as the service sends it
+const EDGE_INSTANTS = [
+  '0000-01-01T00:00:00Z', '0000-12-31T23:59:59.999Z', '0001-01-01T00:00:00+01:00', '0001-01-01T05:00:00-12:00',
+  '9999-12-31T23:59:59-00:01', '9999-12-31T23:00:00-14:00', '1899-12-31T23:59:59Z', '1900-01-01T00:00:00Z',
+  '9999-12-31T23:59:59.999Z', '0001-01-01T00:00:00Z',
+];
+const CURSOR_STARTS = ['+010000-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '0000-06-01T05:00:00Z', '2026', 'Tue, 01 Dec 2026 08:00:00 GMT', '2026-11-20T07:15:00Z\u0000', '2026-13-01T00:00:00Z', '9999-12-31T23:00:00-05:00'];
 const CONTENT_TYPES = ['text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/xml', '', '*/*', 'application/json, text/plain'];
 
 export interface Generator {
@@ -96,6 +109,13 @@ export function fuzzCases(seed: number, token: string, options: { maxDepth?: num
 
   const wrongTypes: unknown[] = [null, true, 0, -1, 1.5, '', 'x', [], {}, [1, 2], { a: 1 }, '72', 'NaN'];
 
+  /** The body's 400 names `path` (a prefix of an error path). */
+  const namesPath = (path: string) => (a: { status: number; text: string }) => {
+    if (a.status !== 400) return `expected 400 naming ${path}, got ${a.status}: ${a.text.slice(0, 200)}`;
+    const errors = (JSON.parse(a.text).errors ?? []) as { path: string }[];
+    return errors.some((e) => e.path.startsWith(path)) ? null : `no error path ${path} in ${a.text.slice(0, 300)}`;
+  };
+
   const cases: (() => FuzzCase)[] = [
     // a valid batch (control; also builds rows for the user)
     () => post('valid', JSON.stringify(body(Array.from({ length: 1 + int(5) }, sample))), {
@@ -120,6 +140,107 @@ export function fuzzCases(seed: number, token: string, options: { maxDepth?: num
       s[field] = '__NUMBER__';
       rehash(b);
       return post('huge-number', JSON.stringify(b).replace('"__NUMBER__"', number));
+    },
+    // a number no double can hold, anywhere: envelope, sample field, metadata, unknown field,
+    // delete ref → 400 naming where (never the 500 of a hash that cannot cover it)
+    () => {
+      const b: Record<string, any> = body([sample(), sample()], [{ sourceRecordId: `f-${seed}-1` }]);
+      const where = pick(['envelope', 'value', 'metadata', 'unknown', 'deleted', 'nested']);
+      let path: string;
+      if (where === 'envelope') {
+        b.clientClock = '__NUMBER__';
+        path = '/clientClock';
+      } else if (where === 'value') {
+        b.samples[1].value = '__NUMBER__';
+        path = '/samples/1/value';
+      } else if (where === 'metadata') {
+        b.samples[0].metadata = { deviceModel: 'Watch7,1', reading: '__NUMBER__' };
+        path = '/samples/0/metadata/reading';
+      } else if (where === 'unknown') {
+        b.samples[0].hkRaw = ['x', '__NUMBER__'];
+        path = '/samples/0/hkRaw/1';
+      } else if (where === 'deleted') {
+        b.deleted[0].weight = '__NUMBER__';
+        path = '/deleted/0/weight';
+      } else {
+        b.samples[1].extra = { a: [{ b: '__NUMBER__' }] };
+        path = '/samples/1/extra/a/0/b';
+      }
+      rehash(b);
+      return post('overflow-number', JSON.stringify(b).replace('"__NUMBER__"', pick(OVERFLOW_NUMBERS)), { check: namesPath(path) });
+    },
+    // a delete ref startAt outside the years 1900..9999, or past 9999 in UTC → 400 (delete refs are envelope)
+    () => {
+      const startAt = pick(['0000-06-01T05:00:00Z', '1899-12-31T23:59:59Z', '0001-01-01T00:00:00Z', '9999-12-31T23:00:00-05:00', '1850-01-01T00:00:00+01:00']);
+      return post('delete-ref-year', JSON.stringify(body([sample()], [{ sourceRecordId: `f-${seed}-2` }, { sourceRecordId: `f-${seed}-3`, startAt }])), {
+        check: namesPath('/deleted/1/startAt'),
+      });
+    },
+    // samples at the edges of storable time: a 4xx or a per-sample failure, never a 5xx (global rule)
+    () => {
+      const s = sample();
+      s.startAt = pick(EDGE_INSTANTS);
+      if (next() < 0.5) s.endAt = pick(EDGE_INSTANTS);
+      if (next() < 0.5) s.timezoneOffsetMinutes = pick([-720, 840, 0]);
+      return post('edge-time-sample', JSON.stringify(body([sample(), s])));
+    },
+    // GET /samples from/to at the edges → 200, or 400 naming the parameter
+    () => {
+      const name = pick(['from', 'to']);
+      const value = pick(EDGE_INSTANTS);
+      const ms = Date.parse(value);
+      const storable = value.startsWith('0000') || ms < Date.parse('0001-01-01T00:00:00Z') || ms > Date.parse('9999-12-31T23:59:59.999Z') ? false : true;
+      return {
+        category: 'edge-time-query',
+        method: 'GET',
+        path: `/api/v1/health/samples?${name}=${encodeURIComponent(value)}`,
+        headers: auth,
+        check: storable ? (a) => (a.status === 200 ? null : `storable ${name}=${value} answered ${a.status}`) : namesPath(`/query/${name}`),
+      };
+    },
+    // GET /daily-summaries with dates at and past the edges → 200, or 400 naming the date
+    () => {
+      const [from, to, bad] = pick([
+        ['0000-01-01', '0000-01-02', '/query/from'],
+        ['0000-12-31', '0001-01-01', '/query/from'],
+        ['9999-12-31', '9999-12-31', null],
+        ['0001-01-01', '0001-01-01', null],
+        ['9999-12-30', '10000-01-01', '/query/to'],
+        ['-0001-01-01', '0001-01-01', '/query/from'],
+      ] as const);
+      return {
+        category: 'edge-date-summary',
+        method: 'GET',
+        path: `/api/v1/health/daily-summaries?from=${from}&to=${to}`,
+        headers: auth,
+        check: bad === null ? (a) => (a.status === 200 ? null : `storable dates answered ${a.status}`) : namesPath(bad),
+      };
+    },
+    // forged cursors: a start PostgreSQL refuses, NUL, wrong lengths → 400 naming the cursor
+    () => {
+      const start = pick(CURSOR_STARTS);
+      const parts = [pick(['heart_rate', 'heart\u0000rate', '']), start, pick(['com.fuzz', 'a\u0000b', 'x'.repeat(200)]), pick(['r', '\ud800', 'r'.repeat(300)])];
+      const cursor = Buffer.from(JSON.stringify(parts)).toString('base64url');
+      return {
+        category: 'forged-cursor',
+        method: 'GET',
+        path: `/api/v1/health/samples?cursor=${cursor}${next() < 0.5 ? '&metric=heart_rate' : ''}`,
+        headers: auth,
+        check: namesPath('/query/cursor'),
+      };
+    },
+    // other spellings of the lane's valid token → 401
+    () => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const last = alphabet.indexOf(token.at(-1)!);
+      const spelling = pick([`${token}=`, `${token}==`, token.slice(0, -1) + alphabet[(last & ~3) + 1 + int(3)]!, token.replace('.', '=.')]);
+      return {
+        category: 'token-spelling',
+        method: 'GET',
+        path: '/api/v1/health/privacy-settings',
+        headers: { authorization: `Bearer ${spelling}` },
+        check: (a) => (a.status === 401 ? null : `a non-canonical token spelling answered ${a.status}`),
+      };
     },
     // deep nesting in metadata or in an unknown field (hash recomputed when the client can)
     () => {

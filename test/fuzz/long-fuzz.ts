@@ -1,4 +1,4 @@
-// The long HTTP fuzz: `bun run test:fuzz [--cases 12000] [--seed N] [--lanes 4] [--max-depth 200000]`.
+// The long HTTP fuzz: `bun run test:fuzz [--cases 20000] [--seed N] [--lanes 4] [--max-depth 200000]`.
 // The service runs as in production (`bun run src/main.ts`, API + worker) in a child process over
 // a database of its own on the shared PostgreSQL and a Redis of its own on a spare port; the
 // generated and mutated requests of fuzz-cases.ts go to it over loopback, each with a 10 s
@@ -13,7 +13,7 @@ import { rssGrowth, runFuzz } from './fuzz-runner.ts';
 
 const { values: args } = parseArgs({
   options: {
-    cases: { type: 'string', default: '12000' },
+    cases: { type: 'string', default: '20000' },
     seed: { type: 'string', default: String(Date.now() % 1_000_000) },
     lanes: { type: 'string', default: '4' },
     'max-depth': { type: 'string', default: '200000' },

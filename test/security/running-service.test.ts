@@ -1,7 +1,8 @@
 // The service as deployed (`bun run src/main.ts` in a child process, LOG_LEVEL=debug, stdout
 // captured): after a run of uploads — inline, queued, failing samples, refused bodies, bad
-// tokens — the logs contain no token and no health value; a client that vanishes mid-body is
-// no server error. The slow-drip clients take ~30 s, so they live in the chaos suite:
+// tokens — the logs contain no token and no health value; server-side errors are logged with
+// their codes and request ids but without the values, timestamps, SQL or PostgreSQL detail they
+// carry; a client that vanishes mid-body is no server error. The slow-drip clients take ~30 s, so they live in the chaos suite:
 // test/chaos/slow-clients.chaos.ts (`bun run test:chaos`).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { createUserTokens } from '../../src/auth/user-tokens.ts';
@@ -107,4 +108,47 @@ describe('vanishing clients', () => {
     expect(lines.some((line) => line.includes('"msg":"request"'))).toBe(true);
     expect(lines.filter((line) => line.includes('unhandled error') || line.includes('"status":500'))).toEqual([]);
   });
+});
+
+describe('error logs', () => {
+  // Constraints the write path does not know about, added in this test's own database, make
+  // PostgreSQL refuse rows for real: its errors then carry the row in `detail`, postgres.js
+  // attaches the statement and its parameters — none of which may reach the log.
+  test('carry codes and request ids, never sample values or timestamps, SQL, parameters or detail', async () => {
+    await db.sql.unsafe(`
+      ALTER TABLE health_samples ADD CONSTRAINT test_refuse_checked CHECK (source_id <> 'explode-check' OR value < 0);
+      CREATE UNIQUE INDEX test_refuse_twice ON health_samples (user_id, value) WHERE source_id = 'explode-unique';
+    `).simple();
+    try {
+      const token = await tokens.sign(crypto.randomUUID(), 600);
+      const value = 187.123457;
+      const startAt = '2025-07-19T13:57:41.987Z';
+      const before = service.output().length;
+      const sample = (sourceId: string, i: number) => heartRate({ sourceId, sourceRecordId: `boom-${i}`, value, startAt: new Date(Date.parse(startAt) + i * 60_000).toISOString() });
+      // a unique violation inline: an unexpected error, answered 500 and logged with its error
+      const unique = await upload(service.baseUrl, token, batch([sample('explode-unique', 0), sample('explode-unique', 1)]), { 'x-request-id': 'log-scan-500' });
+      expect(unique.status).toBe(500);
+      // a check violation inline: refused input, answered 400 and logged with the SQLSTATE
+      const checked = await upload(service.baseUrl, token, batch([sample('explode-check', 2)]), { 'x-request-id': 'log-scan-400' });
+      expect(checked.status).toBe(400);
+      // the same in a queued batch: the worker fails the job at once and logs its error
+      const queued = batch(Array.from({ length: 400 }, (_, i) => sample('explode-check', 10 + i)));
+      expect((await upload(service.baseUrl, token, queued)).status).toBe(202);
+      let lines: string[] = [];
+      for (let i = 0; i < 200 && !lines.some((line) => line.includes('ingest job failed')); i++) {
+        await Bun.sleep(50);
+        lines = service.output().slice(before).split('\n');
+      }
+      const errorLines = lines.filter((line) => /"level":(40|50)/.test(line));
+      // the errors were logged, with what an operator needs
+      expect(errorLines.some((line) => line.includes('"requestId":"log-scan-500"') && line.includes('"code":"23505"') && line.includes('"constraint":"test_refuse_twice"'))).toBe(true);
+      expect(errorLines.some((line) => line.includes('"requestId":"log-scan-400"') && line.includes('"sqlState":"23514"'))).toBe(true);
+      expect(errorLines.some((line) => line.includes('ingest job failed') && line.includes(queued.requestId) && line.includes('"code":"23514"') && line.includes('"constraint":"test_refuse_checked"'))).toBe(true);
+      // and nothing of the rows
+      const leaks = ['187.123457', '2025-07-19', '13:57:41', '13:58:41', 'Failing row', 'already exists', 'INSERT INTO', 'SELECT ', 'unnest', 'boom-'];
+      expect(leaks.filter((leak) => errorLines.some((line) => line.includes(leak)))).toEqual([]);
+    } finally {
+      await db.sql.unsafe('ALTER TABLE health_samples DROP CONSTRAINT test_refuse_checked; DROP INDEX test_refuse_twice').simple();
+    }
+  }, 30_000);
 });

@@ -3,6 +3,7 @@
 // with WWW-Authenticate: Bearer, on every user endpoint, before any body or query is looked at.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { createUserTokens } from '../../src/auth/user-tokens.ts';
 import { batch, heartRate } from '../support/batches.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 
@@ -145,5 +146,47 @@ describe('refused tokens → 401 on every user endpoint', () => {
       status = (await fetch(get('/api/v1/health/privacy-settings', `Bearer ${token}`))).status;
     }
     expect(status).toBe(401);
+  });
+});
+
+/**
+ * Four other spellings of one signed token that decode to the same bytes (RFC 7515 allows only
+ * the first): '=' padding, and the three other values of the unused low bits of the signature's
+ * last character (32 bytes = 43 characters, so its 2 low bits are unused).
+ */
+function otherSpellings(token: string): string[] {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const last = alphabet.indexOf(token.at(-1)!);
+  expect(last % 4).toBe(0);
+  return [`${token}=`, ...[1, 2, 3].map((bits) => token.slice(0, -1) + alphabet[last + bits])];
+}
+
+describe('JWT malleability: one signed token, five spellings', () => {
+  test('the canonical one is accepted and the four others refused, each taking no cache slot', async () => {
+    const tokens = createUserTokens(service.config.jwtSecret);
+    const token = await tokens.sign(userId, 600);
+    const spellings = otherSpellings(token);
+    for (const spelling of spellings) expect(Buffer.from(spelling.split('.')[2]!, 'base64url')).toEqual(Buffer.from(token.split('.')[2]!, 'base64url'));
+    expect(await tokens.verify(token)).toBe(userId);
+    for (const spelling of spellings) expect(await tokens.verify(spelling)).toBeNull();
+    expect(tokens.cachedCount()).toBe(1);
+    // also when a non-canonical spelling comes first, before the canonical one is cached
+    const fresh = createUserTokens(service.config.jwtSecret);
+    for (const spelling of spellings) expect(await fresh.verify(spelling)).toBeNull();
+    expect(fresh.cachedCount()).toBe(0);
+  });
+
+  test('padding or stray characters in the header or payload segment are refused too', async () => {
+    const tokens = createUserTokens(service.config.jwtSecret);
+    const [header, payload, signature] = (await tokens.sign(userId, 600)).split('.') as [string, string, string];
+    for (const forged of [`${header}=.${payload}.${signature}`, `${header}.${payload}==.${signature}`, `${header}.${payload}.${signature}.`, ` ${header}.${payload}.${signature}`, `${header}.${payload}.+${signature.slice(1)}`]) {
+      expect(await tokens.verify(forged)).toBeNull();
+    }
+  });
+
+  test('over HTTP: one 200 and four 401s', async () => {
+    const token = await hs256({ sub: userId, exp: now() + 600 });
+    expect((await fetch(get('/api/v1/health/privacy-settings', `Bearer ${token}`))).status).toBe(200);
+    for (const spelling of otherSpellings(token)) await expectUnauthorized(`Bearer ${spelling}`);
   });
 });

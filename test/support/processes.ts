@@ -146,6 +146,9 @@ export async function startRedis(): Promise<OwnRedis> {
 
 // ---- the service
 
+/** The flags the package scripts (`bun run start`, …) give Bun: the app, not Bun, answers 431s. */
+export const BUN_FLAGS = ['--max-http-header-size=65536'];
+
 export interface ServiceChild {
   entry: string;
   /** http://127.0.0.1:PORT (the worker entry listens on nothing) */
@@ -167,7 +170,7 @@ export async function startService(
   options: { readyLine?: string; port?: number; timeoutMs?: number } = {},
 ): Promise<ServiceChild> {
   const port = options.port ?? sparePort();
-  const child = spawn(['bun', 'run', entry], {
+  const child = spawn(['bun', ...BUN_FLAGS, 'run', entry], {
     cwd: join(import.meta.dir, '..', '..'),
     env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdout: 'pipe',

@@ -4,6 +4,10 @@
 -- Conflict rule (CONTRACT §4.4): the write received later wins; where both the row and the write
 -- carry a source version, the higher version wins instead. A write that changes nothing is
 -- skipped (no WAL, no outbox, no watermark bump). Writing a soft-deleted key revives it.
+-- Tombstone rule (same text in queue/upsert_staged_samples): a sample that a delete ref received at
+-- or after this write matches is not written (CONTRACT §4.4, migration 0006). The guard reads the
+-- user's latest delete receipt from the watermark row: a write received after it (the common case)
+-- pays no per-row probe.
 -- Caller holds the user's advisory lock, so next_seq is the seq this transaction will commit.
 -- Returns one row per written sample: its key, the seq, and previous_span when the write moved
 -- a live row to another end or offset ([metric, start, end, offset] of where it was), which can
@@ -15,6 +19,11 @@
 -- $14 timezone_source text[], $15 local_date date[], $16 metadata jsonb[], $17 source_version int8[]
 WITH next_seq AS (
   SELECT coalesce(max(w.seq), 0) + 1 AS seq FROM user_health_watermarks w WHERE w.user_id = $1::uuid
+),
+tombstone_guard AS (
+  SELECT $1::uuid AS user_id, $2::timestamptz AS received_at,
+         coalesce((SELECT w.last_delete_received_at >= $2::timestamptz
+                   FROM user_health_watermarks w WHERE w.user_id = $1::uuid), false) AS tombstoned
 )
 INSERT INTO health_samples AS s
   (user_id, source_id, source_record_id, start_at, end_at, metric_code, value_kind, value, unit,
@@ -30,6 +39,14 @@ FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::te
        category_code, duration_seconds, timezone_offset_minutes, timezone_source, local_date,
        metadata, source_version)
 CROSS JOIN next_seq n
+CROSS JOIN tombstone_guard g
+WHERE NOT g.tombstoned
+   OR NOT EXISTS (SELECT 1 FROM health_sample_tombstones t
+                  WHERE t.user_id = g.user_id AND t.source_record_id = i.source_record_id
+                    AND t.received_at >= g.received_at
+                    AND (t.source_id IS NULL OR t.source_id = i.source_id)
+                    AND (t.metric_code IS NULL OR t.metric_code = i.metric_code)
+                    AND (t.start_at IS NULL OR t.start_at = i.start_at))
 ON CONFLICT (user_id, source_record_id, source_id, start_at, metric_code) DO UPDATE
 SET end_at = excluded.end_at, value_kind = excluded.value_kind,
     value = excluded.value, unit = excluded.unit, category_code = excluded.category_code,

@@ -1,13 +1,20 @@
 -- Applies the staged rows of a group of requests (at most one request per user, each user's
 -- advisory lock already held) with the same conflict rules as ingest/upsert_samples:
 -- the write received later wins, unless both sides carry a source version (higher wins); a write
--- that changes nothing is skipped; writing a soft-deleted key revives it.
+-- that changes nothing is skipped; writing a soft-deleted key revives it; the tombstone rule of
+-- ingest/upsert_samples (same text) skips a sample a later-received delete ref matches.
 -- Rows are deduplicated per request by the caller. Each user's rows get that user's next seq.
 -- Returns one row per written sample: its user and key, the seq, and previous_span (see
 -- ingest/upsert_samples).
 WITH next_seq AS (
   SELECT u.user_id, coalesce(w.seq, 0) + 1 AS seq
   FROM (SELECT DISTINCT st.user_id::uuid AS user_id FROM ingest_staging st) u
+  LEFT JOIN user_health_watermarks w ON w.user_id = u.user_id
+),
+tombstone_guard AS (
+  SELECT u.user_id, u.received_at, coalesce(w.last_delete_received_at >= u.received_at, false) AS tombstoned
+  FROM (SELECT st.user_id::uuid AS user_id, min(st.received_at::timestamptz) AS received_at
+        FROM ingest_staging st GROUP BY 1) u
   LEFT JOIN user_health_watermarks w ON w.user_id = u.user_id
 )
 INSERT INTO health_samples AS s
@@ -21,6 +28,15 @@ SELECT n.user_id, st.source_id, st.source_record_id, st.start_at::timestamptz, s
        st.received_at::timestamptz, n.seq, NULL, NULL
 FROM ingest_staging st
 JOIN next_seq n ON n.user_id = st.user_id::uuid
+JOIN tombstone_guard g ON g.user_id = n.user_id
+CROSS JOIN LATERAL (SELECT st.source_id, st.source_record_id, st.metric_code, st.start_at::timestamptz AS start_at) i
+WHERE NOT g.tombstoned
+   OR NOT EXISTS (SELECT 1 FROM health_sample_tombstones t
+                  WHERE t.user_id = g.user_id AND t.source_record_id = i.source_record_id
+                    AND t.received_at >= g.received_at
+                    AND (t.source_id IS NULL OR t.source_id = i.source_id)
+                    AND (t.metric_code IS NULL OR t.metric_code = i.metric_code)
+                    AND (t.start_at IS NULL OR t.start_at = i.start_at))
 ON CONFLICT (user_id, source_record_id, source_id, start_at, metric_code) DO UPDATE
 SET end_at = excluded.end_at, value_kind = excluded.value_kind,
     value = excluded.value, unit = excluded.unit, category_code = excluded.category_code,

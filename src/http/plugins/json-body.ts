@@ -2,6 +2,7 @@
 // Content-Length over the cap is refused before reading; a chunked body is counted as it streams.
 // Reading is bounded in time too (a slow-drip client gets 408, not a held connection), and a
 // client that goes away mid-body is an ordinary 4xx, not an unexpected error.
+import { findNonFiniteNumbers } from '../../domain/finite-numbers.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import { bounded } from '../../ops/bounded.ts';
 
@@ -50,12 +51,17 @@ async function readStreamed(request: Request, cap: number): Promise<string> {
   return Buffer.concat(chunks, total).toString('utf8');
 }
 
+/** JSON.parse, refusing a body that is not JSON (MALFORMED_JSON) or holds a number a double cannot (VALIDATION_FAILED). */
 export function parseJsonBody(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new ProblemError('MALFORMED_JSON', text.length === 0 ? 'the request body is empty' : 'the request body is not valid JSON');
   }
+  const errors = findNonFiniteNumbers(value, text);
+  if (errors.length > 0) throw new ProblemError('VALIDATION_FAILED', 'the body holds numbers no double can hold', { errors });
+  return value;
 }
 
 export async function readJsonBody(request: Request, cap: number): Promise<unknown> {

@@ -1,10 +1,11 @@
 // Every error leaves as RFC 9457 problem+json with a stable `code` (catalogue: domain/problems.ts).
 // Elysia's own errors are mapped here (its 422 for schema failures would collide with
-// IDEMPOTENCY_KEY_REUSED). Unexpected errors are logged with the request id and answered 500
-// without stack or SQL.
+// IDEMPOTENCY_KEY_REUSED), and so is what PostgreSQL still refuses of a request's values after
+// every check before it (db/errors.ts refusedInput): a 400, never a 500. Unexpected errors are
+// logged with the request id and answered 500 without stack or SQL.
 import { Elysia } from 'elysia';
 import { problemBody, ProblemError, type ProblemCode } from '../../domain/problems.ts';
-import { databaseUnavailable } from '../../db/errors.ts';
+import { databaseUnavailable, refusedInput } from '../../db/errors.ts';
 import type { Logger } from '../../log.ts';
 import { requestIdOf } from './request-id.ts';
 
@@ -25,6 +26,21 @@ export function problemResponse(
 interface TypeBoxIssue {
   path?: string;
   message?: string;
+}
+
+/**
+ * Bun.serve's `error` handler: an error that escaped the app entirely (this plugin answers every
+ * other one) still leaves as problem+json with a request id, not as Bun's own error page.
+ */
+export function lastResortErrorHandler(log: Logger) {
+  return (error: unknown): Response => {
+    const requestId = crypto.randomUUID();
+    log.error({ requestId, err: error }, 'error outside the app');
+    return new Response(JSON.stringify(problemBody('INTERNAL', 'an unexpected error occurred')), {
+      status: 500,
+      headers: { 'content-type': 'application/problem+json', 'x-request-id': requestId },
+    });
+  };
 }
 
 export function problemsPlugin(log: Logger) {
@@ -51,6 +67,14 @@ export function problemsPlugin(log: Logger) {
           errors: issues.map((issue) => ({ path: `/${on}${issue.path ?? ''}`, message: issue.message ?? 'invalid' })),
         });
       }
+    }
+    const refused = refusedInput(error);
+    if (refused) {
+      // the SQLSTATE only: PostgreSQL's message quotes the value it refused
+      log.warn({ requestId: requestIdOf(request), sqlState: refused }, 'the database refused a value of the request');
+      return problemResponse(request, 'VALIDATION_FAILED', 'a value of the request is outside what the service can store', {
+        errors: [{ path: '', message: `refused by the database (SQLSTATE ${refused}); check date-times, numbers and text` }],
+      });
     }
     const unavailable = databaseUnavailable(error);
     if (unavailable) {

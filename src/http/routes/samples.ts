@@ -5,6 +5,7 @@ import type { Sql } from '../../db/client.ts';
 import { resolveMetric, type MetricCatalog } from '../../domain/catalog.ts';
 import { ProblemError, type FieldError } from '../../domain/problems.ts';
 import { decodeSampleCursor } from '../../domain/sample-cursor.ts';
+import { isStorableInstant } from '../../domain/time-bounds.ts';
 import { parseRfc3339 } from '../../domain/timestamps.ts';
 import { listSamples } from '../../samples/list-samples.ts';
 import { userAuthPlugin } from '../plugins/auth.ts';
@@ -24,8 +25,11 @@ export function samplesRoute(db: Sql, catalog: MetricCatalog, tokens: UserTokens
         const text = query[name];
         if (text === undefined) return null;
         const ms = parseRfc3339(text);
-        if (ms === undefined) errors.push({ path: `/query/${name}`, message: 'must be an RFC 3339 date-time' });
-        return ms === undefined ? null : new Date(ms);
+        if (ms === undefined || !isStorableInstant(ms)) {
+          errors.push({ path: `/query/${name}`, message: 'must be an RFC 3339 date-time in the years 0001..9999' });
+          return null;
+        }
+        return new Date(ms);
       };
       const from = instant('from');
       const to = instant('to');

@@ -15,7 +15,7 @@ const BIG_USER = '00000000-0000-4000-8000-00000000b16a';
 const DAYS = 240;
 const PER_CELL = 24; // samples per (metric, local date)
 const NUMERIC_METRICS = ['steps', 'heart_rate', 'distance'];
-const TABLES = new Set(['health_samples', 'health_daily_summaries', 'health_ingest_requests', 'outbox_events']);
+const TABLES = new Set(['health_samples', 'health_daily_summaries', 'health_ingest_requests', 'outbox_events', 'health_sample_tombstones']);
 
 /** Inserts `days` days of samples (and numeric daily summaries) for each user: setup only. */
 async function insertHistory(db: TestDatabase, users: readonly string[], days: number): Promise<void> {
@@ -57,6 +57,13 @@ async function insertHistory(db: TestDatabase, users: readonly string[], days: n
      FROM requests`,
     [users, days],
   );
+  // a delete ref per sample of every tenth day, each leaving its tombstone, received 1..days days ago
+  await db.sql.unsafe(
+    `INSERT INTO health_sample_tombstones (user_id, source_record_id, source_id, received_at)
+     SELECT u, 'steps-' || d || '-' || i, CASE WHEN i % 2 = 0 THEN 'watch' END, now() - make_interval(days => d + 1)
+     FROM unnest($1::uuid[]) u, generate_series(0, $2::integer - 1, 10) d, generate_series(0, $3::integer - 1) i`,
+    [users, days, PER_CELL],
+  );
 }
 
 /**
@@ -67,6 +74,11 @@ async function insertHistory(db: TestDatabase, users: readonly string[], days: n
 async function seededDatabase(staleStatistics: boolean): Promise<TestDatabase> {
   const db = await createTestDatabase({ poolSize: 2 });
   await insertHistory(db, Array.from({ length: 20 }, () => crypto.randomUUID()), 10);
+  // the tombstones of many other users (a table shared by every user, unlike one user's history)
+  await db.sql.unsafe(
+    `INSERT INTO health_sample_tombstones (user_id, source_record_id, received_at)
+     SELECT gen_random_uuid(), 'r-' || i, now() - make_interval(hours => i) FROM generate_series(1, 20000) i`,
+  );
   if (staleStatistics) await db.sql.unsafe('ANALYZE');
   await insertHistory(db, [BIG_USER], DAYS);
   if (!staleStatistics) await db.sql.unsafe('ANALYZE');
@@ -75,9 +87,10 @@ async function seededDatabase(staleStatistics: boolean): Promise<TestDatabase> {
 
 const databases: TestDatabase[] = [];
 
+// seeding two histories takes seconds on a loaded machine; Bun's hook default is 5 s
 beforeAll(async () => {
   databases.push(await seededDatabase(true), await seededDatabase(false));
-});
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all(databases.map((db) => db.drop()));
@@ -174,9 +187,32 @@ for (const [label, at] of [['statistics older than the history', 0], ['statistic
         ['steps-100-1', 'heart_rate-100-2', 'no-such-record'],
         [null, 'watch', null],
         [null, null, null],
+        [null, null, 'steps'],
       ]);
       expect(rows).toBeGreaterThanOrEqual(2);
       expect(rows).toBeLessThan(100);
+    });
+
+    // four rows of the history re-sent, as received `daysAgo` days ago: the tombstone guard and,
+    // when tombstones were received after the write, one probe per row
+    const upsertHistoryRows = (receivedAt: Date) => {
+      const keys = ['steps-100-1', 'steps-100-2', 'steps-101-1', 'heart_rate-100-1'];
+      const column = <T>(value: T) => keys.map(() => value);
+      return visited('ingest/upsert_samples', [
+        BIG_USER, receivedAt, column('watch'), keys, column('2024-04-10T00:30:00Z'), column('2024-04-10T00:50:00Z'),
+        column('steps'), column('CUMULATIVE_NUM'), column(7), column('count'), column(null), column(null),
+        column(0), column('sample'), column('2024-04-10'), column({}), column(null),
+      ]);
+    };
+
+    test('upsert_samples of a user whose tombstones are all older than the write: the guard only', async () => {
+      expect(await upsertHistoryRows(new Date())).toBeLessThan(20);
+    });
+
+    test('upsert_samples received before most of the user\'s tombstones: a probe per row, not a scan of them', async () => {
+      const tombstones = (DAYS / 10) * PER_CELL;
+      const rows = await upsertHistoryRows(new Date(Date.now() - (DAYS + 5) * 86_400_000));
+      expect(rows).toBeLessThan(tombstones / 10);
     });
   });
 

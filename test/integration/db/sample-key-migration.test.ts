@@ -108,7 +108,7 @@ describe('migration 0005 on a table with rows', () => {
   });
 
   test('a delete by record id alone marks every metric of it', async () => {
-    const deleted = await sql.begin((tx) => softDeleteSamples(tx, USER, new Date(), [{ sourceRecordId: 'rec-4', sourceId: null, startAtMs: null }]));
+    const deleted = await sql.begin((tx) => softDeleteSamples(tx, USER, new Date(), [{ sourceRecordId: 'rec-4', sourceId: null, metricCode: null, startAtMs: null }]));
     expect(deleted.map((row) => row.metricCode).sort()).toEqual(['heart_rate', 'respiratory_rate']);
     expect((await rowsOf('rec-4')).every((row) => row.deleted_at !== null)).toBe(true);
   });

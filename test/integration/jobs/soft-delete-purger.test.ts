@@ -88,3 +88,20 @@ describe('the soft-delete purger', () => {
     expect(await remaining()).toEqual({ live: 500, tombstones: 500 });
   });
 });
+
+describe('delete tombstones', () => {
+  test('expire with the same retention, in the same tick, after the soft-deleted samples', async () => {
+    await database.sql.unsafe(
+      `INSERT INTO health_sample_tombstones (user_id, source_record_id, received_at)
+       SELECT $1, 'tomb-' || i, now() - make_interval(days => CASE WHEN i <= 2500 THEN 40 ELSE 5 END)
+       FROM generate_series(1, 3000) i`,
+      [userId],
+    );
+    const runner = createJobRunner({ db: database.sql, log, jobs: [softDeletePurgerJob({ retentionDays: 30, chunkPlan: CHUNK })] });
+    const run = await runner.run('soft-delete-purger', 'manual');
+    expect(run).toMatchObject({ status: 'succeeded', affectedRows: 2500 });
+    expect((await lastDetails() as unknown as { tombstones: { deletedRows: number; stoppedBy: string } }).tombstones).toMatchObject({ deletedRows: 2500, stoppedBy: 'done' });
+    const [left] = await database.sql.unsafe(`SELECT count(*)::int AS n, min(source_record_id) AS first FROM health_sample_tombstones WHERE user_id = $1`, [userId]);
+    expect(left).toMatchObject({ n: 500, first: 'tomb-2501' });
+  });
+});

@@ -25,6 +25,7 @@ describe('parseDailySummaryQuery', () => {
     ['an empty metric name', { from: '2026-11-01', to: '2026-11-01', metrics: 'steps,' }, '/query/metrics'],
     ['a negative minSeq', { from: '2026-11-01', to: '2026-11-01', minSeq: '-1' }, '/query/minSeq'],
     ['a fractional minSeq', { from: '2026-11-01', to: '2026-11-01', minSeq: '1.5' }, '/query/minSeq'],
+    ['year 0000, which PostgreSQL cannot store', { from: '0000-01-01', to: '0000-01-02' }, '/query/from'],
   ])('%s is refused at its path', (_name, query, path) => {
     const checked = parse(query as Record<string, string>);
     expect(checked.ok).toBe(false);

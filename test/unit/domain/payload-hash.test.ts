@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { compareByCodePoints, computePayloadHash } from '../../../src/domain/payload-hash.ts';
+import { hashVectors } from '../../support/hash-vectors.ts';
 import { seededRandom as random } from '../../support/seeded-random.ts';
 
 // ---- a deliberately plain reference implementation of CONTRACT §4.2
@@ -79,6 +80,12 @@ describe('computePayloadHash', () => {
     expect(computePayloadHash([{ k: '😀' }, { k: '\ufffd' }], undefined)).toBe(
       '55c508ec3a12985ceece393121623af66e7cd0b374a147630e72bac47d3e3fe0',
     );
+  });
+
+  // the vectors the SDK publishes (src/client/payload-hash-vectors.json) and its own tests read
+  test.each(hashVectors().map((vector) => [vector.name, vector] as const))('matches the published vector %s', (_name, vector) => {
+    expect(computePayloadHash(vector.samples, vector.deleted)).toBe(vector.payloadHash);
+    expect(new Bun.CryptoHasher('sha256').update(vector.canonical).digest('hex')).toBe(vector.payloadHash);
   });
 
   test('absent deleted hashes like an empty one', () => {

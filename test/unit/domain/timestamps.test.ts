@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
 import { formatLocalDay, localDayOf, parseLocalDay } from '../../../src/domain/local-days.ts';
+import { MAX_STORABLE_INSTANT_MS } from '../../../src/domain/time-bounds.ts';
 import {
   affectedLocalDates,
-  END_OF_STORABLE_TIME_MS,
   localDateOf,
   MAX_AFFECTED_LOCAL_DATES,
   parseRfc3339,
@@ -147,13 +147,14 @@ describe('parseStorableTimestamp: the instants a sample may carry (years 1900..9
     expect(parseStorableTimestamp(text)).toBe(problem as never);
   });
 
-  test('END_OF_STORABLE_TIME_MS is 10000-01-01T00:00:00Z', () => {
-    expect(new Date(END_OF_STORABLE_TIME_MS - 1).toISOString()).toBe('9999-12-31T23:59:59.999Z');
+  test('the last storable instant is 9999-12-31T23:59:59.999Z', () => {
+    expect(new Date(MAX_STORABLE_INSTANT_MS).toISOString()).toBe('9999-12-31T23:59:59.999Z');
+    expect(parseStorableTimestamp('9999-12-31T23:59:59.999Z')).toBe(MAX_STORABLE_INSTANT_MS);
   });
 });
 
 describe('one local-date rule: localDateOf, affectedLocalDates and the summary days agree', () => {
-  const storable = fc.integer({ min: parseRfc3339('1899-12-31T00:01:00Z')!, max: END_OF_STORABLE_TIME_MS - 1 });
+  const storable = fc.integer({ min: parseRfc3339('1899-12-31T00:01:00Z')!, max: MAX_STORABLE_INSTANT_MS });
   const offset = fc.integer({ min: -720, max: 840 });
 
   test('for every storable instant at every offset, and as Date writes the same day', () => {
@@ -165,7 +166,7 @@ describe('one local-date rule: localDateOf, affectedLocalDates and the summary d
         // independent: Date's calendar, valid for years 1..9999 (toISOString widens past them)
         // (a startAt is never past now + 24 h, so a stored local date never has five digits)
         const shifted = ms + minutes * 60_000;
-        if (shifted >= END_OF_STORABLE_TIME_MS) return;
+        if (shifted > MAX_STORABLE_INSTANT_MS) return;
         expect(viaDays).toBe(new Date(shifted).toISOString().slice(0, 10));
         expect(parseLocalDay(viaDays)).toBe(localDayOf(ms, minutes));
       }),

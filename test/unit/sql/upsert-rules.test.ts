@@ -1,14 +1,22 @@
 // The inline upsert (unnest arrays) and the worker's upsert (COPY staging) must apply the same
-// conflict rules (CONTRACT §4.4). PostgreSQL cannot share a clause between two statements, so the
-// clause is written twice; this keeps the two copies identical.
+// conflict rules and the same tombstone rule (CONTRACT §4.4). PostgreSQL cannot share a clause
+// between two statements, so each clause is written twice; this keeps the two copies identical.
 import { expect, test } from 'bun:test';
 import { statement } from '../../../src/db/sql-files.ts';
 
-const conflictClause = (text: string) => text.slice(text.indexOf('ON CONFLICT'), text.indexOf('RETURNING'));
+const between = (text: string, from: string, to: string) => text.slice(text.indexOf(from), text.indexOf(to));
+const conflictClause = (text: string) => between(text, 'ON CONFLICT', 'RETURNING');
+const tombstoneRule = (text: string) => between(text, 'WHERE NOT g.tombstoned', 'ON CONFLICT');
+
+const inline = statement('ingest/upsert_samples');
+const staged = statement('queue/upsert_staged_samples');
 
 test('inline and staged upserts share one conflict clause, character for character', () => {
-  const inline = conflictClause(statement('ingest/upsert_samples'));
-  const staged = conflictClause(statement('queue/upsert_staged_samples'));
-  expect(inline.length).toBeGreaterThan(500);
-  expect(staged).toBe(inline);
+  expect(conflictClause(inline).length).toBeGreaterThan(500);
+  expect(conflictClause(staged)).toBe(conflictClause(inline));
+});
+
+test('inline and staged upserts share one tombstone rule, character for character', () => {
+  expect(tombstoneRule(inline)).toContain('health_sample_tombstones');
+  expect(tombstoneRule(staged)).toBe(tombstoneRule(inline));
 });

@@ -1,0 +1,115 @@
+// Group commit isolates users (issue 11): the worker writes the jobs that are active together in
+// one transaction; one job whose rows the database refuses must fail alone, at once, with its
+// error — and cost the jobs beside it nothing, not even an attempt.
+//
+// The poison is real: a trigger installed in this test's own database refuses any sample whose
+// source is 'poison' (as a constraint the write path does not know about would).
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { Writable } from 'node:stream';
+import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
+import { defaultCatalog } from '../../../src/domain/catalog.ts';
+import { prepareBatch } from '../../../src/ingest/submit-batch.ts';
+import { createLogger } from '../../../src/log.ts';
+import { INGEST_QUEUE_NAME, ingestJobId, type IngestJobData } from '../../../src/queue/ingest-batch-job.ts';
+import { startIngestWorker } from '../../../src/queue/ingest-worker.ts';
+import { createQueuedSubmit } from '../../../src/queue/queued-submit.ts';
+import { workerConnection } from '../../../src/queue/redis.ts';
+import { batch, heartRate } from '../../support/batches.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { until } from '../../support/poll.ts';
+import { TEST_REDIS_URL } from '../../support/service.ts';
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase({ poolSize: 20 });
+  await db.sql.unsafe(`
+    CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.source_id = 'poison' THEN RAISE EXCEPTION 'poison sample refused'; END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER refuse_poison BEFORE INSERT OR UPDATE ON health_samples FOR EACH ROW EXECUTE FUNCTION refuse_poison();
+  `).simple();
+});
+afterAll(() => db.drop());
+
+/** A logger whose lines the test can read. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { log: createLogger('warn', 'test', sink), lines };
+}
+
+const samplesOf = (n: number, sourceId = 'watch') =>
+  Array.from({ length: n }, (_, i) => heartRate({ sourceId, startAt: new Date(Date.UTC(2026, 9, 1) + i * 60_000).toISOString() }));
+
+describe('a poison job beside healthy ones in one group', () => {
+  test('fails alone and at once; the healthy jobs complete on their first attempt', async () => {
+    const prefix = `hi-test-${crypto.randomUUID().slice(0, 8)}`;
+    const connection = new Redis(TEST_REDIS_URL);
+    const queue = new Queue<IngestJobData>(INGEST_QUEUE_NAME, { connection, prefix });
+    // every failed attempt of any job, retried or final
+    const failures: { jobId: string; reason: string }[] = [];
+    const { log, lines } = capturedLogger();
+    const submit = createQueuedSubmit({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
+
+    const users = Array.from({ length: 6 }, () => crypto.randomUUID());
+    const poisonUser = users[3]!;
+    const requests = users.map((userId) => {
+      const samples = samplesOf(400);
+      if (userId === poisonUser) samples[200] = { ...samples[200]!, sourceId: 'poison' };
+      const body = batch(samples);
+      const checked = validateBatchBody(body, 500);
+      if (!checked.ok) throw new Error('invalid test batch');
+      return { userId, requestId: body.requestId, prepared: prepareBatch(defaultCatalog, { userId, body: checked.value, headerOffsetMinutes: undefined, receivedAt: new Date() }, new Set(), Date.now()) };
+    });
+    // every job waits in Redis before the worker starts, so the worker takes them as one group
+    for (const request of requests) expect((await submit.submit(request.prepared)).status).toBe(202);
+
+    const worker = startIngestWorker({ db: db.sql, connection: workerConnection(TEST_REDIS_URL), log, concurrency: 8, staleAfterSeconds: 300, prefix });
+    worker.worker.on('failed', (job, error) => failures.push({ jobId: job!.id!, reason: error.message }));
+    try {
+      const statusOf = async (userId: string, requestId: string) =>
+        (await db.sql.unsafe('SELECT status, attempts, last_error FROM health_ingest_requests WHERE user_id = $1 AND request_id = $2', [userId, requestId]))[0]!;
+      await until(
+        () => Promise.all(requests.map((r) => statusOf(r.userId, r.requestId))),
+        (rows) => rows.every((row) => row.status === 'completed' || row.status === 'failed'),
+        20_000,
+        'every request finished',
+      );
+      for (const request of requests) {
+        const row = await statusOf(request.userId, request.requestId);
+        const stored = (await db.sql.unsafe('SELECT count(*)::int AS n FROM health_samples WHERE user_id = $1', [request.userId]))[0]!.n;
+        if (request.userId === poisonUser) {
+          expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+          expect(row.last_error).toContain('poison sample refused');
+          expect(stored).toBe(0);
+        } else {
+          expect(row).toMatchObject({ status: 'completed', attempts: 1 });
+          expect(stored).toBe(400);
+        }
+      }
+      // only the poison job failed, once: no retries for it, no attempt spent by the others
+      const poisonJobId = ingestJobId(poisonUser, requests[3]!.requestId, 1);
+      expect(failures).toEqual([{ jobId: poisonJobId, reason: expect.stringContaining('poison sample refused') }]);
+      // and the group did fail once, so this test exercised a group
+      expect(lines.some((line) => line.includes('group write failed'))).toBe(true);
+      const poisonJob = await queue.getJob(poisonJobId);
+      expect(await poisonJob?.getState()).toBe('failed');
+      expect(poisonJob?.attemptsMade).toBe(1);
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true }).catch(() => {});
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+});
