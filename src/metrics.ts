@@ -8,7 +8,7 @@ import type { SampleFailure } from './domain/types.ts';
 import type { Logger } from './log.ts';
 import { bounded } from './ops/bounded.ts';
 import type { OutboxBacklog } from './ops/outbox-backlog.ts';
-import type { DeliveryObservation } from './webhooks/delivery-worker.ts';
+import type { DeliveryObservation } from './webhooks/delivery-attempt.ts';
 import type { EndpointBacklog } from './webhooks/queries.ts';
 
 export type IngestPath = 'inline' | 'queued';

@@ -10,7 +10,8 @@ import type { Config } from '../config.ts';
 import { createDb } from '../db/client.ts';
 import type { Logger } from '../log.ts';
 import { createAddressGuard, type Resolver } from './address-guard.ts';
-import { DeliveryWorker, type DeliveryObservation, type DeliveryWorkerOptions } from './delivery-worker.ts';
+import type { DeliveryObservation } from './delivery-attempt.ts';
+import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.ts';
 import { createSecretBox } from './secret-box.ts';
 import { createSender } from './sender.ts';
 

@@ -3,7 +3,7 @@
 // error}, {type: 'observations', counts: [[observation, count], …]} (every second), {type: 'closed'}.
 import { createLogger } from '../log.ts';
 import { createDeliveryService, type DeliveryConfig, type DeliveryService } from './delivery-service.ts';
-import type { DeliveryObservation } from './delivery-worker.ts';
+import type { DeliveryObservation } from './delivery-attempt.ts';
 
 declare const self: Worker;
 

@@ -5,7 +5,7 @@
 import type { Logger } from '../log.ts';
 import { safeErrorMessage } from '../log.ts';
 import type { DeliveryConfig } from './delivery-service.ts';
-import type { DeliveryObservation } from './delivery-worker.ts';
+import type { DeliveryObservation } from './delivery-attempt.ts';
 
 const RESTART_AFTER_MS = 1000;
 const CLOSE_TIMEOUT_MS = 12_000;

@@ -19,9 +19,7 @@
 // Shutdown: close() stops claiming and waits for the attempts in flight (bounded); an attempt cut
 // off there is sent again by whichever worker takes its lane after the lease.
 import type { Sql } from '../db/client.ts';
-import { isDelivered, nextDeliveryAttempt, shouldDisableEndpoint, DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, DISABLE_FAILING_ENDPOINT_AFTER_MS } from '../domain/webhook-retry.ts';
-import { webhookBody } from '../domain/webhook-events.ts';
-import { secretKey, signatureHeader } from '../domain/webhook-signature.ts';
+import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, DISABLE_FAILING_ENDPOINT_AFTER_MS } from '../domain/webhook-retry.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
 import {
   claimLanes,
@@ -33,15 +31,11 @@ import {
   type AttemptOutcome,
   type ClaimedLane,
 } from './queries.ts';
+import { attemptResult, outcomeOf, signedRequest, type DeliveryObservation } from './delivery-attempt.ts';
 import type { SecretBox } from './secret-box.ts';
-import { SEND_TIMEOUT_MS, type Sender, type SendResult } from './sender.ts';
+import { SEND_TIMEOUT_MS, type Sender } from './sender.ts';
 
 const SECOND = 1000;
-
-export type DeliveryObservation =
-  | { kind: 'attempt'; result: 'success' | 'http_error' | 'redirect' | 'timeout' | 'refused' | 'network_error' }
-  | { kind: 'finished'; outcome: 'delivered' | 'failed' }
-  | { kind: 'endpoint_disabled' };
 
 export interface DeliveryWorkerOptions {
   db: Sql;
@@ -234,61 +228,13 @@ export class DeliveryWorker {
       return this.finish(lane, null);
     }
     const attemptedAtMs = this.nowMs();
-    const result = await this.send(lane, attemptedAtMs);
-    const delivered = isDelivered(result.statusCode) && result.error === null;
-    const retry = delivered ? null : nextDeliveryAttempt(lane.attempts!, this.retrySchedule);
-    const failingSinceMs = lane.failing_since?.getTime() ?? attemptedAtMs;
-    const outcome: AttemptOutcome = {
-      deliveryId: lane.delivery_id,
-      attempts: lane.attempts!,
-      attemptedAt: new Date(attemptedAtMs),
-      durationMs: result.durationMs,
-      statusCode: result.statusCode,
-      error: result.error,
-      outcome: delivered ? 'delivered' : retry!.giveUp ? 'failed' : 'pending',
-      nextAttemptAt: retry && !retry.giveUp ? new Date(attemptedAtMs + result.durationMs + retry.retryInMs) : null,
-      disableEndpoint: !delivered && shouldDisableEndpoint(failingSinceMs, attemptedAtMs, this.disableAfterMs),
-    };
-    this.observe({ kind: 'attempt', result: attemptResult(result, delivered) });
+    const request = signedRequest(lane, this.secrets, attemptedAtMs);
+    const result = 'error' in request ? { statusCode: null, error: request.error, durationMs: 0 } : await this.sender.send(lane.url, request.headers, request.body);
+    const outcome = outcomeOf(lane, result, attemptedAtMs, this.retrySchedule, this.disableAfterMs);
+    this.observe({ kind: 'attempt', result: attemptResult(result, outcome.outcome === 'delivered') });
     return this.finish(lane, outcome);
   }
 
-  private async send(lane: ClaimedLane, attemptedAtMs: number): Promise<SendResult> {
-    let keys: Uint8Array[];
-    try {
-      keys = [this.keyOf(lane.endpoint_id, lane.secret_sealed)];
-      if (lane.previous_secret_sealed && lane.previous_secret_until && lane.previous_secret_until.getTime() > attemptedAtMs) {
-        keys.push(this.keyOf(lane.endpoint_id, lane.previous_secret_sealed));
-      }
-    } catch {
-      return { statusCode: null, error: 'the endpoint secret cannot be opened (was WEBHOOK_SECRET_KEY changed?)', durationMs: 0 };
-    }
-    const body = webhookBody(lane.event_type!, lane.event_at!, lane.data);
-    const timestamp = Math.floor(attemptedAtMs / 1000);
-    return this.sender.send(
-      lane.url,
-      {
-        'content-type': 'application/json',
-        'user-agent': 'health-ingest-webhooks',
-        'webhook-id': lane.message_id!,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(keys, lane.message_id!, timestamp, body),
-      },
-      body,
-    );
-  }
-
-  private keyOf(endpointId: string, sealed: Uint8Array): Uint8Array {
-    const key = secretKey(this.secrets.open(endpointId, sealed));
-    if (!key) throw new Error('not a webhook secret');
-    return key;
-  }
-
-  /**
-   * Records the attempt (if any) and re-times the lane. Retried while the database is unreachable
-   * (the request was sent: recording it spares a duplicate), then left to the lease: the head is
-   * sent again by whoever takes the lane.
-   */
   /** Returns whether the lane is worth claiming again at once. */
   private async finish(lane: ClaimedLane, outcome: AttemptOutcome | null): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
@@ -321,12 +267,4 @@ export class DeliveryWorker {
       }
     }
   }
-}
-
-function attemptResult(result: SendResult, delivered: boolean): Extract<DeliveryObservation, { kind: 'attempt' }>['result'] {
-  if (delivered) return 'success';
-  if (result.statusCode !== null) return result.statusCode >= 300 && result.statusCode < 400 ? 'redirect' : 'http_error';
-  if (result.error?.startsWith('timed out')) return 'timeout';
-  if (result.error?.startsWith('refused')) return 'refused';
-  return 'network_error';
 }

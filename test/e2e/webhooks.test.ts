@@ -40,7 +40,14 @@ function receiver(): Receiver {
   return created;
 }
 
+/** Registers an endpoint once earlier tests' changes went through the outbox (so they do not reach it). */
 async function register(url: string, events = ['health.samples.changed']) {
+  await until(
+    async () => (await service.db.sql.unsafe(`SELECT count(*)::int AS n FROM outbox_events WHERE status = 'pending'`))[0]!.n as number,
+    (n) => n === 0,
+    15_000,
+    'earlier changes applied',
+  );
   const created = await admin('POST', '/admin/webhooks', { url, events, description: 'test' });
   expect(created.status).toBe(201);
   return created.body as { id: string; secret: string };
@@ -304,6 +311,26 @@ describe('delivery', () => {
       'the waiting delivery sent',
     );
   });
+});
+
+test('the OpenAPI document declares every webhook operation with its success and problem responses', async () => {
+  const doc = (await (await fetch(`${service.baseUrl}/docs/json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+  const operations: [string, string, string[]][] = [
+    ['/admin/webhooks', 'post', ['201', '400', '401']],
+    ['/admin/webhooks', 'get', ['200', '401']],
+    ['/admin/webhooks/{id}', 'get', ['200', '401', '404']],
+    ['/admin/webhooks/{id}', 'patch', ['200', '400', '401', '404']],
+    ['/admin/webhooks/{id}', 'delete', ['204', '401', '404']],
+    ['/admin/webhooks/{id}/rotate-secret', 'post', ['200', '401', '404']],
+    ['/admin/webhooks/{id}/deliveries', 'get', ['200', '400', '401', '404']],
+    ['/admin/webhooks/{id}/replay', 'post', ['202', '400', '401', '404']],
+    ['/admin/webhooks/{id}/test', 'post', ['202', '401', '404']],
+  ];
+  for (const [path, method, statuses] of operations) {
+    const operation = doc.paths[path]?.[method];
+    expect(operation).toBeDefined();
+    for (const status of statuses) expect(Object.keys(operation!.responses)).toContain(status);
+  }
 });
 
 test('/metrics counts webhook attempts and deliveries and shows the backlog per endpoint', async () => {
