@@ -8,8 +8,8 @@ import { catalogToMarkdown } from './domain/catalog-markdown.ts';
 import { describeMismatch, ensureDatabase, migrate, migrationStatus } from './db/migrator.ts';
 import { listJobs } from './jobs/job-list.ts';
 import { createLogger } from './log.ts';
-import { buildJobRunner } from './services.ts';
-import { fail, loadConfigOrExit } from './startup.ts';
+import { buildJobRunner } from './start/parts.ts';
+import { fail, loadConfigOrExit } from './start/runtime.ts';
 
 const HELP = `usage: bun run cli <command>
   migrate                          create the database if missing and apply pending migrations

@@ -6,8 +6,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { JobRunStatus, QueueCountsBodyT } from './domain/operations-schema.ts';
 import type { SampleFailure } from './domain/types.ts';
 import type { Logger } from './log.ts';
-import { bounded } from './ops/bounded.ts';
-import type { OutboxBacklog } from './ops/outbox-backlog.ts';
+import { bounded } from './bounded.ts';
+import type { OutboxBacklog } from './outbox/backlog.ts';
 
 export type IngestPath = 'inline' | 'queued';
 

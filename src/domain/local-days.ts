@@ -7,8 +7,8 @@
 // Integer arithmetic (H. Hinnant's days_from_civil / civil_from_days), not Date: Date.UTC maps
 // years 0..99 to 1900..1999, and toISOString writes years past 9999 as "+010000".
 
-export const MS_PER_DAY = 86_400_000;
-export const MS_PER_MINUTE = 60_000;
+import { DAY, MINUTE } from './durations.ts';
+
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** `YYYY-MM-DD` → day number, or undefined when the text is not such a date or names none (02-30). */
@@ -39,12 +39,12 @@ export function formatLocalDay(daysSinceEpoch: number): string {
 
 /** The local day of an instant at a fixed offset (minutes east of UTC). */
 export function localDayOf(epochMs: number, offsetMinutes: number): number {
-  return Math.floor((epochMs + offsetMinutes * MS_PER_MINUTE) / MS_PER_DAY);
+  return Math.floor((epochMs + offsetMinutes * MINUTE) / DAY);
 }
 
 /** The instant a local day starts (local midnight) at a fixed offset. */
 export function localMidnight(day: number, offsetMinutes: number): number {
-  return day * MS_PER_DAY - offsetMinutes * MS_PER_MINUTE;
+  return day * DAY - offsetMinutes * MINUTE;
 }
 
 /** Days since 1970-01-01 of a civil date (proleptic Gregorian; month 1..12). */

@@ -2,8 +2,7 @@
 // operator inspects and replays). `attempts` counts claims, so a processor that crashed while
 // holding an event also used up one attempt.
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
+import { MINUTE, SECOND } from './durations.ts';
 
 export interface RetryPolicy {
   /** claims after which a failing event becomes a dead letter */

@@ -2,13 +2,13 @@
 // Instants travel as toISOString() text and dates as YYYY-MM-DD: PostgreSQL refuses year 0000
 // and the extended forms toISOString() writes outside years 0001..9999 (+010000-…, -000001-…),
 // so a value outside them is refused where it arrives (a 400), never by the database (a 500).
+import { DAY } from './durations.ts';
 
 /** 0001-01-01T00:00:00.000Z */
 export const MIN_STORABLE_INSTANT_MS = -62_135_596_800_000;
 /** 9999-12-31T23:59:59.999Z */
 export const MAX_STORABLE_INSTANT_MS = 253_402_300_799_999;
 
-const MS_PER_DAY = 86_400_000;
 
 /** Years a sample's (and a delete ref's) date-time may be written in (CONTRACT §4.1). */
 export const MIN_SAMPLE_YEAR = 1900;
@@ -20,7 +20,7 @@ export function isStorableInstant(epochMs: number): boolean {
 
 /** A day number (days since 1970-01-01) whose date is in years 0001..9999. */
 export function isStorableDay(day: number): boolean {
-  return day >= Math.floor(MIN_STORABLE_INSTANT_MS / MS_PER_DAY) && day <= Math.floor(MAX_STORABLE_INSTANT_MS / MS_PER_DAY);
+  return day >= Math.floor(MIN_STORABLE_INSTANT_MS / DAY) && day <= Math.floor(MAX_STORABLE_INSTANT_MS / DAY);
 }
 
 /** The year as written at the start of an RFC 3339 text (its first four digits). */

@@ -10,7 +10,8 @@
 // rolls impossible dates over (Feb 30 → Mar 2) instead of rejecting them.
 // Leap seconds (:60) are rejected: epoch milliseconds cannot represent them.
 
-import { daysFromCivil, daysInMonth, formatLocalDay, localDayOf, MS_PER_DAY, MS_PER_MINUTE } from './local-days.ts';
+import { DAY, MINUTE } from './durations.ts';
+import { daysFromCivil, daysInMonth, formatLocalDay, localDayOf } from './local-days.ts';
 import { isStorableInstant, MAX_SAMPLE_YEAR, MIN_SAMPLE_YEAR, writtenYear } from './time-bounds.ts';
 
 /**
@@ -86,10 +87,10 @@ export function parseRfc3339(text: string): number | undefined {
 
   const secondsOfDay = hour * 3600 + minute * 60 + second;
   return (
-    daysFromCivil(year, month, day) * MS_PER_DAY +
+    daysFromCivil(year, month, day) * DAY +
     secondsOfDay * 1000 +
     millis -
-    offsetMinutes * MS_PER_MINUTE
+    offsetMinutes * MINUTE
   );
 }
 

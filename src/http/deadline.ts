@@ -2,9 +2,9 @@
 // deadline it answers 503 + Retry-After instead of hanging (DESIGN "known traps"). The work may
 // still commit afterwards; a re-send with the same requestId then gets the stored reply.
 import { ProblemError } from '../domain/problems.ts';
-import { bounded } from '../ops/bounded.ts';
+import { bounded } from '../bounded.ts';
+import { REQUEST_DEADLINE_MS } from '../limits.ts';
 
-export const REQUEST_DEADLINE_MS = 8_000;
 
 export function withDeadline<T>(work: Promise<T>, ms = REQUEST_DEADLINE_MS): Promise<T> {
   return bounded(

@@ -5,8 +5,10 @@
 // client's re-send processes it from scratch.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type Redis from 'ioredis';
+import { settleWithin } from '../bounded.ts';
 import type { Sql } from '../db/client.ts';
 import { deterministicFailure } from '../db/errors.ts';
+import { WORKER_CLOSE_MS } from '../limits.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
 import { decodeBatch } from './batch-codec.ts';
 import { GroupWriter } from './group-writer.ts';
@@ -102,10 +104,10 @@ export function startIngestWorker(options: IngestWorkerOptions): IngestWorker {
 
   return {
     worker,
-    async close(timeoutMs = 10_000) {
+    async close(timeoutMs = WORKER_CLOSE_MS) {
       clearInterval(heartbeat);
       // worker.close() hangs forever when Redis is unreachable (bullmq #4656): bound it
-      await Promise.race([worker.close(), Bun.sleep(timeoutMs)]);
+      await settleWithin(worker.close(), timeoutMs);
       if (worker.isRunning()) await worker.close(true).catch(() => {});
     },
   };

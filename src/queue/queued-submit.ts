@@ -6,7 +6,7 @@ import type { Queue } from 'bullmq';
 import type { Sql } from '../db/client.ts';
 import { RETRY_AFTER_MS } from '../domain/idempotency.ts';
 import { ProblemError } from '../domain/problems.ts';
-import { bounded } from '../ops/bounded.ts';
+import { bounded } from '../bounded.ts';
 import type { PreparedBatch } from '../ingest/apply-batch.ts';
 import { lookupRequest } from '../ingest/queries.ts';
 import { answerEarlier, type BatchQueue, type Reply } from '../ingest/submit-batch.ts';

@@ -9,14 +9,13 @@
 // transaction rolls back instead of leaking.
 import { run, type Queryable, type Tx } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
+import { COPY_WATCHDOG_MS } from '../limits.ts';
 import type { NormalizedSample } from '../domain/types.ts';
 import { toWrittenSample, type WrittenSample, type WrittenSampleRow } from '../ingest/queries.ts';
 
 const CREATE_STAGING_TABLE = statement('queue/create_staging_table');
 const COPY_INTO_STAGING = statement('queue/copy_into_staging');
 const UPSERT_STAGED_SAMPLES = statement('queue/upsert_staged_samples');
-
-export const COPY_TIMEOUT_MS = 10_000;
 
 export interface StagedRequest {
   /** at most one request per user in a group */
@@ -73,7 +72,7 @@ export function encodeStagingRows(requests: readonly StagedRequest[]): string {
  * postgres.js then sends CopyFail, which the server ignores outside COPY mode, the await below
  * rejects, and the transaction rolls back on a connection that is still healthy.
  */
-export async function copyWithWatchdog(tx: Tx, text: string, timeoutMs = COPY_TIMEOUT_MS): Promise<void> {
+export async function copyWithWatchdog(tx: Tx, text: string, timeoutMs = COPY_WATCHDOG_MS): Promise<void> {
   const writable = (await tx.unsafe(COPY_INTO_STAGING).writable()) as unknown as NodeJS.WritableStream & {
     on(event: string, listener: (...args: unknown[]) => void): void;
     destroy(error: Error): void;
@@ -99,7 +98,7 @@ export async function copyWithWatchdog(tx: Tx, text: string, timeoutMs = COPY_TI
 export async function upsertStagedGroup(
   tx: Tx,
   requests: readonly StagedRequest[],
-  copyTimeoutMs = COPY_TIMEOUT_MS,
+  copyTimeoutMs = COPY_WATCHDOG_MS,
 ): Promise<Map<string, WrittenSample[]>> {
   const byUser = new Map<string, WrittenSample[]>(requests.map((request) => [request.userId, []]));
   if (byUser.size !== requests.length) throw new Error('a group holds at most one request per user');

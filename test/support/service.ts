@@ -3,7 +3,7 @@
 import { createUserTokens } from '../../src/auth/user-tokens.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
-import { buildApi, buildOutboxProcessor, buildWorker } from '../../src/services.ts';
+import { buildApi, buildOutboxProcessor, buildWorker } from '../../src/start/parts.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -4,14 +4,12 @@
 // client that goes away mid-body is an ordinary 4xx, not an unexpected error.
 import { findNonFiniteNumbers } from '../../domain/finite-numbers.ts';
 import { ProblemError } from '../../domain/problems.ts';
-import { bounded } from '../../ops/bounded.ts';
+import { bounded } from '../../bounded.ts';
+import { BODY_READ_TIMEOUT_MS } from '../../limits.ts';
 
 function tooLarge(cap: number): ProblemError {
   return new ProblemError('PAYLOAD_TOO_LARGE', `request body exceeds ${cap} bytes`, { maxBytes: cap });
 }
-
-/** Longest a client may take to send its body. */
-export const BODY_READ_TIMEOUT_MS = 15_000;
 
 export async function readBodyText(request: Request, cap: number, timeoutMs = BODY_READ_TIMEOUT_MS): Promise<string> {
   const declared = request.headers.get('content-length');

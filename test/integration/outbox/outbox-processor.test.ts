@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Tx } from '../../../src/db/client.ts';
 import { defaultCatalog } from '../../../src/domain/catalog.ts';
 import { createLogger } from '../../../src/log.ts';
-import { OutboxProcessor, type OutboxProcessorOptions } from '../../../src/outbox/outbox-processor.ts';
+import { OutboxProcessor, type OutboxProcessorOptions } from '../../../src/outbox/processor.ts';
 import { claimEvents, replayDeadEvents, type OutboxEvent } from '../../../src/outbox/queries.ts';
 import { ProjectionCoordinator, type Projection } from '../../../src/projections/coordinator.ts';
 import { dailySummariesProjection } from '../../../src/projections/daily-summaries.ts';

@@ -1,30 +1,31 @@
-// Builds the service's parts from a runtime (config, pool, logger). Entry points pick parts:
-// `start` takes all of them, `start:api` the HTTP app, `start:worker` the worker.
+// The composition root: builds the service's parts from a runtime (config, pool, logger).
+// Entry points pick parts: `start` takes all of them, `start:api` the HTTP app, `start:worker`
+// the worker. Only this room wires one capability to another.
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { createUserTokens } from './auth/user-tokens.ts';
-import { describeMismatch, migrationStatus } from './db/migrator.ts';
-import { createDb, run } from './db/client.ts';
-import { statement } from './db/sql-files.ts';
-import { defaultCatalog } from './domain/catalog.ts';
-import { createApp } from './http/app.ts';
-import type { IngestDeps } from './ingest/submit-batch.ts';
-import { builtInJobs } from './jobs/built-in-jobs.ts';
-import { shortLivedQueueProbe } from './jobs/queue-probe.ts';
-import { createJobRunner, type JobRunner } from './jobs/runner.ts';
-import { startJobSchedule, type JobSchedule } from './jobs/schedule.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
-import { outboxBacklog } from './ops/outbox-backlog.ts';
-import { queueCounts } from './ops/queue-counts.ts';
-import { createOutboxService, type OutboxService } from './outbox/outbox-service.ts';
-import { outboxThread, type OutboxThread } from './outbox/outbox-thread.ts';
-import { INGEST_QUEUE_NAME, type IngestJobData } from './queue/ingest-batch-job.ts';
-import { createQueuedSubmit } from './queue/queued-submit.ts';
-import { startIngestWorker } from './queue/ingest-worker.ts';
-import { producerConnection, workerConnection } from './queue/redis.ts';
-import type { Runtime } from './startup.ts';
+import { createUserTokens } from '../auth/user-tokens.ts';
+import { describeMismatch, migrationStatus } from '../db/migrator.ts';
+import { createDb, pingDatabase } from '../db/client.ts';
+import { defaultCatalog } from '../domain/catalog.ts';
+import { createApp } from '../http/app.ts';
+import type { IngestDeps } from '../ingest/submit-batch.ts';
+import { builtInJobs } from '../jobs/built-in-jobs.ts';
+import { shortLivedQueueProbe } from '../jobs/queue-probe.ts';
+import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
+import { startJobSchedule, type JobSchedule } from '../jobs/schedule.ts';
+import { createMetrics, type Metrics } from '../metrics.ts';
+import { outboxBacklog } from '../outbox/backlog.ts';
+import { queueCounts } from '../queue/counts.ts';
+import { createOutboxService, type OutboxService } from './outbox-service.ts';
+import { outboxThread, type OutboxThread } from '../outbox/thread.ts';
+import { INGEST_QUEUE_NAME, type IngestJobData } from '../queue/ingest-batch-job.ts';
+import { createQueuedSubmit } from '../queue/queued-submit.ts';
+import { startIngestWorker } from '../queue/ingest-worker.ts';
+import { producerConnection, workerConnection } from '../queue/redis.ts';
+import type { Runtime } from './runtime.ts';
+import { settleWithin } from '../bounded.ts';
+import { SECOND } from '../limits.ts';
 
-const PING = statement('health/ping');
 const SERVICE_VERSION = '0.1.0';
 
 export interface ApiParts {
@@ -71,7 +72,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     limits: { maxBatchItems: config.maxBatchItems, maxBodyBytes: config.maxJobPayloadBytes, maxInflightUploads: config.maxInflightUploads },
     adminApiKeys: config.adminApiKeys,
     readiness: {
-      postgres: async () => (await run(db, PING), 'ok'),
+      postgres: () => pingDatabase(db),
       redis: async () => ((await redis.ping()) === 'PONG' ? 'ok' : 'unexpected reply'),
       migrations: async () => describeMismatch(await migrationStatus(db)) ?? 'ok',
     },
@@ -84,7 +85,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     metrics,
     jobs,
     async close() {
-      await Promise.race([queue.close(), Bun.sleep(2000)]);
+      await settleWithin(queue.close(), 2 * SECOND);
       redis.disconnect();
     },
   };
@@ -120,9 +121,12 @@ export function buildOutboxProcessor(runtime: Runtime, options: Parameters<typeo
   return createOutboxService(runtime.config.databaseUrl, runtime.log, options);
 }
 
+/** What the outbox thread runs: the processor with its sinks, composed in start/. */
+export const OUTBOX_THREAD_ENTRY = new URL('./outbox-thread-entry.ts', import.meta.url);
+
 /** The outbox processor in a thread of its own (`start`, `start:worker`); start(), close(). */
 export function buildOutboxThread(runtime: Runtime): OutboxThread {
-  return outboxThread({ databaseUrl: runtime.config.databaseUrl, logLevel: runtime.config.logLevel, log: runtime.log });
+  return outboxThread({ entry: OUTBOX_THREAD_ENTRY, databaseUrl: runtime.config.databaseUrl, logLevel: runtime.config.logLevel, log: runtime.log });
 }
 
 /** The built-in jobs (reaper, soft-delete purger, retention) over this runtime. */
@@ -147,23 +151,4 @@ export function buildJobSchedule(runtime: Runtime, jobs: JobRunner): { schedule:
       await jobs.stop();
     },
   };
-}
-
-/**
- * `start:worker` with METRICS_PORT: GET /metrics (job runs, process) and GET /healthz (so the
- * image's HEALTHCHECK works for worker containers too) on a port of their own.
- */
-export function serveWorkerMetrics(port: number, metrics: Metrics) {
-  return Bun.serve({
-    port,
-    // no port sharing: a second worker on this port must fail to start (startup.ts listenOrExit)
-    reusePort: false,
-    async fetch(request) {
-      const path = new URL(request.url).pathname;
-      if (path === '/healthz') return Response.json({ status: 'ok' });
-      if (path !== '/metrics') return new Response('not found', { status: 404 });
-      const { contentType, body } = await metrics.scrape();
-      return new Response(body, { headers: { 'content-type': contentType } });
-    },
-  });
 }

@@ -12,22 +12,20 @@
 //
 // Lanes: `lanes` claim loops run side by side (SKIP LOCKED keeps their batches apart), so an
 // event that commits while one lane is busy is taken by an idle one at once instead of waiting
-// for the busy lane's round to end (8 clients × 399-sample uploads: p50 lag 0.27 s with 4 lanes,
-// 0.56 s with one, measured while each apply still cost more as a user's history grew; with
-// cell-bounded applies the whole lag is ~50 ms at p50, bench/outbox-lag.ts).
+// for the busy lane's round to end (the lag figures are in the README, bench/outbox-lag.ts).
 //
 // Wake-ups: every write transaction that adds an event NOTIFYs health_outbox at commit; the
 // processor LISTENs and wakes one idle lane per notification; every lane also polls every
 // pollIntervalMs (missed notifications, retries coming due, leases running out).
 //
 // Shutdown: close() stops claiming, lets the batches in flight finish (bounded), then unlistens.
+import { settleWithin } from '../bounded.ts';
 import type { Sql, Tx } from '../db/client.ts';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../domain/outbox-retry.ts';
+import { OUTBOX_DRAIN_MS, SECOND } from '../limits.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
 import type { ProjectionCoordinator } from '../projections/coordinator.ts';
 import { claimEvents, failEvents, markProcessed, OUTBOX_CHANNEL, type FailedAttempt, type OutboxEvent } from './queries.ts';
-
-const SECOND = 1000;
 
 export interface OutboxProcessorOptions {
   db: Sql;
@@ -92,10 +90,10 @@ export class OutboxProcessor {
   }
 
   /** Stops claiming, waits for the batches in flight (at most timeoutMs), stops listening. */
-  async close(timeoutMs = 10 * SECOND): Promise<void> {
+  async close(timeoutMs = OUTBOX_DRAIN_MS): Promise<void> {
     this.stopping = true;
     for (const resume of this.idleLanes.splice(0)) resume();
-    if (this.lanesDone) await Promise.race([this.lanesDone, Bun.sleep(timeoutMs)]);
+    if (this.lanesDone) await settleWithin(this.lanesDone, timeoutMs);
     await this.unlisten?.().catch(() => {});
     this.unlisten = null;
   }

@@ -9,7 +9,7 @@ import { defaultCatalog } from '../domain/catalog.ts';
 import type { Logger } from '../log.ts';
 import { ProjectionCoordinator } from '../projections/coordinator.ts';
 import { registeredProjections } from '../projections/registry.ts';
-import { OutboxProcessor, type OutboxProcessorOptions } from './outbox-processor.ts';
+import { OutboxProcessor, type OutboxProcessorOptions } from '../outbox/processor.ts';
 
 export interface OutboxService {
   processor: OutboxProcessor;

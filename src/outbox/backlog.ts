@@ -2,7 +2,7 @@
 import { run, type Queryable } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
 
-const OUTBOX_BACKLOG = statement('ops/outbox_backlog');
+const OUTBOX_BACKLOG = statement('outbox/backlog');
 
 export interface OutboxBacklog {
   pending: number;

@@ -1,13 +1,14 @@
 // The outbox processor in a thread of its own, for processes that also serve HTTP (`start`)
-// or run the queue worker (`start:worker`). On the API's event loop, every round trip of the
-// processor waited behind request handling: at 8 clients × 399-sample uploads its commit →
-// projected lag was 1.5 s at p50; in its own thread, 0.2 s (bench/outbox-lag.ts, 2 cores; both
-// measured while each apply still cost more as a user's history grew).
-// A thread that dies is logged and started again (after a second) until close().
+// or run the queue worker (`start:worker`): on the API's event loop, every round trip of the
+// processor would wait behind request handling (the lag figures are in the README). The thread
+// runs `entry` (start/outbox-thread-entry.ts, which composes the processor and its sinks), so
+// this room knows no sink. A thread that dies is logged and started again (after a second)
+// until close().
+import { settleWithin } from '../bounded.ts';
+import { OUTBOX_THREAD_CLOSE_MS, SECOND } from '../limits.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
 
-const RESTART_AFTER_MS = 1000;
-const CLOSE_TIMEOUT_MS = 12_000;
+const RESTART_AFTER_MS = 1 * SECOND;
 
 export interface OutboxThread {
   /** resolves once the processor runs (rejects when it cannot start) */
@@ -16,13 +17,13 @@ export interface OutboxThread {
   close(): Promise<void>;
 }
 
-export function outboxThread(options: { databaseUrl: string; logLevel: string; log: Logger }): OutboxThread {
+export function outboxThread(options: { entry: URL; databaseUrl: string; logLevel: string; log: Logger }): OutboxThread {
   const { log } = options;
   let worker: Worker | null = null;
   let closing = false;
 
   function spawn(): Promise<void> {
-    const thread = new Worker(new URL('./thread-entry.ts', import.meta.url).href);
+    const thread = new Worker(options.entry.href);
     worker = thread;
     return new Promise((resolve, reject) => {
       thread.onmessage = (event: MessageEvent) => {
@@ -55,7 +56,7 @@ export function outboxThread(options: { databaseUrl: string; logLevel: string; l
         };
       });
       thread.postMessage({ type: 'close' });
-      await Promise.race([closed, Bun.sleep(CLOSE_TIMEOUT_MS)]);
+      await settleWithin(closed, OUTBOX_THREAD_CLOSE_MS);
       thread.terminate();
       worker = null;
     },

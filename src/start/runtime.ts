@@ -1,10 +1,13 @@
 // Start-up shared by every entry point: config, database (created and migrated when allowed),
-// Redis reachability. Each failure is one actionable line on stderr and exit code 1.
+// Redis reachability, listening, and the bounded shutdown. Each failure is one actionable line on
+// stderr and exit code 1.
 import Redis from 'ioredis';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createDb, type Sql } from './db/client.ts';
-import { describeMismatch, ensureDatabase, migrate, migrationStatus } from './db/migrator.ts';
-import { createLogger, type Logger } from './log.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { createDb, type Sql } from '../db/client.ts';
+import { describeMismatch, ensureDatabase, migrate, migrationStatus } from '../db/migrator.ts';
+import { bounded } from '../bounded.ts';
+import { SHUTDOWN_STEP_MS } from '../limits.ts';
+import { createLogger, type Logger } from '../log.ts';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -80,6 +83,13 @@ export function listenOrExit<T>(variable: 'PORT' | 'METRICS_PORT', port: number,
   }
 }
 
+/**
+ * Connections of the main pool per entry point. The API's serve uploads (an inline upload holds
+ * one for its transaction) and reads; the worker's serve its group writes and the jobs (leases,
+ * heartbeats and the outbox have pools of their own); `start` does both.
+ */
+export const POOL_SIZES = { all: 20, api: 16, worker: 8 } as const;
+
 export async function startRuntime(poolSize: number): Promise<Runtime> {
   const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
@@ -88,11 +98,18 @@ export async function startRuntime(poolSize: number): Promise<Runtime> {
   return { config, db, log };
 }
 
+export interface ShutdownStep {
+  name: string;
+  run: () => Promise<unknown>;
+  /** how long this step may take (default SHUTDOWN_STEP_MS) */
+  timeoutMs?: number;
+}
+
 /**
  * Runs `steps` in order on SIGTERM/SIGINT (stop taking work first, close pools last), each
  * bounded, then exits. A second signal exits at once.
  */
-export function onShutdown(log: Logger, steps: { name: string; run: () => Promise<unknown> }[], stepTimeoutMs = 10_000) {
+export function onShutdown(log: Logger, steps: ShutdownStep[]) {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) process.exit(1);
@@ -100,7 +117,7 @@ export function onShutdown(log: Logger, steps: { name: string; run: () => Promis
     log.info({ signal }, 'shutting down');
     for (const step of steps) {
       try {
-        await Promise.race([step.run(), Bun.sleep(stepTimeoutMs).then(() => Promise.reject(new Error('timed out')))]);
+        await bounded(step.run(), step.timeoutMs ?? SHUTDOWN_STEP_MS, () => new Error('timed out'));
       } catch (error) {
         log.warn({ step: step.name, err: error }, 'shutdown step failed');
       }
