@@ -1,11 +1,11 @@
-// The outbox processor: takes committed `outbox_events` to the projections.
+// The outbox processor: takes committed `outbox_events` to the sinks it was given (event-sink.ts).
 //
 // Delivery: at-least-once. A claim (claim_events.sql) takes due events with FOR UPDATE SKIP
 // LOCKED and leases them (available_at moves ahead), so processors running at once take
 // disjoint events; an event whose processor dies before marking it is claimed again when the
-// lease runs out and applied again — projections recompute, so a repeat changes nothing.
-// Per claimed batch: events are grouped by user; each group is one apply per projection
-// (coordinator.ts), and is marked processed in the last of those transactions; a group that
+// lease runs out and applied again — sinks recompute or deduplicate, so a repeat changes nothing.
+// Per claimed batch: events are grouped by user; each group goes to every sink in turn, and is
+// marked processed in the last sink's last transaction; a group that
 // fails is retried event by event so one bad event does not hold back its neighbours. Failed
 // events go back to pending with a backoff, or become dead letters after the last attempt
 // (GET /admin/outbox/dead, replay with POST /admin/outbox/dead/replay).
@@ -24,13 +24,15 @@ import type { Sql, Tx } from '../db/client.ts';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../domain/outbox-retry.ts';
 import { OUTBOX_DRAIN_MS, SECOND } from '../limits.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
-import type { ProjectionCoordinator } from '../projections/coordinator.ts';
-import { claimEvents, failEvents, markProcessed, OUTBOX_CHANNEL, type FailedAttempt, type OutboxEvent } from './queries.ts';
+import type { OutboxEvent } from '../domain/outbox-event.ts';
+import type { EventSink } from './event-sink.ts';
+import { claimEvents, failEvents, markProcessed, OUTBOX_CHANNEL, type FailedAttempt } from './queries.ts';
 
 export interface OutboxProcessorOptions {
   db: Sql;
   log: Logger;
-  coordinator: ProjectionCoordinator;
+  /** what the events go to, in this order; the last one marks them processed */
+  sinks: readonly EventSink[];
   /** most events per claim */
   batchSize?: number;
   /** claim loops running side by side; also how many users one lane's batch applies at once */
@@ -47,7 +49,7 @@ export interface OutboxProcessorOptions {
 export class OutboxProcessor {
   private readonly db: Sql;
   private readonly log: Logger;
-  private readonly coordinator: ProjectionCoordinator;
+  private readonly sinks: readonly EventSink[];
   private readonly batchSize: number;
   private readonly lanes: number;
   private readonly leaseMs: number;
@@ -65,7 +67,7 @@ export class OutboxProcessor {
   constructor(options: OutboxProcessorOptions) {
     this.db = options.db;
     this.log = options.log;
-    this.coordinator = options.coordinator;
+    this.sinks = options.sinks;
     this.batchSize = options.batchSize ?? 100;
     this.lanes = options.lanes ?? 4;
     this.leaseMs = options.leaseMs ?? 30 * SECOND;
@@ -178,18 +180,16 @@ export class OutboxProcessor {
       else groups.set(event.userId, [event]);
     }
 
-    // each group is marked processed in its last apply transaction (atomic with one projection);
     // groups run side by side (bounded by the pool), so one lane that claimed a backlog of many
     // users does not apply them one after the other while the other lanes idle
-    const mark = (ids: number[]) => (tx: Tx) => markProcessed(tx, ids);
     await forEachLimited([...groups.entries()], this.lanes, async ([userId, events]) => {
       try {
-        await this.coordinator.applyUserEvents(userId, events, mark(events.map((event) => event.id)));
+        await this.handOver(userId, events);
       } catch (groupError) {
         if (events.length === 1) return fail(events[0]!, groupError);
         for (const event of events) {
           try {
-            await this.coordinator.applyUserEvents(userId, [event], mark([event.id]));
+            await this.handOver(userId, [event]);
           } catch (error) {
             fail(event, error);
           }
@@ -199,6 +199,19 @@ export class OutboxProcessor {
 
     if (failed.length > 0) await failEvents(this.db, failed);
     return claimed.length;
+  }
+
+  /** One user's events to every sink in turn; marked processed in the last sink's transaction. */
+  private async handOver(userId: string, events: readonly OutboxEvent[]): Promise<void> {
+    const ids = events.map((event) => event.id);
+    const finish = (tx: Tx) => markProcessed(tx, ids);
+    if (this.sinks.length === 0) {
+      await this.db.begin(finish);
+      return;
+    }
+    for (const [index, sink] of this.sinks.entries()) {
+      await sink.handle(userId, events, index === this.sinks.length - 1 ? finish : undefined);
+    }
   }
 }
 

@@ -15,7 +15,7 @@ import {
   summarizeNumeric,
   summaryStyleOf,
 } from '../domain/daily-summary.ts';
-import type { OutboxEvent } from '../outbox/queries.ts';
+import type { OutboxEvent } from '../domain/outbox-event.ts';
 import type { Projection } from './coordinator.ts';
 import { aggregateNumericCells, listCategorySamples, replaceDailySummaries } from './queries.ts';
 

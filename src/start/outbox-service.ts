@@ -1,4 +1,5 @@
-// The outbox processor with every registered projection, on a pool of its own.
+// The outbox processor with its sinks, on a pool of its own: the one place that knows both the
+// outbox and what it feeds (a new sink, such as signed webhooks, is one more entry in `sinks`).
 //
 // Its commits are asynchronous (synchronous_commit off): everything it writes derives from the
 // outbox, and a database crash loses only a suffix of the WAL — claims, applies and marks after
@@ -9,6 +10,7 @@ import { defaultCatalog } from '../domain/catalog.ts';
 import type { Logger } from '../log.ts';
 import { ProjectionCoordinator } from '../projections/coordinator.ts';
 import { registeredProjections } from '../projections/registry.ts';
+import type { EventSink } from '../outbox/event-sink.ts';
 import { OutboxProcessor, type OutboxProcessorOptions } from '../outbox/processor.ts';
 
 export interface OutboxService {
@@ -21,12 +23,14 @@ export interface OutboxService {
 export function createOutboxService(
   databaseUrl: string,
   log: Logger,
-  options: Partial<Omit<OutboxProcessorOptions, 'db' | 'log' | 'coordinator'>> = {},
+  options: Partial<Omit<OutboxProcessorOptions, 'db' | 'log' | 'sinks'>> = {},
 ): OutboxService {
   const lanes = options.lanes ?? 4;
   const db = createDb(databaseUrl, { max: lanes + 1, synchronousCommit: 'off', applicationName: 'health-ingest-outbox' });
-  const coordinator = new ProjectionCoordinator(db, registeredProjections(defaultCatalog));
-  const processor = new OutboxProcessor({ ...options, db, log, coordinator, lanes });
+  const sinks: EventSink[] = [
+    new ProjectionCoordinator(db, registeredProjections(defaultCatalog)),
+  ];
+  const processor = new OutboxProcessor({ ...options, db, log, sinks, lanes });
   return {
     processor,
     start: () => processor.start(),

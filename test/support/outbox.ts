@@ -5,7 +5,8 @@ import { defaultCatalog } from '../../src/domain/catalog.ts';
 import { submitBatch, type IngestDeps } from '../../src/ingest/submit-batch.ts';
 import type { Sql } from '../../src/db/client.ts';
 import { batch, type SampleInput } from './batches.ts';
-import { toEvent, type EventRow, type OutboxEvent } from '../../src/outbox/queries.ts';
+import type { OutboxEvent } from '../../src/domain/outbox-event.ts';
+import { toEvent, type EventRow } from '../../src/outbox/queries.ts';
 
 export function ingestDeps(db: Sql): IngestDeps {
   return {

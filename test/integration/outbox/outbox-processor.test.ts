@@ -6,7 +6,9 @@ import type { Tx } from '../../../src/db/client.ts';
 import { defaultCatalog } from '../../../src/domain/catalog.ts';
 import { createLogger } from '../../../src/log.ts';
 import { OutboxProcessor, type OutboxProcessorOptions } from '../../../src/outbox/processor.ts';
-import { claimEvents, replayDeadEvents, type OutboxEvent } from '../../../src/outbox/queries.ts';
+import type { OutboxEvent } from '../../../src/domain/outbox-event.ts';
+import type { EventSink } from '../../../src/outbox/event-sink.ts';
+import { claimEvents, replayDeadEvents } from '../../../src/outbox/queries.ts';
 import { ProjectionCoordinator, type Projection } from '../../../src/projections/coordinator.ts';
 import { dailySummariesProjection } from '../../../src/projections/daily-summaries.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -37,7 +39,7 @@ const summaries = () => dailySummariesProjection(defaultCatalog);
 const coordinatorWith = (...projections: Projection[]) => new ProjectionCoordinator(db.sql, projections);
 
 function processor(options: Partial<OutboxProcessorOptions> = {}): OutboxProcessor {
-  const created = new OutboxProcessor({ db: db.sql, log, coordinator: coordinatorWith(summaries()), listen: false, ...options });
+  const created = new OutboxProcessor({ db: db.sql, log, sinks: [coordinatorWith(summaries())], listen: false, ...options });
   running.push(created);
   return created;
 }
@@ -52,7 +54,7 @@ async function rebuiltInOrder(userId: string) {
   await db.sql.unsafe('DELETE FROM health_daily_summaries WHERE user_id = $1', [userId]);
   await db.sql.unsafe('DELETE FROM projection_checkpoints WHERE user_id = $1', [userId]);
   const coordinator = coordinatorWith(summaries());
-  for (const event of await eventsOf(db.sql, userId)) await coordinator.applyUserEvents(userId, [event]);
+  for (const event of await eventsOf(db.sql, userId)) await coordinator.handle(userId, [event]);
   return summariesOf(db.sql, userId);
 }
 
@@ -100,7 +102,7 @@ describe('the daily summaries projection through the coordinator', () => {
     const coordinator = coordinatorWith(summaries());
     const apply = async (...seqs: number[]) => {
       const events = await eventsOf(db.sql, user);
-      await coordinator.applyUserEvents(user, seqs.map((seq) => events.find((e) => e.seq === seq)!));
+      await coordinator.handle(user, seqs.map((seq) => events.find((e) => e.seq === seq)!));
     };
     // apply some events early, out of order, some twice, while later writes keep coming
     await historyOf(user, async (seq) => {
@@ -121,9 +123,9 @@ describe('the daily summaries projection through the coordinator', () => {
     for (let i = 0; i < 4; i++) await write(db.sql, user, [steps('phone', 10 + i, `2026-11-2${i}T08:00:00Z`)]);
     const coordinator = coordinatorWith(summaries());
     const events = await eventsOf(db.sql, user);
-    await coordinator.applyUserEvents(user, [events[0]!, events[2]!, events[3]!]);
+    await coordinator.handle(user, [events[0]!, events[2]!, events[3]!]);
     expect(await checkpointOf(db.sql, user)).toEqual({ projectedSeq: 1, appliedSeqs: [3, 4] });
-    await coordinator.applyUserEvents(user, [events[1]!]);
+    await coordinator.handle(user, [events[1]!]);
     expect(await checkpointOf(db.sql, user)).toEqual({ projectedSeq: 4, appliedSeqs: [] });
   });
 
@@ -144,7 +146,7 @@ describe('the daily summaries projection through the coordinator', () => {
     const user = crypto.randomUUID();
     await write(db.sql, user, [steps('phone', 10, '2026-11-20T08:00:00Z')]);
     const [event] = await eventsOf(db.sql, user);
-    await coordinatorWith(summaries()).applyUserEvents(user, [{ ...event!, type: 'health.something.else', payload: null }]);
+    await coordinatorWith(summaries()).handle(user, [{ ...event!, type: 'health.something.else', payload: null }]);
     expect(await checkpointOf(db.sql, user)).toEqual({ projectedSeq: 1, appliedSeqs: [] });
     expect(await summariesOf(db.sql, user)).toEqual([]);
   });
@@ -161,8 +163,8 @@ describe('the outbox processor', () => {
       },
     };
     const options = { listen: true, batchSize: 5, pollIntervalMs: 200 };
-    const a = processor({ ...options, coordinator: coordinatorWith(summaries(), counting) });
-    const b = processor({ ...options, coordinator: coordinatorWith(summaries(), counting) });
+    const a = processor({ ...options, sinks: [coordinatorWith(summaries(), counting)] });
+    const b = processor({ ...options, sinks: [coordinatorWith(summaries(), counting)] });
     await Promise.all([a.start(), b.start()]);
 
     const users = Array.from({ length: 6 }, () => crypto.randomUUID());
@@ -194,7 +196,7 @@ describe('the outbox processor', () => {
     // a processor claims with a short lease, applies, and dies before marking
     const claimed = (await claimEvents(db.sql, 100, 200)).filter((event) => event.userId === user);
     expect(claimed).toHaveLength(5);
-    await coordinatorWith(summaries()).applyUserEvents(user, claimed);
+    await coordinatorWith(summaries()).handle(user, claimed);
     const afterCrash = await summariesOf(db.sql, user);
     expect((await eventsOf(db.sql, user)).every((e) => e.status === 'pending')).toBe(true);
 
@@ -223,7 +225,7 @@ describe('the outbox processor', () => {
       },
     };
     const p = processor({
-      coordinator: coordinatorWith(summaries(), flaky),
+      sinks: [coordinatorWith(summaries(), flaky)],
       retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
       pollIntervalMs: 10,
     });
@@ -242,6 +244,35 @@ describe('the outbox processor', () => {
     await until(async () => (await eventsOf(db.sql, user))[1]!.status === 'processed', Boolean);
     expect(await checkpointOf(db.sql, user, 'test_flaky')).toEqual({ projectedSeq: 3, appliedSeqs: [] });
     await p.close();
+  });
+
+  test('a second sink is one more entry: each sees the events, the last marks them with its own rows, a failure sends them round again', async () => {
+    await db.sql.unsafe('CREATE TABLE IF NOT EXISTS test_deliveries (event_id bigint NOT NULL)');
+    const user = crypto.randomUUID();
+    for (let i = 0; i < 2; i++) await write(db.sql, user, [steps('phone', 10, `2026-11-2${i}T08:00:00Z`)]);
+    let failures = 1;
+    const handled: number[][] = [];
+    const recording: EventSink = {
+      name: 'test_recording',
+      async handle(userId, events, finish) {
+        if (userId !== user) return db.sql.begin(async (tx) => void (await finish?.(tx)));
+        handled.push(events.map((event) => event.seq));
+        await db.sql.begin(async (tx) => {
+          // its own rows in the transaction that marks the events processed: both or neither
+          await tx.unsafe('INSERT INTO test_deliveries SELECT unnest($1::bigint[])', [events.map((event) => event.id)]);
+          if (failures-- > 0) throw new Error('endpoint table unavailable');
+          await finish?.(tx);
+        });
+      },
+    };
+    await drain(processor({ sinks: [coordinatorWith(summaries()), recording] }));
+    const events = await eventsOf(db.sql, user);
+    expect(events.map((event) => event.status)).toEqual(['processed', 'processed']);
+    // the group failed in the second sink; both sinks then saw the events one by one
+    expect(handled).toEqual([[1, 2], [1], [2]]);
+    const delivered = await db.sql.unsafe('SELECT event_id FROM test_deliveries WHERE event_id = ANY($1::bigint[]) ORDER BY 1', [events.map((e) => e.id)]);
+    expect(delivered.map((row) => Number(row.event_id))).toEqual(events.map((event) => event.id));
+    expect(await checkpointOf(db.sql, user)).toEqual({ projectedSeq: 2, appliedSeqs: [] });
   });
 
   test('a notification wakes it long before its next poll', async () => {
@@ -265,7 +296,7 @@ describe('the outbox processor', () => {
         await gate;
       },
     };
-    const p = processor({ coordinator: coordinatorWith(slow), listen: true, pollIntervalMs: 10 });
+    const p = processor({ sinks: [coordinatorWith(slow)], listen: true, pollIntervalMs: 10 });
     await p.start();
     const user = crypto.randomUUID();
     await write(db.sql, user, [steps('phone', 10, '2026-11-20T08:00:00Z')]);
