@@ -15,7 +15,7 @@ import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
 import { validateBatchBody } from '../src/domain/batch-schema.ts';
 import { defaultCatalog } from '../src/domain/catalog.ts';
 import { dedupeSamplesByKey, normalizeSamples } from '../src/domain/sample-rules.ts';
-import { upsertSamples } from '../src/ingest/queries.ts';
+import { upsertSamples } from '../src/ingest/sample-writes.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
 import { closedLoop } from './lib/load.ts';
 import { machineLine } from './lib/machine.ts';

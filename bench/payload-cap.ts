@@ -19,7 +19,7 @@ import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../src/config.ts';
 import { defaultCatalog } from '../src/domain/catalog.ts';
 import { computePayloadHash } from '../src/domain/payload-hash.ts';
 import { ProblemError } from '../src/domain/problems.ts';
-import type { PreparedBatch } from '../src/ingest/apply-batch.ts';
+import type { PreparedBatch } from '../src/ingest/finish-batch.ts';
 import { createLogger } from '../src/log.ts';
 import { encodeBatch } from '../src/queue/batch-codec.ts';
 import { INGEST_JOB_NAME, INGEST_QUEUE_NAME, JOB_ENVELOPE_BYTES, type IngestJobData } from '../src/queue/ingest-batch-job.ts';

@@ -14,13 +14,15 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { createDb, type Sql } from '../src/db/client.ts';
-import type { PreparedBatch } from '../src/ingest/apply-batch.ts';
+import type { PreparedBatch } from '../src/ingest/finish-batch.ts';
 import { createLogger } from '../src/log.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from '../src/queue/ingest-batch-job.ts';
 import { startIngestWorker } from '../src/queue/ingest-worker.ts';
 import { createQueuedSubmit } from '../src/queue/queued-submit.ts';
 import { workerConnection } from '../src/queue/redis.ts';
-import { upsertStagedGroup } from '../src/queue/staged-upsert.ts';
+import type { SampleRowWriter } from '../src/ingest/sample-writes.ts';
+import { upsertStagedGroup } from '../src/ingest/staged-upsert.ts';
+import { unnestPerRequestRows } from './baselines/unnest-per-request-rows.ts';
 import { dedupeSamplesByKey } from '../src/domain/sample-rules.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
 import { closedLoop } from './lib/load.ts';
@@ -106,10 +108,10 @@ async function runQueue(mode: string, startWorker: () => Promise<{ stop(): Promi
   runs.push({ mode, enqueueSeconds, drainSeconds, rows: await countRows(), completed: await countCompleted() });
 }
 
-const inProcess = (writeMode: 'copy' | 'unnest') => async () => {
+const inProcess = (rows?: SampleRowWriter) => async () => {
   const connection = workerConnection(REDIS_URL);
   const leaseDb = createDb(url, { max: 2, synchronousCommit: 'off' });
-  const worker = startIngestWorker({ db: sql, leaseDb, connection, log, concurrency: CONCURRENCY, staleAfterSeconds: 300, writeMode, maxConcurrentGroups: GROUPS });
+  const worker = startIngestWorker({ db: sql, leaseDb, connection, log, concurrency: CONCURRENCY, staleAfterSeconds: 300, ...(rows ? { rows } : {}), maxConcurrentGroups: GROUPS });
   return {
     async stop() {
       await worker.close();
@@ -119,8 +121,8 @@ const inProcess = (writeMode: 'copy' | 'unnest') => async () => {
   };
 };
 
-await runQueue('worker in-process, COPY group commit', inProcess('copy'));
-await runQueue('worker in-process, multi-row unnest', inProcess('unnest'));
+await runQueue('worker in-process, COPY group commit', inProcess());
+await runQueue('worker in-process, multi-row unnest', inProcess(unnestPerRequestRows));
 await runQueue('worker process (bun run src/worker.ts), COPY', () =>
   startWorkerProcess('src/worker.ts', { DATABASE_URL: url, REDIS_URL, WORKER_CONCURRENCY: String(CONCURRENCY) }),
 );

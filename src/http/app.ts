@@ -3,7 +3,7 @@
 import { Elysia } from 'elysia';
 import type { UserTokens } from '../auth/user-tokens.ts';
 import type { Sql } from '../db/client.ts';
-import type { IngestDeps } from '../ingest/submit-batch.ts';
+import type { IngestDeps } from '../ingest/submit.ts';
 import type { QueueListBodyT } from '../domain/operations-schema.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';

@@ -3,7 +3,7 @@
 // than msgpack alone for sample batches), then base64 — BullMQ stores job data with
 // JSON.stringify, which would turn a Buffer into an array of numbers 2.6× larger.
 import { Packr } from 'msgpackr';
-import type { PreparedBatch } from '../ingest/apply-batch.ts';
+import type { PreparedBatch } from '../ingest/finish-batch.ts';
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 

@@ -11,6 +11,7 @@ import { deterministicFailure } from '../db/errors.ts';
 import { WORKER_CLOSE_MS } from '../limits.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
 import { decodeBatch } from './batch-codec.ts';
+import type { SampleRowWriter } from '../ingest/sample-writes.ts';
 import { GroupWriter } from './group-writer.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from './ingest-batch-job.ts';
 import { failRequest, heartbeatRequests, startProcessing, type RequestAttempt } from './queries.ts';
@@ -26,8 +27,8 @@ export interface IngestWorkerOptions {
   prefix?: string;
   /** most requests per write transaction (group commit) */
   maxGroupSize?: number;
-  copyTimeoutMs?: number;
-  writeMode?: 'copy' | 'unnest';
+  /** how the group writer writes rows (default COPY; bench/queue-throughput.ts compares the unnest writer) */
+  rows?: SampleRowWriter;
   /** group transactions in flight at once (default 2) */
   maxConcurrentGroups?: number;
 }
@@ -43,8 +44,7 @@ export function startIngestWorker(options: IngestWorkerOptions): IngestWorker {
   const writer = new GroupWriter(db, {
     maxGroupSize: options.maxGroupSize ?? Math.max(1, options.concurrency),
     maxConcurrentGroups: options.maxConcurrentGroups ?? 2,
-    ...(options.copyTimeoutMs === undefined ? {} : { copyTimeoutMs: options.copyTimeoutMs }),
-    ...(options.writeMode === undefined ? {} : { writeMode: options.writeMode }),
+    ...(options.rows === undefined ? {} : { rows: options.rows }),
     onGroupFailure: (size, error) => log.warn({ size, err: error }, 'group write failed; writing its requests one by one'),
   });
   const active = new Map<string, RequestAttempt>();
@@ -66,7 +66,7 @@ export function startIngestWorker(options: IngestWorkerOptions): IngestWorker {
     active.set(job.id!, attempt);
     try {
       const outcome = await writer.write(attempt, batch);
-      return outcome.kind === 'completed' ? { outcome: 'completed', statusCode: outcome.reply.statusCode } : outcome;
+      return outcome.kind === 'completed' ? { outcome: 'completed', statusCode: outcome.reply.status } : outcome;
     } catch (error) {
       // the database refused this request's own rows: every retry would too, so it fails now
       if (deterministicFailure(error)) {

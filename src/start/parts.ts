@@ -8,7 +8,7 @@ import { describeMismatch, migrationStatus } from '../db/migrator.ts';
 import { createDb, pingDatabase } from '../db/client.ts';
 import { defaultCatalog } from '../domain/catalog.ts';
 import { createApp } from '../http/app.ts';
-import type { IngestDeps } from '../ingest/submit-batch.ts';
+import type { IngestDeps } from '../ingest/submit.ts';
 import { builtInJobs } from '../jobs/built-in-jobs.ts';
 import { shortLivedQueueProbe } from '../jobs/queue-probe.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';

@@ -2,7 +2,7 @@
 // change leaves its real outbox event), and read the outbox, summaries and checkpoints.
 import { validateBatchBody } from '../../src/domain/batch-schema.ts';
 import { defaultCatalog } from '../../src/domain/catalog.ts';
-import { submitBatch, type IngestDeps } from '../../src/ingest/submit-batch.ts';
+import { submitBatch, type IngestDeps } from '../../src/ingest/submit.ts';
 import type { Sql } from '../../src/db/client.ts';
 import { batch, type SampleInput } from './batches.ts';
 import type { OutboxEvent } from '../../src/domain/outbox-event.ts';

@@ -7,7 +7,7 @@ import { BatchUpsertBody, validateBatchBody, validateTimezoneHeader } from '../.
 import { IngestResultBody } from '../../domain/ingest-result.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import { findUnstorableStrings } from '../../domain/storable-text.ts';
-import { replayIdenticalBody, submitBatch, type IngestDeps } from '../../ingest/submit-batch.ts';
+import { replayIdenticalBody, submitBatch, type IngestDeps } from '../../ingest/submit.ts';
 import { userAuthPlugin } from '../plugins/auth.ts';
 import { parseJsonBody, readBodyText } from '../plugins/json-body.ts';
 import { isStackOverflow, withDeadline } from '../deadline.ts';

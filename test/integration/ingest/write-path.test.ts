@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { defaultCatalog } from '../../../src/domain/catalog.ts';
 import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
 import { ProblemError } from '../../../src/domain/problems.ts';
-import { submitBatch, type IngestDeps, type Reply } from '../../../src/ingest/submit-batch.ts';
+import type { Reply } from '../../../src/ingest/finish-batch.ts';
+import { submitBatch, type IngestDeps } from '../../../src/ingest/submit.ts';
 import { batch, heartRate, type SampleInput } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
 import { defaultCatalog } from '../../../src/domain/catalog.ts';
-import type { PreparedBatch } from '../../../src/ingest/apply-batch.ts';
-import { prepareBatch } from '../../../src/ingest/submit-batch.ts';
+import type { PreparedBatch } from '../../../src/ingest/finish-batch.ts';
+import { prepareBatch } from '../../../src/ingest/submit.ts';
 import { writeInline } from '../../../src/ingest/write-inline.ts';
 import { GroupWriter } from '../../../src/queue/group-writer.ts';
 import { claimQueuedRequest, startProcessing } from '../../../src/queue/queries.ts';
@@ -37,7 +37,7 @@ interface Writer {
   writeAgain(batch: PreparedBatch): Promise<boolean>;
 }
 
-const parsed = (reply: { statusCode: number; bodyText: string }): Written => ({ status: reply.statusCode, body: JSON.parse(reply.bodyText) });
+const parsed = (reply: { status: number; bodyText: string }): Written => ({ status: reply.status, body: JSON.parse(reply.bodyText) });
 
 const inlineWriter: Writer = {
   name: 'inline (claim + unnest upsert in one transaction)',

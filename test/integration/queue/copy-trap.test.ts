@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { run } from '../../../src/db/client.ts';
 import { statement } from '../../../src/db/sql-files.ts';
-import { copyWithWatchdog } from '../../../src/queue/staged-upsert.ts';
+import { copyWithWatchdog } from '../../../src/ingest/staged-upsert.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 let db: TestDatabase;
@@ -13,8 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const CREATE_STAGING_TABLE = statement('queue/create_staging_table');
-const COPY_INTO_STAGING = statement('queue/copy_into_staging');
+const CREATE_STAGING_TABLE = statement('ingest/create_staging_table');
+const COPY_INTO_STAGING = statement('ingest/copy_into_staging');
 const REJECTED_BY_SERVER = 'not\tenough\tcolumns\n';
 
 const idleInTransaction = async () =>

@@ -10,7 +10,7 @@ import Redis from 'ioredis';
 import { Writable } from 'node:stream';
 import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
 import { defaultCatalog } from '../../../src/domain/catalog.ts';
-import { prepareBatch } from '../../../src/ingest/submit-batch.ts';
+import { prepareBatch } from '../../../src/ingest/submit.ts';
 import { createLogger } from '../../../src/log.ts';
 import { INGEST_QUEUE_NAME, ingestJobId, type IngestJobData } from '../../../src/queue/ingest-batch-job.ts';
 import { startIngestWorker } from '../../../src/queue/ingest-worker.ts';

@@ -9,15 +9,9 @@ import { bodyDigest, requestIdCandidate } from '../domain/body-digest.ts';
 import { computePayloadHash } from '../domain/payload-hash.ts';
 import { ProblemError } from '../domain/problems.ts';
 import { normalizeDeleteRefs, normalizeSamples } from '../domain/sample-rules.ts';
-import type { PreparedBatch } from './apply-batch.ts';
+import type { PreparedBatch, Reply } from './finish-batch.ts';
 import { lookupRequest, type RequestLookup } from './queries.ts';
 import { writeInline } from './write-inline.ts';
-
-export interface Reply {
-  status: number;
-  bodyText: string;
-  headers: Record<string, string>;
-}
 
 /** Hands a large batch to the queue path (CONTRACT §4.5); answers the 202. */
 export interface BatchQueue {
@@ -92,7 +86,7 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
   const outcome = await writeInline(deps.db, batch, stale);
   if (outcome.kind === 'completed') {
     deps.observeSamples?.('inline', batch.valid.length, batch.failures);
-    return { status: outcome.reply.statusCode, bodyText: outcome.reply.bodyText, headers: {} };
+    return { ...outcome.reply, headers: {} };
   }
   // Lost a race with a concurrent duplicate: answer from what it left behind.
   return answerEarlier(outcome.earlier, payloadHash) ?? stillProcessing();

@@ -1,6 +1,8 @@
-// The worker's write: COPY the rows of a group of requests into a per-connection staging table,
-// then one INSERT … SELECT … ON CONFLICT for all of them (COPY beats unnest arrays for large
-// batches and lets one transaction carry several jobs).
+// The group writer of rows (sample-writes.ts SampleRowWriter): COPY the rows of a group of users
+// into a per-connection staging table, then one INSERT … SELECT … ON CONFLICT for all of them
+// (COPY beats unnest arrays for large batches and lets one transaction carry several requests).
+// The statements sit beside the inline upsert's in sql/queries/ingest/; both include the same
+// conflict and tombstone rules.
 //
 // The COPY trap (porsager/postgres #1173): when the server rejects a COPY FROM STDIN, the
 // postgres.js writable never settles and its transaction never rolls back. Two defences:
@@ -11,19 +13,11 @@ import { run, type Queryable, type Tx } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
 import { COPY_WATCHDOG_MS } from '../limits.ts';
 import type { NormalizedSample } from '../domain/types.ts';
-import { toWrittenSample, type WrittenSample, type WrittenSampleRow } from '../ingest/queries.ts';
+import { toWrittenSample, type PartRows, type SampleRowWriter, type WrittenSample, type WrittenSampleRow } from './sample-writes.ts';
 
-const CREATE_STAGING_TABLE = statement('queue/create_staging_table');
-const COPY_INTO_STAGING = statement('queue/copy_into_staging');
-const UPSERT_STAGED_SAMPLES = statement('queue/upsert_staged_samples');
-
-export interface StagedRequest {
-  /** at most one request per user in a group */
-  userId: string;
-  receivedAt: Date;
-  /** deduplicated, key-sorted rows of this request */
-  rows: readonly NormalizedSample[];
-}
+const CREATE_STAGING_TABLE = statement('ingest/create_staging_table');
+const COPY_INTO_STAGING = statement('ingest/copy_into_staging');
+const UPSERT_STAGED_SAMPLES = statement('ingest/upsert_staged_samples');
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; \N is null. */
 function copyText(value: string | null): string {
@@ -57,7 +51,7 @@ export function copyLine(userId: string, receivedAtIso: string, row: NormalizedS
   ].join('\t');
 }
 
-export function encodeStagingRows(requests: readonly StagedRequest[]): string {
+export function encodeStagingRows(requests: readonly PartRows[]): string {
   const lines: string[] = [];
   for (const request of requests) {
     const receivedAtIso = request.receivedAt.toISOString();
@@ -97,7 +91,7 @@ export async function copyWithWatchdog(tx: Tx, text: string, timeoutMs = COPY_WA
 /** COPY + one upsert for the group; returns the written rows per user. */
 export async function upsertStagedGroup(
   tx: Tx,
-  requests: readonly StagedRequest[],
+  requests: readonly PartRows[],
   copyTimeoutMs = COPY_WATCHDOG_MS,
 ): Promise<Map<string, WrittenSample[]>> {
   const byUser = new Map<string, WrittenSample[]>(requests.map((request) => [request.userId, []]));
@@ -109,4 +103,9 @@ export async function upsertStagedGroup(
   const written = await run<WrittenSampleRow & { user_id: string }>(tx as Queryable, UPSERT_STAGED_SAMPLES);
   for (const row of written) byUser.get(row.user_id)!.push(toWrittenSample(row));
   return byUser;
+}
+
+/** COPY → staging → one upsert for the group: the queue's writer, and the one for large groups. */
+export function copyRows(copyTimeoutMs = COPY_WATCHDOG_MS): SampleRowWriter {
+  return { pipelinedWithClaim: false, write: (tx, parts) => upsertStagedGroup(tx, parts, copyTimeoutMs) };
 }
