@@ -5,7 +5,7 @@
 import type { Tx } from '../db/client.ts';
 import { buildIngestResult } from '../domain/ingest-result.ts';
 import type { NormalizedDeleteRef, NormalizedSample, SampleFailure } from '../domain/types.ts';
-import { completeRequest } from './queries.ts';
+import { completeRequest } from '../requests/queries.ts';
 import type { GroupPart } from './write-group.ts';
 
 export interface PreparedBatch {

@@ -10,7 +10,7 @@ import { computePayloadHash } from '../domain/payload-hash.ts';
 import { ProblemError } from '../domain/problems.ts';
 import { normalizeDeleteRefs, normalizeSamples } from '../domain/sample-rules.ts';
 import type { PreparedBatch, Reply } from './finish-batch.ts';
-import { lookupRequest, type RequestLookup } from './queries.ts';
+import { lookupRequest, type RequestLookup } from '../requests/queries.ts';
 import { writeInline } from './write-inline.ts';
 
 /** Hands a large batch to the queue path (CONTRACT §4.5); answers the 202. */

@@ -7,7 +7,7 @@
 // request taken, the transaction rolls back and the caller answers from the request's state.
 import type { Sql } from '../db/client.ts';
 import { uploadPart, type PreparedBatch, type StoredReply } from './finish-batch.ts';
-import { claimInlineRequest, lookupRequest, type RequestLookup } from './queries.ts';
+import { claimInlineRequest, lookupRequest, type RequestLookup } from '../requests/queries.ts';
 import { unnestRows } from './sample-writes.ts';
 import { writeGroup } from './write-group.ts';
 

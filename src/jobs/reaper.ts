@@ -9,7 +9,7 @@
 import type { JobState } from 'bullmq';
 import { ingestJobId } from '../queue/ingest-batch-job.ts';
 import type { OpenQueueProbe, QueueProbe } from './queue-probe.ts';
-import { failOrphanedQueuedRequests, failStaleProcessingRequests, listQueuedRequests, type QueuedRequest } from './queries.ts';
+import { failOrphanedQueuedRequests, failStaleProcessingRequests, listQueuedRequests, type QueuedRequest } from '../requests/queries.ts';
 import { MINUTE } from '../limits.ts';
 import { JobFailure, type JobDefinition } from './runner.ts';
 

@@ -4,7 +4,8 @@
 // short chunks. Pending and dead outbox events, and unfinished requests, are never deleted.
 import type { ChunkPlan } from '../domain/purge-chunks.ts';
 import { deleteInChunks, type ChunkedDeleteStats } from './chunked-delete.ts';
-import { deleteFinishedRequests, deleteOldJobRuns, deleteProcessedOutboxEvents, type ChunkDelete } from './queries.ts';
+import { deleteFinishedRequests } from '../requests/queries.ts';
+import { deleteOldJobRuns, deleteProcessedOutboxEvents, type ChunkDelete } from './queries.ts';
 import type { JobDefinition } from './runner.ts';
 import { MINUTE } from '../limits.ts';
 

@@ -19,7 +19,7 @@ import { uploadPart, type PreparedBatch, type StoredReply } from '../ingest/fini
 import type { SampleRowWriter } from '../ingest/sample-writes.ts';
 import { copyRows } from '../ingest/staged-upsert.ts';
 import { writeGroup } from '../ingest/write-group.ts';
-import { lockRequestForWrite, type RequestAttempt } from './queries.ts';
+import { lockRequestForWrite, type RequestAttempt } from '../requests/queries.ts';
 
 export type GroupOutcome = { kind: 'completed'; reply: StoredReply } | { kind: 'superseded' };
 

@@ -14,7 +14,7 @@ import { decodeBatch } from './batch-codec.ts';
 import type { SampleRowWriter } from '../ingest/sample-writes.ts';
 import { GroupWriter } from './group-writer.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from './ingest-batch-job.ts';
-import { failRequest, heartbeatRequests, startProcessing, type RequestAttempt } from './queries.ts';
+import { failRequest, heartbeatRequests, startProcessing, type RequestAttempt } from '../requests/queries.ts';
 
 export interface IngestWorkerOptions {
   db: Sql;

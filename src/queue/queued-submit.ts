@@ -8,13 +8,12 @@ import { RETRY_AFTER_MS } from '../domain/idempotency.ts';
 import { ProblemError } from '../domain/problems.ts';
 import { bounded } from '../bounded.ts';
 import type { PreparedBatch } from '../ingest/finish-batch.ts';
-import { lookupRequest } from '../ingest/queries.ts';
 import type { Reply } from '../ingest/finish-batch.ts';
 import { answerEarlier, type BatchQueue } from '../ingest/submit.ts';
 import type { Logger } from '../log.ts';
 import { encodeBatch } from './batch-codec.ts';
 import { INGEST_JOB_NAME, INGEST_JOB_OPTIONS, ingestJobId, JOB_ENVELOPE_BYTES, type IngestJobData } from './ingest-batch-job.ts';
-import { claimQueuedRequest, failRequest } from './queries.ts';
+import { claimQueuedRequest, failRequest, lookupRequest } from '../requests/queries.ts';
 
 export interface QueuedSubmitDeps {
   db: Sql;

@@ -5,7 +5,7 @@ import type { UserTokens } from '../../auth/user-tokens.ts';
 import { isUuid } from '../../auth/user-tokens.ts';
 import type { Sql } from '../../db/client.ts';
 import { ProblemError } from '../../domain/problems.ts';
-import { getRequest } from '../../ingest/queries.ts';
+import { getRequest } from '../../requests/queries.ts';
 import { userAuthPlugin } from '../plugins/auth.ts';
 import { jsonResponse } from '../reply.ts';
 import { withDeadline } from '../deadline.ts';

@@ -11,7 +11,7 @@ import type { PreparedBatch } from '../../../src/ingest/finish-batch.ts';
 import { prepareBatch } from '../../../src/ingest/submit.ts';
 import { writeInline } from '../../../src/ingest/write-inline.ts';
 import { GroupWriter } from '../../../src/queue/group-writer.ts';
-import { claimQueuedRequest, startProcessing } from '../../../src/queue/queries.ts';
+import { claimQueuedRequest, startProcessing } from '../../../src/requests/queries.ts';
 import { batch, heartRate, type SampleInput } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 

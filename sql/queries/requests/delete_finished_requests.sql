@@ -1,6 +1,7 @@
 -- Retention: deletes one chunk of finished idempotency records ('completed' or 'failed') last
 -- touched more than $1 days ago (index health_ingest_requests_finished). A re-send of such a
 -- requestId afterwards is processed as new. Never touches 'queued' or 'processing' rows.
+-- Returns one row: deleted (how many went).
 -- $1 retention_days integer, $2 chunk_rows integer
 WITH doomed AS (
   SELECT user_id, request_id

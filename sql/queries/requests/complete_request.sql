@@ -2,19 +2,12 @@
 -- samples were written with and appends one outbox event; always stores the response that
 -- replays will return. Data-modifying CTEs always run, referenced or not.
 -- With an event, also NOTIFY health_outbox (delivered at commit) to wake the outbox processors.
+-- Returns one row: watermark_seq (null when nothing changed), event_id, notified; no row = the
+-- request row is gone (the caller throws and the transaction rolls back).
 -- $1 user_id uuid, $2 request_id uuid, $3 changed boolean, $4 event_type text,
 -- $5 event_payload jsonb, $6 response_status integer, $7 response_body text (exact JSON bytes to replay)
-WITH bumped AS (
-  INSERT INTO user_health_watermarks AS w (user_id, seq)
-  SELECT $1::uuid, 1 WHERE $3::boolean
-  ON CONFLICT (user_id) DO UPDATE SET seq = w.seq + 1, updated_at = now()
-  RETURNING w.seq
-),
-event AS (
-  INSERT INTO outbox_events (user_id, event_type, seq, payload)
-  SELECT $1::uuid, $4, b.seq, $5::jsonb FROM bumped b
-  RETURNING id
-)
+WITH
+-- @include ingest/_record_change
 UPDATE health_ingest_requests r
 SET status = 'completed', response_status = $6, response_body = $7::text::json,
     heartbeat_at = NULL, completed_at = now(), updated_at = now()

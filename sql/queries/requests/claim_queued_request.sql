@@ -12,7 +12,5 @@ SET status = 'queued', route = 'queued', item_count = excluded.item_count, body_
     received_at = excluded.received_at, attempts = r.attempts + 1, heartbeat_at = NULL,
     response_status = NULL, response_body = NULL, last_error = NULL, completed_at = NULL,
     updated_at = now()
-WHERE r.payload_hash = excluded.payload_hash
-  AND (r.status = 'failed'
-       OR (r.status = 'processing' AND r.heartbeat_at < now() - make_interval(secs => $6::integer)))
+-- @include requests/_take_over_rule
 RETURNING r.attempts

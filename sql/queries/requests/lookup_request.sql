@@ -1,5 +1,6 @@
 -- The one round trip every upload starts with: the user's privacy settings and the state of an
 -- earlier request with this id, so a replay is answered without a transaction.
+-- Returns exactly one row; the request's columns are null when there is no such request.
 -- $1 user_id uuid, $2 request_id uuid, $3 stale_after_seconds integer
 SELECT coalesce(p.sync_enabled, true)                AS sync_enabled,
        coalesce(p.blocked_metrics, '{}'::text[])     AS blocked_metrics,

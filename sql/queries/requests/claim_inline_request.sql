@@ -6,9 +6,7 @@
 -- Returns no row when the request exists in another state: the caller re-reads and answers.
 -- $1 user_id uuid, $2 request_id uuid, $3 payload_hash text, $4 item_count integer,
 -- $5 received_at timestamptz, $6 stale_after_seconds integer, $7 body_digest text (null = unknown)
-WITH user_lock AS (
-  SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))
-)
+-- @include ingest/_user_write_lock
 INSERT INTO health_ingest_requests AS r
   (user_id, request_id, payload_hash, body_digest, status, route, item_count, received_at, heartbeat_at)
 SELECT $1::uuid, $2::uuid, $3, $7::text, 'processing', 'inline', $4, $5, now()
@@ -18,7 +16,5 @@ SET status = 'processing', route = 'inline', item_count = excluded.item_count, b
     received_at = excluded.received_at, attempts = r.attempts + 1, heartbeat_at = now(),
     response_status = NULL, response_body = NULL, last_error = NULL, completed_at = NULL,
     updated_at = now()
-WHERE r.payload_hash = excluded.payload_hash
-  AND (r.status = 'failed'
-       OR (r.status = 'processing' AND r.heartbeat_at < now() - make_interval(secs => $6::integer)))
+-- @include requests/_take_over_rule
 RETURNING r.attempts

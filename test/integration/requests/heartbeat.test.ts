@@ -2,7 +2,7 @@
 // it, or the reaper): waiting deadlocked against a group write locking the same rows in
 // another order. The free rows still get their heartbeat.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { heartbeatRequests } from '../../../src/queue/queries.ts';
+import { heartbeatRequests } from '../../../src/requests/queries.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 let db: TestDatabase;

@@ -1,6 +1,7 @@
 -- Reaper, part 1: requests whose worker stopped heart-beating more than $1 seconds ago become
 -- 'failed', so the client's re-send processes them again (CONTRACT §4.4). At most $2 per call;
 -- rows another transaction holds are skipped (a worker finishing right now wins).
+-- Returns the requests failed (user_id, request_id).
 -- $1 stale_after_seconds integer, $2 limit integer
 WITH stale AS (
   SELECT user_id, request_id

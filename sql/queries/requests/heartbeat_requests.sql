@@ -2,6 +2,7 @@
 -- A row another transaction holds is skipped, not waited for: the holder is the request's own
 -- write transaction (which is finishing it) or the reaper. Waiting deadlocked against a group
 -- write, which locks the same requests one by one in its own order (bench/soak.ts at 5× load).
+-- Returns nothing; a request another transaction holds misses this beat (the next one catches up).
 -- $1 user_id uuid[], $2 request_id uuid[], $3 attempt integer[]
 WITH free AS (
   SELECT r.ctid
