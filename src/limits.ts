@@ -52,5 +52,14 @@ export const OUTBOX_DRAIN_MS = 10 * SECOND;
 /** The outbox thread waits this long for its processor to drain before it is terminated. */
 export const OUTBOX_THREAD_CLOSE_MS = 12 * SECOND;
 
+/** Retry-After of an upload refused because this process already holds MAX_INFLIGHT_UPLOADS (seconds). */
+export const SERVER_BUSY_RETRY_AFTER_SECONDS = 1;
+
+/** Retry-After when the database did not answer in time or is down (seconds). */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/** Retry-After when Redis (the queue) does not answer (seconds). */
+export const QUEUE_RETRY_AFTER_SECONDS = 5;
+
 /** The outbox thread's shutdown step: as long as the thread's own close, so the drain is not cut short. */
 export const OUTBOX_SHUTDOWN_STEP_MS = OUTBOX_THREAD_CLOSE_MS;

@@ -29,5 +29,5 @@ export function decideOnEarlierRequest(
   }
 }
 
-/** How long a client should wait before asking again about a queued or running request. */
-export const RETRY_AFTER_MS = 1000;
+/** How long a client should wait, in seconds, before asking again about a queued or running request. */
+export const RETRY_AFTER_SECONDS = 1;

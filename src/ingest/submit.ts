@@ -1,13 +1,17 @@
-// The upload use case (CONTRACT §4): hash → privacy gate → idempotency → route inline or queued.
-// Shape validation happened at the HTTP boundary; everything here is the same for every transport.
+// The upload use case (CONTRACT §4), whole: the body as received → the replay fast path → parse
+// and envelope check → hash → privacy gate → idempotency → inline or queued. The HTTP route reads
+// the body and calls createIngest(…).submit once; everything here is the same for every transport.
+// submitBatch is the same use case from an already checked envelope (tools and tests).
 import type { Sql } from '../db/client.ts';
 import type { Config } from '../config.ts';
-import type { BatchEnvelopeT } from '../domain/batch-schema.ts';
+import { validateBatchBody, type BatchEnvelopeT } from '../domain/batch-schema.ts';
 import type { MetricCatalog } from '../domain/catalog.ts';
-import { decideOnEarlierRequest, RETRY_AFTER_MS } from '../domain/idempotency.ts';
+import { decideOnEarlierRequest, RETRY_AFTER_SECONDS } from '../domain/idempotency.ts';
 import { bodyDigest, requestIdCandidate } from '../domain/body-digest.ts';
 import { computePayloadHash } from '../domain/payload-hash.ts';
-import { ProblemError } from '../domain/problems.ts';
+import { parseJsonBody } from '../domain/json-body.ts';
+import { ProblemError, retryLater } from '../domain/problems.ts';
+import { findUnstorableStrings } from '../domain/storable-text.ts';
 import { normalizeDeleteRefs, normalizeSamples } from '../domain/sample-rules.ts';
 import type { PreparedBatch, Reply } from './finish-batch.ts';
 import { lookupRequest, type RequestLookup } from '../requests/queries.ts';
@@ -34,7 +38,7 @@ function mayBeAbandoned(earlier: RequestLookup, payloadHash: string): boolean {
 
 export interface IngestDeps {
   db: Sql;
-  config: Pick<Config, 'ingestQueueThreshold' | 'reaperStaleAfterSeconds'>;
+  config: Pick<Config, 'ingestQueueThreshold' | 'reaperStaleAfterSeconds' | 'maxBatchItems'>;
   catalog: MetricCatalog;
   queue: BatchQueue;
   now: () => number;
@@ -51,6 +55,40 @@ export interface Upload {
   bodyDigest?: string | null;
   /** the request's state as read by the fast path, to spare a second lookup */
   prefetched?: { requestId: string; earlier: RequestLookup } | null;
+}
+
+/** An upload as the transport received it. */
+export interface ReceivedUpload {
+  userId: string;
+  /** the body exactly as received: hashed for the replay fast path before anything parses it */
+  bodyText: string;
+  headerOffsetMinutes: number | undefined;
+  receivedAt: Date;
+}
+
+/** The upload use case, bound to its dependencies (what the HTTP route receives). */
+export interface Ingest {
+  /**
+   * Answers a byte-identical re-send from its stored reply, else parses, checks and stores the
+   * upload (inline, or queued at INGEST_QUEUE_THRESHOLD items). Problems are thrown (ProblemError).
+   */
+  submit(upload: ReceivedUpload): Promise<Reply>;
+}
+
+export function createIngest(deps: IngestDeps): Ingest {
+  return {
+    async submit({ userId, bodyText, headerOffsetMinutes, receivedAt }) {
+      const fast = await replayIdenticalBody(deps, userId, bodyText);
+      if (fast.reply) return fast.reply;
+      const checked = validateBatchBody(parseJsonBody(bodyText), deps.config.maxBatchItems);
+      // the samples' own strings are checked per sample (a bad one fails alone, §4.1)
+      const errors = checked.ok ? findUnstorableStrings({ ...checked.value, samples: [] }, bodyText) : checked.errors;
+      if (!checked.ok || errors.length > 0) {
+        throw new ProblemError('VALIDATION_FAILED', 'the batch does not match the contract', { errors });
+      }
+      return submitBatch(deps, { userId, body: checked.value, headerOffsetMinutes, receivedAt, bodyDigest: fast.digest, prefetched: fast.prefetched });
+    },
+  };
 }
 
 export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Reply> {
@@ -186,10 +224,5 @@ export function answerEarlier(earlier: RequestLookup, payloadHash: string): Repl
 }
 
 function stillProcessing(): never {
-  throw new ProblemError(
-    'STILL_PROCESSING',
-    'an earlier request with this requestId is still being processed; retry later',
-    { retryAfterMs: RETRY_AFTER_MS },
-    { 'retry-after': String(Math.ceil(RETRY_AFTER_MS / 1000)) },
-  );
+  throw retryLater('STILL_PROCESSING', 'an earlier request with this requestId is still being processed; retry later', RETRY_AFTER_SECONDS);
 }

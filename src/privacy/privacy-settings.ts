@@ -41,3 +41,17 @@ export async function replacePrivacySettings(
   ]);
   return { syncEnabled: row!.sync_enabled, blockedMetrics: row!.blocked_metrics };
 }
+
+/** A user's privacy settings, bound to a pool and the catalog (what the HTTP routes receive). */
+export interface PrivacySettingsService {
+  get(userId: string): Promise<PrivacySettings>;
+  /** replaces them; unknown metric codes are a VALIDATION_FAILED problem */
+  replace(userId: string, wanted: PrivacySettings): Promise<PrivacySettings>;
+}
+
+export function privacySettingsService(db: Queryable, catalog: MetricCatalog): PrivacySettingsService {
+  return {
+    get: (userId) => getPrivacySettings(db, userId),
+    replace: (userId, wanted) => replacePrivacySettings(db, catalog, userId, wanted),
+  };
+}

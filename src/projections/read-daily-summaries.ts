@@ -50,3 +50,12 @@ async function waitForSeq(db: Queryable, userId: string, minSeq: number, maxWait
     pause = Math.min(pause * 1.5, 100);
   }
 }
+
+/** The read of daily summaries, bound to a pool (what the HTTP route receives). */
+export interface DailySummaryReader {
+  read(userId: string, query: DailySummaryQuery): Promise<DailySummariesBody>;
+}
+
+export function dailySummaryReader(db: Queryable): DailySummaryReader {
+  return { read: (userId, query) => readDailySummaries(db, userId, query) };
+}

@@ -4,8 +4,9 @@
 // and the client's retry with the same requestId processes it again.
 import type { Queue } from 'bullmq';
 import type { Sql } from '../db/client.ts';
-import { RETRY_AFTER_MS } from '../domain/idempotency.ts';
-import { ProblemError } from '../domain/problems.ts';
+import { RETRY_AFTER_SECONDS } from '../domain/idempotency.ts';
+import { ProblemError, retryLater } from '../domain/problems.ts';
+import { QUEUE_RETRY_AFTER_SECONDS } from '../limits.ts';
 import { bounded } from '../bounded.ts';
 import type { PreparedBatch } from '../ingest/finish-batch.ts';
 import type { Reply } from '../ingest/finish-batch.ts';
@@ -24,8 +25,6 @@ export interface QueuedSubmitDeps {
   /** how long an add may take before Redis counts as unreachable */
   addTimeoutMs?: number;
 }
-
-const QUEUE_RETRY_AFTER_SECONDS = 5;
 
 export function createQueuedSubmit(deps: QueuedSubmitDeps): BatchQueue {
   return {
@@ -56,9 +55,7 @@ export function createQueuedSubmit(deps: QueuedSubmitDeps): BatchQueue {
         const earlier = await lookupRequest(deps.db, batch.userId, batch.requestId, deps.staleAfterSeconds);
         const reply = answerEarlier(earlier, batch.payloadHash);
         if (reply) return reply;
-        throw new ProblemError('STILL_PROCESSING', 'the request changed state meanwhile; retry', { retryAfterMs: RETRY_AFTER_MS }, {
-          'retry-after': String(Math.ceil(RETRY_AFTER_MS / 1000)),
-        });
+        throw retryLater('STILL_PROCESSING', 'the request changed state meanwhile; retry', RETRY_AFTER_SECONDS);
       }
       const data: IngestJobData = { userId: batch.userId, requestId: batch.requestId, attempt, batch: encoded };
       try {
@@ -70,19 +67,15 @@ export function createQueuedSubmit(deps: QueuedSubmitDeps): BatchQueue {
       } catch (error) {
         deps.log.warn({ requestId: batch.requestId, err: error }, 'enqueue failed; request left retryable');
         await failRequest(deps.db, { userId: batch.userId, requestId: batch.requestId, attempt }, 'enqueue failed: queue unavailable');
-        throw new ProblemError(
-          'QUEUE_UNAVAILABLE',
-          'the queue is unavailable; retry later with the same requestId',
-          { retryAfterMs: QUEUE_RETRY_AFTER_SECONDS * 1000 },
-          { 'retry-after': String(QUEUE_RETRY_AFTER_SECONDS) },
-        );
+        throw retryLater('QUEUE_UNAVAILABLE', 'the queue is unavailable; retry later with the same requestId', QUEUE_RETRY_AFTER_SECONDS);
       }
-      const body = { requestId: batch.requestId, status: 'queued', retryAfterMs: RETRY_AFTER_MS };
+      // not a problem, but the same pair: when to ask the Location for the result
+      const body = { requestId: batch.requestId, status: 'queued', retryAfterMs: RETRY_AFTER_SECONDS * 1000 };
       return {
         status: 202,
         bodyText: JSON.stringify(body),
         headers: {
-          'retry-after': String(Math.ceil(RETRY_AFTER_MS / 1000)),
+          'retry-after': String(RETRY_AFTER_SECONDS),
           location: `/api/v1/health/ingest-requests/${batch.requestId}`,
         },
       };

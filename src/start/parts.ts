@@ -8,7 +8,13 @@ import { describeMismatch, migrationStatus } from '../db/migrator.ts';
 import { createDb, pingDatabase } from '../db/client.ts';
 import { defaultCatalog } from '../domain/catalog.ts';
 import { createApp } from '../http/app.ts';
-import type { IngestDeps } from '../ingest/submit.ts';
+import { databaseUnavailable, refusedInput } from '../db/errors.ts';
+import { createIngest, type IngestDeps } from '../ingest/submit.ts';
+import { deadLetters } from '../outbox/dead-letters.ts';
+import { privacySettingsService } from '../privacy/privacy-settings.ts';
+import { dailySummaryReader } from '../projections/read-daily-summaries.ts';
+import { requestStatusReader } from '../requests/request-status.ts';
+import { sampleReader } from '../samples/list-samples.ts';
 import { builtInJobs } from '../jobs/built-in-jobs.ts';
 import { shortLivedQueueProbe } from '../jobs/queue-probe.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
@@ -65,18 +71,29 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     }),
   };
   const app = createApp({
-    db,
-    ingest,
+    services: {
+      ingest: createIngest(ingest),
+      requests: requestStatusReader(db),
+      samples: sampleReader(db),
+      summaries: dailySummaryReader(db),
+      privacy: privacySettingsService(db, defaultCatalog),
+      deadLetters: deadLetters(db),
+      jobs,
+      queueCounts: listQueues,
+    },
+    catalog: defaultCatalog,
     tokens: createUserTokens(config.jwtSecret),
     log,
-    limits: { maxBatchItems: config.maxBatchItems, maxBodyBytes: config.maxJobPayloadBytes, maxInflightUploads: config.maxInflightUploads },
+    storageErrors: { refusedInput, databaseUnavailable },
+    now: ingest.now,
+    limits: { maxBodyBytes: config.maxJobPayloadBytes, maxInflightUploads: config.maxInflightUploads },
     adminApiKeys: config.adminApiKeys,
     readiness: {
       postgres: () => pingDatabase(db),
       redis: async () => ((await redis.ping()) === 'PONG' ? 'ok' : 'unexpected reply'),
       migrations: async () => describeMismatch(await migrationStatus(db)) ?? 'ok',
     },
-    operations: { metrics, jobs, queueCounts: listQueues, enableDocs: config.enableDocs, version: SERVICE_VERSION },
+    operations: { metrics, enableDocs: config.enableDocs, version: SERVICE_VERSION },
   });
   return {
     app,

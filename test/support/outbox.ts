@@ -11,7 +11,7 @@ import { toEvent, type EventRow } from '../../src/outbox/queries.ts';
 export function ingestDeps(db: Sql): IngestDeps {
   return {
     db,
-    config: { ingestQueueThreshold: 400, reaperStaleAfterSeconds: 300 },
+    config: { ingestQueueThreshold: 400, reaperStaleAfterSeconds: 300, maxBatchItems: 500 },
     catalog: defaultCatalog,
     now: Date.now,
     queue: {

@@ -16,7 +16,7 @@ beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 24 });
   deps = {
     db: db.sql,
-    config: { ingestQueueThreshold: 400, reaperStaleAfterSeconds: 300 },
+    config: { ingestQueueThreshold: 400, reaperStaleAfterSeconds: 300, maxBatchItems: 500 },
     catalog: defaultCatalog,
     now: () => clock,
     queue: {

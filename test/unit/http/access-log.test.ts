@@ -9,6 +9,7 @@ import { problemsPlugin } from '../../../src/http/plugins/problems.ts';
 import { requestIdPlugin } from '../../../src/http/plugins/request-id.ts';
 import { createMetrics } from '../../../src/metrics.ts';
 import { eventually } from '../../support/jobs.ts';
+import { databaseUnavailable, refusedInput } from '../../../src/db/errors.ts';
 
 function appWithLog() {
   const lines: Record<string, unknown>[] = [];
@@ -16,7 +17,7 @@ function appWithLog() {
   const metrics = createMetrics({ processMetrics: false });
   const app = new Elysia()
     .use(requestIdPlugin)
-    .use(problemsPlugin(log))
+    .use(problemsPlugin(log, { refusedInput, databaseUnavailable }))
     .use(accessLogPlugin(log, metrics))
     .get('/things/:thingId', ({ params }) => new Response(JSON.stringify({ id: params.thingId }), { status: 207 }))
     .post('/upload', async ({ request }) => ({ got: (await request.text()).length }), { parse: 'none' })
