@@ -1,6 +1,6 @@
-// Wire shapes of the write API (CONTRACT §4.1 and §6) as TypeBox schemas, compiled once at
-// module load. Objects accept unknown extra fields (they are ignored, and still count in the
-// payload hash, which is computed on the body as received). Limits that depend on
+// Wire shapes of an upload (CONTRACT §4.1) as TypeBox schemas, compiled once at module load.
+// Objects accept unknown extra fields (they are ignored, and still count in the payload hash,
+// which is computed on the body as received). Limits that depend on
 // configuration (MAX_BATCH_ITEMS) and checks a schema cannot express (an RFC 3339 string that
 // names an impossible date) are applied by the validate functions after the compiled check.
 //
@@ -8,35 +8,15 @@
 // checked whole here and answers 400; each sample is checked on its own (sample-shape.ts) and
 // fails alone with INVALID_FIELD.
 
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler';
-import { isKnownMetricCode, type MetricCatalog } from './catalog.ts';
-import { MAX_SAMPLE_YEAR, MIN_SAMPLE_YEAR } from './time-bounds.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { MAX_SAMPLE_YEAR, MAX_TIMEZONE_OFFSET_MINUTES, MIN_SAMPLE_YEAR, MIN_TIMEZONE_OFFSET_MINUTES } from './time-bounds.ts';
 import { parseStorableTimestamp, RFC3339_PATTERN } from './timestamps.ts';
-import { VALUE_KINDS, type IncomingDeleteRef } from './types.ts';
-
-export interface ValidationIssue {
-  /** JSON pointer into the body, e.g. /samples/3/startAt ('' is the body itself). */
-  path: string;
-  message: string;
-}
-
-export type Validated<T> = { ok: true; value: T } | { ok: false; errors: ValidationIssue[] };
-
-/** Longer error lists help nobody and cost bytes: the client fixes the first ones and retries. */
-export const MAX_REPORTED_ERRORS = 50;
+import { VALUE_KINDS } from './types.ts';
+import { IssueList, Text, type Validated } from './validation.ts';
 
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const SHA256_HEX_PATTERN = '^[0-9a-fA-F]{64}$';
-
-/** The range of UTC offsets (CONTRACT §4: -12:00..+14:00), for samples, the header and time zones. */
-export const MIN_TIMEZONE_OFFSET_MINUTES = -720;
-export const MAX_TIMEZONE_OFFSET_MINUTES = 840;
-
-const Text = (minLength: number, maxLength: number) =>
-  // NUL and unpaired surrogates are refused by storable-text.ts outside the samples (gated on the
-  // raw body) and by sample-shape.ts in a sample's ids: far cheaper than a pattern on every string.
-  Type.String({ minLength, maxLength, errorMessage: `Expected ${minLength}..${maxLength} characters` });
 
 const Timestamp = Type.String({
   pattern: RFC3339_PATTERN,
@@ -114,21 +94,7 @@ export type BatchEnvelopeT = Static<typeof BatchEnvelope>;
 export type SampleBodyT = Static<typeof SampleBody>;
 export type DeleteRefBodyT = Static<typeof DeleteRefBody>;
 
-// The domain's IncomingDeleteRef must accept what the schema lets through.
-const _deleteRefFits = (ref: DeleteRefBodyT): IncomingDeleteRef => ref;
-
-/** The body of PUT /api/v1/health/privacy-settings. */
-export const PrivacySettingsBody = Type.Object(
-  {
-    syncEnabled: Type.Boolean(),
-    blockedMetrics: Type.Array(Text(1, 128), { maxItems: 200 }),
-  },
-  { additionalProperties: true },
-);
-export type PrivacySettingsBodyT = Static<typeof PrivacySettingsBody>;
-
 const envelopeChecker = TypeCompiler.Compile(BatchEnvelope);
-const privacyChecker = TypeCompiler.Compile(PrivacySettingsBody);
 
 /** The envelope of an upload (CONTRACT §4.1): violations are a 400; samples are checked later, one by one. */
 export function validateBatchBody(body: unknown, maxBatchItems: number): Validated<BatchEnvelopeT> {
@@ -155,43 +121,6 @@ export function validateBatchBody(body: unknown, maxBatchItems: number): Validat
     : { ok: false, errors: issues.list() };
 }
 
-/**
- * Shape of the privacy settings; with a catalog, every blocked metric must also be a known
- * code or platform alias (CONTRACT §6: an unknown one is a validation error).
- */
-export function validatePrivacySettingsBody(
-  body: unknown,
-  catalog?: MetricCatalog,
-): Validated<PrivacySettingsBodyT> {
-  if (!privacyChecker.Check(body)) {
-    const issues = new IssueList();
-    issues.addSchemaErrors(privacyChecker.Errors(body));
-    return { ok: false, errors: issues.list() };
-  }
-  if (catalog !== undefined) {
-    const issues = new IssueList();
-    body.blockedMetrics.forEach((code, i) => {
-      if (!isKnownMetricCode(catalog, code)) issues.add(`/blockedMetrics/${i}`, 'Unknown metric code');
-    });
-    if (!issues.isEmpty()) return { ok: false, errors: issues.list() };
-  }
-  return { ok: true, value: body };
-}
-
-const STRICT_INTEGER = /^-?\d{1,6}$/;
-
-/** X-Timezone-Offset: integer minutes east of UTC in -720..840; absent (null) is fine. */
-export function validateTimezoneHeader(
-  value: string | null,
-): { ok: true; value: number | undefined } | { ok: false; message: string } {
-  if (value === null) return { ok: true, value: undefined };
-  const minutes = STRICT_INTEGER.test(value) ? Number(value) : Number.NaN;
-  if (!(minutes >= MIN_TIMEZONE_OFFSET_MINUTES && minutes <= MAX_TIMEZONE_OFFSET_MINUTES)) {
-    return { ok: false, message: 'X-Timezone-Offset must be an integer number of minutes in -720..840' };
-  }
-  return { ok: true, value: minutes === 0 ? 0 : minutes };
-}
-
 const RFC3339_SYNTAX = new RegExp(RFC3339_PATTERN);
 
 /** Delete refs are envelope: a startAt that names no storable instant fails the whole request. */
@@ -209,34 +138,4 @@ function checkDeleteRefTimestamps(refs: readonly unknown[], issues: IssueList): 
         : `Expected a date-time in the years ${MIN_SAMPLE_YEAR}..${MAX_SAMPLE_YEAR}`,
     );
   });
-}
-
-/** Validation issues, at most one per path and at most MAX_REPORTED_ERRORS in all. */
-class IssueList {
-  private readonly byPath = new Map<string, string>();
-
-  add(path: string, message: string): void {
-    if (this.byPath.size < MAX_REPORTED_ERRORS && !this.byPath.has(path)) this.byPath.set(path, message);
-  }
-
-  addSchemaErrors(errors: Iterable<ValueError>): void {
-    for (const error of errors) {
-      if (this.byPath.size >= MAX_REPORTED_ERRORS) return;
-      this.add(error.path, messageOf(error));
-    }
-  }
-
-  isEmpty(): boolean {
-    return this.byPath.size === 0;
-  }
-
-  list(): ValidationIssue[] {
-    return [...this.byPath].map(([path, message]) => ({ path, message }));
-  }
-}
-
-/** The schema's own errorMessage where it has one, else TypeBox's. */
-export function messageOf(error: ValueError): string {
-  const custom = (error.schema as TSchema & { errorMessage?: unknown }).errorMessage;
-  return typeof custom === 'string' ? custom : error.message;
 }

@@ -6,13 +6,14 @@
 
 import { resolveMetric, type MetricCatalog } from './catalog.ts';
 import { parseRfc3339 } from './timestamps.ts';
-import type { IncomingDeleteRef, NormalizedDeleteRef } from './types.ts';
+import type { DeleteRefBodyT } from './batch-schema.ts';
+import type { NormalizedDeleteRef } from './types.ts';
 
 /**
  * Parses startAt, resolves metricCode and drops exact duplicates (first occurrence order is
  * kept). The refs must have passed the shape check: an unparsable startAt is a programming error.
  */
-export function normalizeDeleteRefs(refs: readonly IncomingDeleteRef[], catalog: MetricCatalog): NormalizedDeleteRef[] {
+export function normalizeDeleteRefs(refs: readonly DeleteRefBodyT[], catalog: MetricCatalog): NormalizedDeleteRef[] {
   const seen = new Set<string>();
   const normalized: NormalizedDeleteRef[] = [];
   for (const ref of refs) {

@@ -30,7 +30,6 @@ export const JobListBody = Type.Object({
 export type JobListBodyT = Static<typeof JobListBody>;
 
 export const QUEUE_COUNT_STATES = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
-export type QueueCountState = (typeof QUEUE_COUNT_STATES)[number];
 
 export const QueueCountsBody = Type.Object({
   waiting: Type.Integer({ minimum: 0 }),

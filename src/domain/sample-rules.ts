@@ -14,20 +14,18 @@ import {
   type MetricDefinition,
   type MetricScope,
 } from './catalog.ts';
+import type { SampleBodyT } from './batch-schema.ts';
 import { sanitizeMetadata } from './metadata.ts';
 import { checkSampleShape } from './sample-shape.ts';
 import { resolveTimezone } from './sample-time-zone.ts';
 import { localDateOf } from './timestamps.ts';
 import type {
-  IncomingSample,
   NormalizedSample,
   SampleErrorCode,
   SampleFailure,
 } from './types.ts';
 import { toCanonical } from './units.ts';
 
-export { dedupeSamplesByKey, sampleKey } from './sample-keys.ts';
-export { normalizeDeleteRefs } from './delete-refs.ts';
 
 export interface NormalizeContext {
   catalog: MetricCatalog;
@@ -76,7 +74,7 @@ function reject(code: SampleErrorCode, message: string): Rejection {
 }
 
 function normalizeSample(
-  sample: IncomingSample,
+  sample: SampleBodyT,
   index: number,
   startAtMs: number,
   endAtMs: number,
@@ -158,7 +156,7 @@ function normalizeSample(
  * A metric with categories takes a categoryCode (an INTERVAL_NUM one too: a workout's activity),
  * required unless the scope has a default category (HKCategoryValueNotApplicable types).
  */
-function checkFieldsForKind(sample: IncomingSample, scope: MetricScope): Rejection | undefined {
+function checkFieldsForKind(sample: SampleBodyT, scope: MetricScope): Rejection | undefined {
   const { metric } = scope;
   const required = metric.kind === 'CATEGORY' ? NO_FIELDS : metric.kind === 'INTERVAL_NUM' ? INTERVAL_FIELDS : NUMERIC_FIELDS;
   for (const field of required) {
@@ -178,10 +176,10 @@ function checkFieldsForKind(sample: IncomingSample, scope: MetricScope): Rejecti
   return undefined;
 }
 
-const NO_FIELDS: readonly (keyof IncomingSample)[] = [];
-const NUMERIC_FIELDS: readonly (keyof IncomingSample)[] = ['value', 'unit'];
-const INTERVAL_FIELDS: readonly (keyof IncomingSample)[] = ['value', 'unit', 'durationSeconds'];
-const CATEGORY_FIELDS: readonly (keyof IncomingSample)[] = ['categoryCode'];
+const NO_FIELDS: readonly (keyof SampleBodyT)[] = [];
+const NUMERIC_FIELDS: readonly (keyof SampleBodyT)[] = ['value', 'unit'];
+const INTERVAL_FIELDS: readonly (keyof SampleBodyT)[] = ['value', 'unit', 'durationSeconds'];
+const CATEGORY_FIELDS: readonly (keyof SampleBodyT)[] = ['categoryCode'];
 
 /** Inclusive bounds; a conversion that overflows to ±Infinity is out of any bounds. */
 function withinBounds(value: number, metric: MetricDefinition): boolean {

@@ -6,7 +6,8 @@
 // Hot path: a valid sample costs one compiled TypeBox check (SampleBody, compiled once) and one
 // parse of each date; errors are collected only for a sample that fails the check.
 import { TypeCompiler, ValueErrorType } from '@sinclair/typebox/compiler';
-import { messageOf, SampleBody, type SampleBodyT } from './batch-schema.ts';
+import { SampleBody, type SampleBodyT } from './batch-schema.ts';
+import { messageOf } from './validation.ts';
 import { MAX_SAMPLE_YEAR, MIN_SAMPLE_YEAR } from './time-bounds.ts';
 import { parseStorableTimestamp, type TimestampProblem } from './timestamps.ts';
 

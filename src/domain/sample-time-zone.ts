@@ -7,10 +7,11 @@
 // A zone name is only read when it decides the offset: a sample that carries its own offset is
 // never failed for a zone name it did not need. An unknown name, or one whose offset at startAt
 // lies outside -720..840, fails the sample with INVALID_METADATA (it is a metadata value).
-import { MAX_TIMEZONE_OFFSET_MINUTES, MIN_TIMEZONE_OFFSET_MINUTES } from './batch-schema.ts';
 import type { MetricDefinition } from './catalog.ts';
 import { offsetInZone } from './time-zones.ts';
-import type { IncomingSample, SampleErrorCode, TimezoneSource } from './types.ts';
+import type { SampleBodyT } from './batch-schema.ts';
+import { MAX_TIMEZONE_OFFSET_MINUTES, MIN_TIMEZONE_OFFSET_MINUTES } from './time-bounds.ts';
+import type { SampleErrorCode, TimezoneSource } from './types.ts';
 
 export interface ResolvedTimezone {
   timezoneOffsetMinutes: number;
@@ -18,7 +19,7 @@ export interface ResolvedTimezone {
 }
 
 export function resolveTimezone(
-  sample: Pick<IncomingSample, 'timezoneOffsetMinutes' | 'metadata'>,
+  sample: Pick<SampleBodyT, 'timezoneOffsetMinutes' | 'metadata'>,
   startAtMs: number,
   headerOffsetMinutes: number | undefined,
   metric: Pick<MetricDefinition, 'code' | 'requiresTimezone'>,

@@ -2,8 +2,7 @@
 // the way in (so two different keys could collide in one statement). JSON can carry both, so
 // uploads are checked for them and refused with the path of each offending string.
 import type { FieldError } from './problems.ts';
-
-const MAX_REPORTED = 50;
+import { MAX_REPORTED_ERRORS } from './validation.ts';
 
 const unstorable = (text: string) => text.includes('\u0000') || !text.isWellFormed();
 
@@ -15,7 +14,7 @@ export function findUnstorableStrings(value: unknown, rawText: string, root = ''
   if (!rawText.includes('\\u')) return [];
   const errors: FieldError[] = [];
   const visit = (node: unknown, path: string): void => {
-    if (errors.length >= MAX_REPORTED) return;
+    if (errors.length >= MAX_REPORTED_ERRORS) return;
     if (typeof node === 'string') {
       if (unstorable(node)) errors.push({ path, message: 'must not contain NUL characters or unpaired surrogates' });
     } else if (Array.isArray(node)) {

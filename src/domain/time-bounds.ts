@@ -27,3 +27,7 @@ export function isStorableDay(day: number): boolean {
 export function writtenYear(rfc3339: string): number {
   return Number(rfc3339.slice(0, 4));
 }
+
+/** The range of UTC offsets (CONTRACT §4: -12:00..+14:00), for samples, the header and time zones. */
+export const MIN_TIMEZONE_OFFSET_MINUTES = -720;
+export const MAX_TIMEZONE_OFFSET_MINUTES = 840;

@@ -134,11 +134,6 @@ export function affectedLocalDates(startMs: number, endMs: number, offsetMinutes
   return dates;
 }
 
-/** Epoch ms → `YYYY-MM-DDTHH:MM:SS.mmmZ`. */
-export function toIso(epochMs: number): string {
-  return new Date(epochMs).toISOString();
-}
-
 // ---- character-level helpers
 
 const ZERO = 48;

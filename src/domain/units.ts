@@ -7,7 +7,6 @@ export interface UnitConversion {
   readonly offset: number;
 }
 
-export const IDENTITY_CONVERSION: UnitConversion = Object.freeze({ factor: 1, offset: 0 });
 
 /** A value in some accepted unit → the same quantity in the metric's canonical unit. */
 export function toCanonical(value: number, conversion: UnitConversion): number {

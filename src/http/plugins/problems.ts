@@ -5,6 +5,7 @@
 // Unexpected errors are logged with the request id and answered 500 without stack or SQL.
 import { Elysia } from 'elysia';
 import { problemBody, ProblemError, retryLater, type ProblemCode } from '../../domain/problems.ts';
+import { MAX_REPORTED_ERRORS } from '../../domain/validation.ts';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../limits.ts';
 import type { Logger } from '../../log.ts';
 import { requestIdOf } from './request-id.ts';
@@ -69,7 +70,7 @@ export function problemsPlugin(log: Logger, storage: StorageErrors) {
       case 'PARSE':
         return problemResponse(request, 'MALFORMED_JSON', 'the request body could not be parsed');
       case 'VALIDATION': {
-        const issues = ((error as { all?: TypeBoxIssue[] }).all ?? []).slice(0, 50);
+        const issues = ((error as { all?: TypeBoxIssue[] }).all ?? []).slice(0, MAX_REPORTED_ERRORS);
         const on = (error as { type?: string }).type ?? 'request';
         return problemResponse(request, 'VALIDATION_FAILED', `invalid ${on}`, {
           errors: issues.map((issue) => ({ path: `/${on}${issue.path ?? ''}`, message: issue.message ?? 'invalid' })),

@@ -2,8 +2,8 @@
 // and handed over exactly as received (ingest/submit.ts parses, checks and hashes it): Elysia's
 // parser and schema normalizer would drop unknown keys that the client's hash covers. What is
 // HTTP stays here: the receipt time, the X-Timezone-Offset header, load shedding, the deadline.
-import { validateTimezoneHeader } from '../../domain/batch-schema.ts';
 import { BatchUpsertBody } from '../../domain/batch-schema.ts';
+import { validateTimezoneHeader } from '../../domain/timezone-header.ts';
 import { IngestResultBody } from '../../domain/ingest-result.ts';
 import { ProblemError, retryLater } from '../../domain/problems.ts';
 import type { Ingest } from '../../ingest/submit.ts';

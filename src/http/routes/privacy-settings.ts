@@ -1,5 +1,5 @@
 // GET / PUT /api/v1/health/privacy-settings (CONTRACT §6).
-import { validatePrivacySettingsBody } from '../../domain/batch-schema.ts';
+import { validatePrivacySettingsBody } from '../../domain/privacy-schema.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import type { PrivacySettingsService } from '../../privacy/privacy-settings.ts';
 import type { UserApi } from '../plugins/auth.ts';

@@ -4,12 +4,12 @@
 import { describe, expect, test } from 'bun:test';
 import { defaultCatalog } from '../../../src/domain/catalog.ts';
 import { normalizeSamples } from '../../../src/domain/sample-rules.ts';
-import type { IncomingSample } from '../../../src/domain/types.ts';
+import type { SampleBodyT } from '../../../src/domain/batch-schema.ts';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 
-function normalize(fields: Partial<IncomingSample>) {
-  const sample: IncomingSample = {
+function normalize(fields: Partial<SampleBodyT>) {
+  const sample: SampleBodyT = {
     sourceId: 'com.apple.health.8C1B',
     sourceRecordId: 'R1',
     metricCode: 'heart_rate',
@@ -27,7 +27,7 @@ function normalize(fields: Partial<IncomingSample>) {
   return { stored: valid[0], failure: failures[0]?.code };
 }
 
-const category = (metricCode: string, categoryCode?: string): Partial<IncomingSample> => ({
+const category = (metricCode: string, categoryCode?: string): Partial<SampleBodyT> => ({
   metricCode, valueKind: 'CATEGORY', ...(categoryCode === undefined ? {} : { categoryCode }), endAt: '2026-11-20T06:30:00Z',
 });
 
@@ -70,12 +70,12 @@ describe('category values read per platform', () => {
 });
 
 describe('a workout takes its activity as categoryCode', () => {
-  const workout = (fields: Partial<IncomingSample>): Partial<IncomingSample> => ({
+  const workout = (fields: Partial<SampleBodyT>): Partial<SampleBodyT> => ({
     metricCode: 'HKWorkoutTypeIdentifier', valueKind: 'INTERVAL_NUM', value: 45, unit: 'min', durationSeconds: 2700,
     endAt: '2026-11-20T06:45:00Z', ...fields,
   });
 
-  test.each<[Partial<IncomingSample>, string]>([
+  test.each<[Partial<SampleBodyT>, string]>([
     [workout({ categoryCode: 'HKWorkoutActivityTypeRunning' }), 'running'],
     [workout({ categoryCode: '37' }), 'running'],
     [workout({ metricCode: 'ExerciseSessionRecord', categoryCode: '56', value: 2700, unit: 's' }), 'running'],

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { defaultCatalog } from '../../../src/domain/catalog.ts';
 import { normalizeSamples, type NormalizeContext } from '../../../src/domain/sample-rules.ts';
-import type { IncomingSample, SampleErrorCode } from '../../../src/domain/types.ts';
+import type { SampleBodyT } from '../../../src/domain/batch-schema.ts';
+import type { SampleErrorCode } from '../../../src/domain/types.ts';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 
@@ -13,7 +14,7 @@ const context = (overrides: Partial<NormalizeContext> = {}): NormalizeContext =>
   ...overrides,
 });
 
-const heartRate = (fields: Partial<IncomingSample> = {}): IncomingSample => ({
+const heartRate = (fields: Partial<SampleBodyT> = {}): SampleBodyT => ({
   sourceId: 'com.apple.health.8C1B',
   sourceRecordId: 'E2A6',
   metricCode: 'heart_rate',
@@ -24,7 +25,7 @@ const heartRate = (fields: Partial<IncomingSample> = {}): IncomingSample => ({
   ...fields,
 });
 
-const sleep = (fields: Partial<IncomingSample> = {}): IncomingSample => ({
+const sleep = (fields: Partial<SampleBodyT> = {}): SampleBodyT => ({
   sourceId: 'com.apple.health.8C1B',
   sourceRecordId: 'S1',
   metricCode: 'sleep_stage',
@@ -36,7 +37,7 @@ const sleep = (fields: Partial<IncomingSample> = {}): IncomingSample => ({
   ...fields,
 });
 
-const workout = (fields: Partial<IncomingSample> = {}): IncomingSample => ({
+const workout = (fields: Partial<SampleBodyT> = {}): SampleBodyT => ({
   sourceId: 'com.apple.health.8C1B',
   sourceRecordId: 'W1',
   metricCode: 'workout_duration',
@@ -49,13 +50,13 @@ const workout = (fields: Partial<IncomingSample> = {}): IncomingSample => ({
   ...fields,
 });
 
-function without(sample: IncomingSample, field: keyof IncomingSample): IncomingSample {
+function without(sample: SampleBodyT, field: keyof SampleBodyT): SampleBodyT {
   const copy = { ...sample };
   delete copy[field];
   return copy;
 }
 
-function failureOf(sample: IncomingSample, ctx = context()) {
+function failureOf(sample: SampleBodyT, ctx = context()) {
   const { valid, failures } = normalizeSamples([sample], ctx);
   expect(valid).toHaveLength(failures.length === 1 ? 0 : 1);
   return failures[0];
@@ -159,7 +160,7 @@ describe('normalizeSamples accepts a valid sample', () => {
 });
 
 describe('normalizeSamples reports one failure per sample', () => {
-  test.each<[string, SampleErrorCode, IncomingSample, Partial<NormalizeContext>]>([
+  test.each<[string, SampleErrorCode, SampleBodyT, Partial<NormalizeContext>]>([
     ['unknown metric', 'UNKNOWN_METRIC', heartRate({ metricCode: 'mood' }), {}],
     ['blocked metric', 'PRIVACY_BLOCKED', heartRate(), { blockedMetrics: new Set(['heart_rate']) }],
     ['blocked metric sent by alias', 'PRIVACY_BLOCKED', heartRate({ metricCode: 'HeartRateRecord' }), { blockedMetrics: new Set(['heart_rate']) }],

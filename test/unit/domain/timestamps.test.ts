@@ -9,7 +9,6 @@ import {
   parseRfc3339,
   parseStorableTimestamp,
   RFC3339_PATTERN,
-  toIso,
 } from '../../../src/domain/timestamps.ts';
 
 describe('parseRfc3339 accepts RFC 3339 date-times', () => {
@@ -120,9 +119,6 @@ describe('affectedLocalDates', () => {
   });
 });
 
-test('toIso prints milliseconds and Z', () => {
-  expect(toIso(Date.parse('2026-11-20T08:15:00.5+01:00'))).toBe('2026-11-20T07:15:00.500Z');
-});
 
 describe('parseStorableTimestamp: the instants a sample may carry (years 1900..9999)', () => {
   test.each([
