@@ -12,10 +12,10 @@
 // Usage: bun run bench/inline-throughput.ts [--json] [--seconds N]
 import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
-import { validateBatchBody } from '../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../src/domain/catalog.ts';
-import { dedupeSamplesByKey } from '../src/domain/sample-keys.ts';
-import { normalizeSamples } from '../src/domain/sample-rules.ts';
+import { validateBatchBody } from '../src/domain/ingest/upload-schema.ts';
+import { defaultCatalog } from '../src/domain/catalog/catalog.ts';
+import { dedupeSamplesByKey } from '../src/domain/ingest/sample-keys.ts';
+import { normalizeSamples } from '../src/domain/ingest/sample-rules.ts';
 import { upsertSamples } from '../src/ingest/sample-writes.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
 import { closedLoop } from './lib/load.ts';

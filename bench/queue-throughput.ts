@@ -23,7 +23,7 @@ import { workerConnection } from '../src/queue/redis.ts';
 import type { SampleRowWriter } from '../src/ingest/sample-writes.ts';
 import { upsertStagedGroup } from '../src/ingest/staged-upsert.ts';
 import { unnestPerRequestRows } from './baselines/unnest-per-request-rows.ts';
-import { dedupeSamplesByKey } from '../src/domain/sample-keys.ts';
+import { dedupeSamplesByKey } from '../src/domain/ingest/sample-keys.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
 import { closedLoop } from './lib/load.ts';
 import { machineLine } from './lib/machine.ts';

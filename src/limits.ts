@@ -9,8 +9,8 @@
 //
 // A body arrives before the deadline starts: its own bound (15 s) is longer than Bun's idle cut,
 // which counts only time without bytes.
-export { DAY, HOUR, MINUTE, SECOND } from './domain/durations.ts';
-import { SECOND } from './domain/durations.ts';
+export { DAY, HOUR, MINUTE, SECOND } from './domain/time/durations.ts';
+import { SECOND } from './domain/time/durations.ts';
 
 /** Bun.serve closes a connection after this long without a byte sent, even mid-handler (its default idleTimeout, left as it is). */
 export const BUN_IDLE_CUT_MS = 10 * SECOND;

@@ -1,9 +1,10 @@
 // GET /api/v1/health/samples query string → a checked query (CONTRACT §7), or every problem.
-import { resolveMetric, type MetricCatalog } from './catalog.ts';
+import { resolveMetric } from './catalog/catalog.ts';
+import type { MetricCatalog } from './catalog/catalog-types.ts';
 import { QueryReader, type QueryResult } from './query-params.ts';
 import { decodeSampleCursor, type SampleCursor } from './sample-cursor.ts';
-import { isStorableInstant } from './time-bounds.ts';
-import { parseRfc3339 } from './timestamps.ts';
+import { isStorableInstant } from './time/time-bounds.ts';
+import { parseRfc3339 } from './time/timestamps.ts';
 
 export interface SampleQuery {
   /** canonical metric code, or null for every metric */

@@ -5,8 +5,8 @@
 // already bound to their pools (start/parts.ts): nothing in http/ holds the database.
 import { Elysia } from 'elysia';
 import type { UserTokens } from '../auth/user-tokens.ts';
-import type { MetricCatalog } from '../domain/catalog.ts';
-import type { QueueListBodyT } from '../domain/operations-schema.ts';
+import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
+import type { QueueListBodyT } from '../domain/operations/operations-schema.ts';
 import type { Ingest } from '../ingest/submit.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';

@@ -3,7 +3,7 @@
 // (requests/complete_request), all in the write transaction. The inline path and the queue
 // worker build their parts here and differ only in the claim.
 import type { Tx } from '../db/client.ts';
-import { buildIngestResult } from '../domain/ingest-result.ts';
+import { buildIngestResult } from '../domain/ingest/ingest-result.ts';
 import type { NormalizedDeleteRef, NormalizedSample, SampleFailure } from '../domain/types.ts';
 import { completeRequest } from '../requests/queries.ts';
 import type { GroupPart } from './write-group.ts';

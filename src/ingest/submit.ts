@@ -4,16 +4,16 @@
 // submitBatch is the same use case from an already checked envelope (tools and tests).
 import type { Sql } from '../db/client.ts';
 import type { Config } from '../config.ts';
-import { validateBatchBody, type BatchEnvelopeT } from '../domain/batch-schema.ts';
-import type { MetricCatalog } from '../domain/catalog.ts';
-import { decideOnEarlierRequest, RETRY_AFTER_SECONDS } from '../domain/idempotency.ts';
-import { bodyDigest, requestIdCandidate } from '../domain/body-digest.ts';
-import { computePayloadHash } from '../domain/payload-hash.ts';
+import { validateBatchBody, type BatchEnvelopeT } from '../domain/ingest/upload-schema.ts';
+import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
+import { decideOnEarlierRequest, RETRY_AFTER_SECONDS } from '../domain/ingest/idempotency.ts';
+import { bodyDigest, requestIdCandidate } from '../domain/ingest/body-digest.ts';
+import { computePayloadHash } from '../domain/ingest/payload-hash.ts';
 import { parseJsonBody } from '../domain/json-body.ts';
 import { ProblemError, retryLater } from '../domain/problems.ts';
-import { findUnstorableStrings } from '../domain/storable-text.ts';
-import { normalizeDeleteRefs } from '../domain/delete-refs.ts';
-import { normalizeSamples } from '../domain/sample-rules.ts';
+import { findUnstorableStrings } from '../domain/ingest/storable-text.ts';
+import { normalizeDeleteRefs } from '../domain/ingest/delete-refs.ts';
+import { normalizeSamples } from '../domain/ingest/sample-rules.ts';
 import type { PreparedBatch, Reply } from './finish-batch.ts';
 import { lookupRequest, type RequestLookup } from '../requests/queries.ts';
 import { writeInline } from './write-inline.ts';

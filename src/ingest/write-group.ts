@@ -17,8 +17,8 @@
 // complete are the caller's. Lock order: parts in ascending user id (the caller passes them so);
 // a group holds at most one part per user, since each part needs its own seq.
 import type { Sql, Tx } from '../db/client.ts';
-import { buildSamplesChangedPayload, SAMPLES_CHANGED, type SamplesChangedPayload, type TouchedSpan } from '../domain/change-event.ts';
-import { dedupeSamplesByKey, sampleKey } from '../domain/sample-keys.ts';
+import { buildSamplesChangedPayload, SAMPLES_CHANGED, type SamplesChangedPayload, type TouchedSpan } from '../domain/ingest/change-event.ts';
+import { dedupeSamplesByKey, sampleKey } from '../domain/ingest/sample-keys.ts';
 import type { NormalizedDeleteRef, NormalizedSample } from '../domain/types.ts';
 import { softDeleteSamples, type DeletedSample, type SampleRowWriter, type WrittenSample } from './sample-writes.ts';
 

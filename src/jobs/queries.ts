@@ -1,7 +1,7 @@
 // Typed wrappers over sql/queries/jobs/*.sql.
 import { run, type Queryable } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
-import type { JobRunStatus } from '../domain/operations-schema.ts';
+import type { JobRunStatus } from '../domain/operations/operations-schema.ts';
 
 const TRY_JOB_LOCK = statement('jobs/try_job_lock');
 const HOLD_GUARD = statement('jobs/hold_guard');

@@ -2,7 +2,7 @@
 // 'failed', IDEMPOTENCY_RETENTION_DAYS after their last change), outbox events 'processed' more
 // than OUTBOX_RETENTION_DAYS ago, and job run records older than JOB_RUNS_RETENTION_DAYS — each in
 // short chunks. Pending and dead outbox events, and unfinished requests, are never deleted.
-import type { ChunkPlan } from '../domain/purge-chunks.ts';
+import type { ChunkPlan } from '../domain/operations/purge-chunks.ts';
 import { deleteInChunks, type ChunkedDeleteStats } from './chunked-delete.ts';
 import { deleteFinishedRequests } from '../requests/queries.ts';
 import { deleteOldJobRuns, deleteProcessedOutboxEvents, type ChunkDelete } from './queries.ts';

@@ -19,7 +19,7 @@
 import { hostname } from 'node:os';
 import { settleWithin } from '../bounded.ts';
 import type { Sql } from '../db/client.ts';
-import type { JobRunBodyT, JobRunStatus } from '../domain/operations-schema.ts';
+import type { JobRunBodyT, JobRunStatus } from '../domain/operations/operations-schema.ts';
 import { SECOND } from '../limits.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
 import { findRecentRun, holdGuard, lastJobRuns, recordJobRun, tryJobLock, type StoredJobRun } from './queries.ts';

@@ -3,7 +3,7 @@
 // that long ago, in chunks of one short statement each (rows a writer holds are skipped, never
 // waited for), so it never holds long locks. A tick that reaches its deadline stops; the next
 // tick goes on where it left off (oldest first).
-import type { ChunkPlan } from '../domain/purge-chunks.ts';
+import type { ChunkPlan } from '../domain/operations/purge-chunks.ts';
 import { deleteInChunks } from './chunked-delete.ts';
 import { purgeExpiredTombstones, purgeSoftDeletedSamples } from './queries.ts';
 import type { JobDefinition } from './runner.ts';

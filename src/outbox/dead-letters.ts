@@ -2,7 +2,7 @@
 // pages of them, and their replay. Replaying is safe at any time: every sink recomputes or
 // deduplicates, so an event handled twice changes nothing.
 import type { Queryable } from '../db/client.ts';
-import type { DeadLetterQuery } from '../domain/dead-letter-query.ts';
+import type { DeadLetterQuery } from '../domain/operations/dead-letter-query.ts';
 import { listDeadEvents, replayDeadEvents, type DeadEvent } from './queries.ts';
 
 export interface DeadLetterPage {

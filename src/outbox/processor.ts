@@ -21,7 +21,7 @@
 // Shutdown: close() stops claiming, lets the batches in flight finish (bounded), then unlistens.
 import { settleWithin } from '../bounded.ts';
 import type { Sql, Tx } from '../db/client.ts';
-import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../domain/outbox-retry.ts';
+import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../domain/operations/outbox-retry.ts';
 import { OUTBOX_DRAIN_MS, SECOND } from '../limits.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
 import type { OutboxEvent } from '../domain/outbox-event.ts';

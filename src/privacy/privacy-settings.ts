@@ -2,7 +2,8 @@
 // applies to the very next one. Blocked metrics are stored as canonical codes.
 import { run, type Queryable } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
-import { resolveMetric, type MetricCatalog } from '../domain/catalog.ts';
+import { resolveMetric } from '../domain/catalog/catalog.ts';
+import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
 import { ProblemError } from '../domain/problems.ts';
 
 const GET_SETTINGS = statement('privacy/get_settings');

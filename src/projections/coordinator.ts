@@ -8,7 +8,7 @@
 // per projection, and each apply reads the samples after taking it, so the read model converges
 // on the latest state whatever the order or repetition of events (at-least-once delivery).
 import type { Sql, Tx } from '../db/client.ts';
-import { advanceCheckpoint, sameCheckpoint } from '../domain/projection-checkpoint.ts';
+import { advanceCheckpoint, sameCheckpoint } from '../domain/summaries/projection-checkpoint.ts';
 import type { OutboxEvent } from '../domain/outbox-event.ts';
 import type { EventSink } from '../outbox/event-sink.ts';
 import { lockCheckpoint, saveCheckpoint } from './queries.ts';

@@ -4,7 +4,7 @@
 // The freshness is read before the rows, so the rows are at least as fresh as projectedSeq says.
 import type { Queryable } from '../db/client.ts';
 import { MAX_MIN_SEQ_WAIT_MS } from '../limits.ts';
-import type { DailySummaryQuery } from '../domain/daily-summary-query.ts';
+import type { DailySummaryQuery } from '../domain/summaries/daily-summary-query.ts';
 import { DAILY_SUMMARIES } from './daily-summaries.ts';
 import { getFreshness, listDailySummaries, type Freshness, type StoredDailySummary } from './queries.ts';
 

@@ -3,7 +3,7 @@
 // QUEUE_UNAVAILABLE; the gauge goes absent).
 import type { Queue } from 'bullmq';
 import { bounded } from '../bounded.ts';
-import { QUEUE_COUNT_STATES, type QueueCountsBodyT } from '../domain/operations-schema.ts';
+import { QUEUE_COUNT_STATES, type QueueCountsBodyT } from '../domain/operations/operations-schema.ts';
 import { SECOND } from '../limits.ts';
 
 export const QUEUE_COUNTS_TIMEOUT_MS = 1 * SECOND;

@@ -4,7 +4,7 @@
 // and the client's retry with the same requestId processes it again.
 import type { Queue } from 'bullmq';
 import type { Sql } from '../db/client.ts';
-import { RETRY_AFTER_SECONDS } from '../domain/idempotency.ts';
+import { RETRY_AFTER_SECONDS } from '../domain/ingest/idempotency.ts';
 import { ProblemError, retryLater } from '../domain/problems.ts';
 import { QUEUE_RETRY_AFTER_SECONDS } from '../limits.ts';
 import { bounded } from '../bounded.ts';

@@ -6,7 +6,7 @@
 // some point, in commit order — so the events concerned are simply processed again. It spares
 // each claim, apply and mark the wait for the WAL flush (bench/outbox-lag.ts).
 import { createDb } from '../db/client.ts';
-import { defaultCatalog } from '../domain/catalog.ts';
+import { defaultCatalog } from '../domain/catalog/catalog.ts';
 import type { Logger } from '../log.ts';
 import { ProjectionCoordinator } from '../projections/coordinator.ts';
 import { registeredProjections } from '../projections/registry.ts';

@@ -6,7 +6,7 @@ import type Redis from 'ioredis';
 import { createUserTokens } from '../auth/user-tokens.ts';
 import { describeMismatch, migrationStatus } from '../db/migrator.ts';
 import { createDb, pingDatabase } from '../db/client.ts';
-import { defaultCatalog } from '../domain/catalog.ts';
+import { defaultCatalog } from '../domain/catalog/catalog.ts';
 import { createApp } from '../http/app.ts';
 import { databaseUnavailable, refusedInput } from '../db/errors.ts';
 import { createIngest, type IngestDeps } from '../ingest/submit.ts';

@@ -1,5 +1,5 @@
 // Builders for upload bodies with a correct payloadHash, and a small HTTP client for them.
-import { computePayloadHash } from '../../src/domain/payload-hash.ts';
+import { computePayloadHash } from '../../src/domain/ingest/payload-hash.ts';
 
 export type SampleInput = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 // Helpers for the outbox and projection tests: write through the real ingest core (so every
 // change leaves its real outbox event), and read the outbox, summaries and checkpoints.
-import { validateBatchBody } from '../../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../../src/domain/catalog.ts';
+import { validateBatchBody } from '../../src/domain/ingest/upload-schema.ts';
+import { defaultCatalog } from '../../src/domain/catalog/catalog.ts';
 import { submitBatch, type IngestDeps } from '../../src/ingest/submit.ts';
 import type { Sql } from '../../src/db/client.ts';
 import { batch, type SampleInput } from './batches.ts';

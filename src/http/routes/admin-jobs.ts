@@ -1,7 +1,7 @@
 // GET /admin/jobs and POST /admin/jobs/{name}/run (CONTRACT §8), in the admin group. A run answers
 // 200 with the run whatever its outcome (succeeded, failed, skipped); an unknown job is a 404.
 import { t } from 'elysia';
-import { JobListBody, JobRunBody } from '../../domain/operations-schema.ts';
+import { JobListBody, JobRunBody } from '../../domain/operations/operations-schema.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import { listJobs } from '../../jobs/job-list.ts';
 import type { JobRunner } from '../../jobs/runner.ts';

@@ -3,7 +3,7 @@
 //   POST /admin/outbox/dead/replay            {"ids": [..]} those, or no body / {} every dead event:
 //                                             back to pending with fresh attempts, processors woken
 import { t } from 'elysia';
-import { parseDeadLetterQuery } from '../../domain/dead-letter-query.ts';
+import { parseDeadLetterQuery } from '../../domain/operations/dead-letter-query.ts';
 import { parseJsonBody } from '../../domain/json-body.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import type { DeadLetters } from '../../outbox/dead-letters.ts';

@@ -1,6 +1,6 @@
 // GET /admin/queues (CONTRACT §8): BullMQ job counts per queue, in the admin group; Redis
 // unreachable → 503 QUEUE_UNAVAILABLE within about a second.
-import { QueueListBody, type QueueListBodyT } from '../../domain/operations-schema.ts';
+import { QueueListBody, type QueueListBodyT } from '../../domain/operations/operations-schema.ts';
 import { retryLater } from '../../domain/problems.ts';
 import { QUEUE_RETRY_AFTER_SECONDS } from '../../limits.ts';
 import { ADMIN_SECURITY, type AdminApi } from '../plugins/admin-auth.ts';

@@ -2,9 +2,9 @@
 // and handed over exactly as received (ingest/submit.ts parses, checks and hashes it): Elysia's
 // parser and schema normalizer would drop unknown keys that the client's hash covers. What is
 // HTTP stays here: the receipt time, the X-Timezone-Offset header, load shedding, the deadline.
-import { BatchUpsertBody } from '../../domain/batch-schema.ts';
-import { validateTimezoneHeader } from '../../domain/timezone-header.ts';
-import { IngestResultBody } from '../../domain/ingest-result.ts';
+import { BatchUpsertBody } from '../../domain/ingest/upload-schema.ts';
+import { validateTimezoneHeader } from '../../domain/ingest/timezone-header.ts';
+import { IngestResultBody } from '../../domain/ingest/ingest-result.ts';
 import { ProblemError, retryLater } from '../../domain/problems.ts';
 import type { Ingest } from '../../ingest/submit.ts';
 import { SERVER_BUSY_RETRY_AFTER_SECONDS } from '../../limits.ts';

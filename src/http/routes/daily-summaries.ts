@@ -1,7 +1,7 @@
 // GET /api/v1/health/daily-summaries?from=&to=[&metrics=a,b][&minSeq=N] (CONTRACT §7).
 import { t } from 'elysia';
-import type { MetricCatalog } from '../../domain/catalog.ts';
-import { parseDailySummaryQuery } from '../../domain/daily-summary-query.ts';
+import type { MetricCatalog } from '../../domain/catalog/catalog-types.ts';
+import { parseDailySummaryQuery } from '../../domain/summaries/daily-summary-query.ts';
 import type { DailySummaryReader } from '../../projections/read-daily-summaries.ts';
 import type { UserApi } from '../plugins/auth.ts';
 import { withDeadline } from '../deadline.ts';

@@ -1,6 +1,6 @@
 // GET /api/v1/health/metrics: the metric catalog as JSON (CONTRACT §5).
-import type { MetricCatalog } from '../../domain/catalog.ts';
-import { catalogToJson, MetricCatalogBody } from '../../domain/catalog-json.ts';
+import type { MetricCatalog } from '../../domain/catalog/catalog-types.ts';
+import { catalogToJson, MetricCatalogBody } from '../../domain/catalog/catalog-json.ts';
 import type { UserApi } from '../plugins/auth.ts';
 
 export function metricCatalogRoute(app: UserApi, catalog: MetricCatalog): void {

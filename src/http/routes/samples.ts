@@ -1,6 +1,6 @@
 // GET /api/v1/health/samples?metric=&from=&to=&limit=&cursor= (CONTRACT §7).
 import { t } from 'elysia';
-import type { MetricCatalog } from '../../domain/catalog.ts';
+import type { MetricCatalog } from '../../domain/catalog/catalog-types.ts';
 import { parseSampleQuery } from '../../domain/sample-query.ts';
 import type { SampleReader } from '../../samples/list-samples.ts';
 import type { UserApi } from '../plugins/auth.ts';

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { defaultCatalog } from '../../../src/domain/catalog.ts';
-import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
+import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
+import { validateBatchBody } from '../../../src/domain/ingest/upload-schema.ts';
 import type { Reply } from '../../../src/ingest/finish-batch.ts';
 import { prepareBatch, submitBatch, type IngestDeps } from '../../../src/ingest/submit.ts';
 import { createLogger } from '../../../src/log.ts';

@@ -1,7 +1,7 @@
 // The inline write path against a real PostgreSQL: idempotency states, races, conflict rules.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { defaultCatalog } from '../../../src/domain/catalog.ts';
-import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
+import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
+import { validateBatchBody } from '../../../src/domain/ingest/upload-schema.ts';
 import { ProblemError } from '../../../src/domain/problems.ts';
 import type { Reply } from '../../../src/ingest/finish-batch.ts';
 import { submitBatch, type IngestDeps } from '../../../src/ingest/submit.ts';

@@ -5,8 +5,8 @@
 // later write revives a deleted sample, deletes and their tombstones win ties, unchanged rows are
 // counted and leave no event, and a request written twice writes once.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../../../src/domain/catalog.ts';
+import { validateBatchBody } from '../../../src/domain/ingest/upload-schema.ts';
+import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
 import type { PreparedBatch } from '../../../src/ingest/finish-batch.ts';
 import { prepareBatch } from '../../../src/ingest/submit.ts';
 import { writeInline } from '../../../src/ingest/write-inline.ts';

@@ -3,7 +3,7 @@
 // a crash between apply and mark, retries, dead letters and their replay, LISTEN/NOTIFY wake-ups.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Tx } from '../../../src/db/client.ts';
-import { defaultCatalog } from '../../../src/domain/catalog.ts';
+import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
 import { createLogger } from '../../../src/log.ts';
 import { OutboxProcessor, type OutboxProcessorOptions } from '../../../src/outbox/processor.ts';
 import type { OutboxEvent } from '../../../src/domain/outbox-event.ts';

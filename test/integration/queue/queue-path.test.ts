@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../../../src/domain/catalog.ts';
+import { validateBatchBody } from '../../../src/domain/ingest/upload-schema.ts';
+import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
 import { ProblemError } from '../../../src/domain/problems.ts';
 import { prepareBatch } from '../../../src/ingest/submit.ts';
-import { bodyDigest } from '../../../src/domain/body-digest.ts';
+import { bodyDigest } from '../../../src/domain/ingest/body-digest.ts';
 import type { PreparedBatch } from '../../../src/ingest/finish-batch.ts';
 import { createLogger } from '../../../src/log.ts';
 import { encodeBatch } from '../../../src/queue/batch-codec.ts';

@@ -11,9 +11,9 @@ import { workerConnection } from '../../../src/queue/redis.ts';
 import { batch, heartRate } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { TEST_REDIS_URL } from '../../support/service.ts';
-import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../../../src/domain/catalog.ts';
-import { normalizeSamples } from '../../../src/domain/sample-rules.ts';
+import { validateBatchBody } from '../../../src/domain/ingest/upload-schema.ts';
+import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
+import { normalizeSamples } from '../../../src/domain/ingest/sample-rules.ts';
 import { until } from '../../support/poll.ts';
 
 let db: TestDatabase;

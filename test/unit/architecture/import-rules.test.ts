@@ -23,7 +23,11 @@ const edges: [string, string][] = files.flatMap((file) =>
 
 /** A file's room: its top-level folder (or the file itself at src/), or its domain sub-room. */
 const topRoom = (file: string) => (file.includes('/') ? file.split('/')[0]! : file);
-const domainRoom = (file: string) => (file.startsWith('domain/') ? file.split('/').slice(0, file.split('/').length > 2 ? 2 : 1).join('/') : null);
+const domainRoom = (file: string) => {
+  if (!file.startsWith('domain/')) return null;
+  const parts = file.split('/');
+  return parts.length > 2 ? `domain/${parts[1]}` : file;
+};
 
 /** The strongly connected groups of more than one room (Tarjan). */
 function cycles(roomOf: (file: string) => string | null): string[][] {

@@ -3,7 +3,7 @@
 // schema types accept is a valid SDK input (compile time), and both name the same fields (run time).
 import { describe, expect, test } from 'bun:test';
 import type { DeleteRefInput, PrivacySettings, SampleInput } from '../../../src/client/index.ts';
-import { DeleteRefBody, SampleBody, type DeleteRefBodyT, type SampleBodyT } from '../../../src/domain/batch-schema.ts';
+import { DeleteRefBody, SampleBody, type DeleteRefBodyT, type SampleBodyT } from '../../../src/domain/ingest/upload-schema.ts';
 import { PrivacySettingsBody, type PrivacySettingsBodyT } from '../../../src/domain/privacy-schema.ts';
 
 // compile time: what the service's schemas type is assignable to what the SDK takes

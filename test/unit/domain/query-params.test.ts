@@ -1,8 +1,8 @@
 // The one query reader (domain/query-params.ts) and the parses built on it: every problem named
 // with its /query/ path, paging the same everywhere.
 import { describe, expect, test } from 'bun:test';
-import { defaultCatalog } from '../../../src/domain/catalog.ts';
-import { parseDeadLetterQuery } from '../../../src/domain/dead-letter-query.ts';
+import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
+import { parseDeadLetterQuery } from '../../../src/domain/operations/dead-letter-query.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../src/domain/query-params.ts';
 import { encodeSampleCursor } from '../../../src/domain/sample-cursor.ts';
 import { parseSampleQuery } from '../../../src/domain/sample-query.ts';
