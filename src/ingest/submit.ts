@@ -127,8 +127,15 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
     deps.observeSamples?.('inline', batch.valid.length, batch.failures);
     return { ...outcome.reply, headers: {} };
   }
-  // Lost a race with a concurrent duplicate: answer from what it left behind.
-  return answerEarlier(outcome.earlier, payloadHash) ?? stillProcessing();
+  return answerTaken(outcome.earlier, payloadHash);
+}
+
+/**
+ * A claim lost to a concurrent duplicate (inline or queued): answered from what the winner left
+ * behind — its reply, or 409 while it is still at work.
+ */
+export function answerTaken(earlier: RequestLookup, payloadHash: string): Reply {
+  return answerEarlier(earlier, payloadHash) ?? stillProcessing();
 }
 
 /**

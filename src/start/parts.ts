@@ -25,8 +25,8 @@ import { queueCounts } from '../queue/counts.ts';
 import { createOutboxService, type OutboxService } from './outbox-service.ts';
 import { outboxThread, type OutboxThread } from '../outbox/thread.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from '../queue/ingest-batch-job.ts';
-import { createQueuedSubmit } from '../queue/queued-submit.ts';
-import { startIngestWorker } from '../queue/ingest-worker.ts';
+import { createBatchQueue } from '../queue/enqueue.ts';
+import { startIngestWorker } from '../queue/worker.ts';
 import { producerConnection, workerConnection } from '../queue/redis.ts';
 import type { Runtime } from './runtime.ts';
 import { settleWithin } from '../bounded.ts';
@@ -62,7 +62,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     catalog: defaultCatalog,
     now: Date.now,
     observeSamples: metrics.observeSamples,
-    queue: createQueuedSubmit({
+    queue: createBatchQueue({
       db,
       queue,
       log,

@@ -11,8 +11,8 @@ import type { Reply } from '../../../src/ingest/finish-batch.ts';
 import { prepareBatch, submitBatch, type IngestDeps } from '../../../src/ingest/submit.ts';
 import { createLogger } from '../../../src/log.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from '../../../src/queue/ingest-batch-job.ts';
-import { startIngestWorker } from '../../../src/queue/ingest-worker.ts';
-import { createQueuedSubmit } from '../../../src/queue/queued-submit.ts';
+import { startIngestWorker } from '../../../src/queue/worker.ts';
+import { createBatchQueue } from '../../../src/queue/enqueue.ts';
 import { workerConnection } from '../../../src/queue/redis.ts';
 import { batch, heartRate, type SampleInput } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -188,7 +188,7 @@ describe('the worker path (COPY group write)', () => {
     const samples = Array.from({ length: 400 }, (_, i) => sample({ sourceRecordId: `q-${i}`, startAt: new Date(T - 86_400_000 + i * 60_000).toISOString() }));
     const body = batch(samples);
     const queuedAt = Date.now();
-    const submit = createQueuedSubmit({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
+    const submit = createBatchQueue({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
     const prepared = prepareBatch(defaultCatalog, { userId, body: checked(body), headerOffsetMinutes: undefined, receivedAt: new Date(queuedAt) }, new Set(), queuedAt);
     expect((await submit.submit(prepared)).status).toBe(202);
     // the client deletes three of them (each ref form) before any worker ran

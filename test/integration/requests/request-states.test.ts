@@ -5,8 +5,8 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { createLogger } from '../../../src/log.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from '../../../src/queue/ingest-batch-job.ts';
-import { startIngestWorker } from '../../../src/queue/ingest-worker.ts';
-import { createQueuedSubmit } from '../../../src/queue/queued-submit.ts';
+import { startIngestWorker } from '../../../src/queue/worker.ts';
+import { createBatchQueue } from '../../../src/queue/enqueue.ts';
 import { workerConnection } from '../../../src/queue/redis.ts';
 import { batch, heartRate } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -32,7 +32,7 @@ test('queued → processing (heart-beating while it waits) → completed', async
   const connection = new Redis(TEST_REDIS_URL);
   const queue = new Queue<IngestJobData>(INGEST_QUEUE_NAME, { connection, prefix });
   const log = createLogger('silent');
-  const submit = createQueuedSubmit({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 1 });
+  const submit = createBatchQueue({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 1 });
   await submit.submit({
     userId, requestId: body.requestId, payloadHash: body.payloadHash, bodyDigest: null, itemCount: 400,
     receivedAt: new Date(), valid: normalized.valid, failures: normalized.failures, deleteRefs: [],

@@ -10,7 +10,7 @@ import type { Sql } from '../db/client.ts';
 import { deterministicFailure } from '../db/errors.ts';
 import { WORKER_CLOSE_MS } from '../limits.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
-import { decodeBatch } from './batch-codec.ts';
+import { decodeBatch } from './ingest-batch-job.ts';
 import type { SampleRowWriter } from '../ingest/sample-writes.ts';
 import { GroupWriter } from './group-writer.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from './ingest-batch-job.ts';

@@ -1,4 +1,5 @@
-// The API side of the queue path (CONTRACT §4.5): encode → cap → claim 'queued' → add → 202.
+// The API side of the queue path (CONTRACT §4.5), the ingest use case's BatchQueue: encode → cap →
+// claim 'queued' → add → 202.
 // The cap is checked on the encoded job before anything touches PostgreSQL or Redis, so an
 // over-cap batch costs no Redis command. If Redis refuses the job, the attempt is marked failed
 // and the client's retry with the same requestId processes it again.
@@ -8,15 +9,13 @@ import { RETRY_AFTER_SECONDS } from '../domain/ingest/idempotency.ts';
 import { ProblemError, retryLater } from '../domain/problems.ts';
 import { QUEUE_RETRY_AFTER_SECONDS } from '../limits.ts';
 import { bounded } from '../bounded.ts';
-import type { PreparedBatch } from '../ingest/finish-batch.ts';
-import type { Reply } from '../ingest/finish-batch.ts';
-import { answerEarlier, type BatchQueue } from '../ingest/submit.ts';
+import type { PreparedBatch, Reply } from '../ingest/finish-batch.ts';
+import { answerTaken, type BatchQueue } from '../ingest/submit.ts';
 import type { Logger } from '../log.ts';
-import { encodeBatch } from './batch-codec.ts';
-import { INGEST_JOB_NAME, INGEST_JOB_OPTIONS, ingestJobId, JOB_ENVELOPE_BYTES, type IngestJobData } from './ingest-batch-job.ts';
+import { encodeBatch, INGEST_JOB_NAME, INGEST_JOB_OPTIONS, ingestJobId, JOB_ENVELOPE_BYTES, type IngestJobData } from './ingest-batch-job.ts';
 import { claimQueuedRequest, failRequest, lookupRequest } from '../requests/queries.ts';
 
-export interface QueuedSubmitDeps {
+export interface BatchQueueDeps {
   db: Sql;
   queue: Queue<IngestJobData>;
   log: Logger;
@@ -26,7 +25,7 @@ export interface QueuedSubmitDeps {
   addTimeoutMs?: number;
 }
 
-export function createQueuedSubmit(deps: QueuedSubmitDeps): BatchQueue {
+export function createBatchQueue(deps: BatchQueueDeps): BatchQueue {
   return {
     async releaseAbandoned(userId, requestId, attempt) {
       let state: string;
@@ -52,10 +51,7 @@ export function createQueuedSubmit(deps: QueuedSubmitDeps): BatchQueue {
       }
       const attempt = await claimQueuedRequest(deps.db, batch, deps.staleAfterSeconds);
       if (attempt === null) {
-        const earlier = await lookupRequest(deps.db, batch.userId, batch.requestId, deps.staleAfterSeconds);
-        const reply = answerEarlier(earlier, batch.payloadHash);
-        if (reply) return reply;
-        throw retryLater('STILL_PROCESSING', 'the request changed state meanwhile; retry', RETRY_AFTER_SECONDS);
+        return answerTaken(await lookupRequest(deps.db, batch.userId, batch.requestId, deps.staleAfterSeconds), batch.payloadHash);
       }
       const data: IngestJobData = { userId: batch.userId, requestId: batch.requestId, attempt, batch: encoded };
       try {
