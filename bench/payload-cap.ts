@@ -11,7 +11,7 @@
 // Gates: the worst legitimate batch fits (encoded + envelope ≤ cap); refusals issue 0 Redis
 // commands; declared-size refusals take about the same time whatever the size.
 //
-// Usage: bun run bench/payload-cap.ts [--json]
+// Usage: bun run bench/payload-cap.ts [--json] [--redis-url URL]
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { createUserTokens } from '../src/auth/user-tokens.ts';
@@ -29,11 +29,11 @@ import { preparedFromText } from './lib/prepared-batches.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
-import { flag } from './lib/args.ts';
+import { flag, textOption } from './lib/args.ts';
 
 const asJson = flag('--json');
 const CAP = loadConfig({}).maxJobPayloadBytes;
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/8';
+const REDIS_URL = textOption('--redis-url', 'redis://127.0.0.1:6379/8');
 
 /** Random characters U+4E00..U+9FFF: 3 UTF-8 bytes each, no structure for zstd to find. */
 function randomText(units: number): string {

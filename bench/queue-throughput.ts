@@ -7,10 +7,10 @@
 // separate `bun run src/worker.ts` process (COPY). Ceiling, same run, same rows: COPY into the
 // staging table + the same upsert, 4 writers, one 500-row batch per transaction, no queue.
 // Correctness after each run: every request completed, rows stored = samples sent.
-// Worker concurrency 16 (WORKER_CONCURRENCY; env BENCH_WORKER_CONCURRENCY), 2 group transactions in
-// flight (BENCH_WORKER_GROUPS). Gate: each COPY worker mode ≥ 80 % of the ceiling.
+// Worker concurrency 16 (WORKER_CONCURRENCY; --concurrency), 2 group transactions in flight
+// (--groups). Gate: each COPY worker mode ≥ 80 % of the ceiling.
 //
-// Usage: bun run bench/queue-throughput.ts [--json] [--samples N]
+// Usage: bun run bench/queue-throughput.ts [--json] [--samples N] [--concurrency N] [--groups N] [--redis-url URL]
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { createDb, type Sql } from '../src/db/client.ts';
@@ -30,15 +30,15 @@ import { machineLine } from './lib/machine.ts';
 import { preparedBatch } from './lib/prepared-batches.ts';
 import { startWorkerProcess } from './lib/service-process.ts';
 import { printTable } from './lib/stats.ts';
-import { flag, numberOption } from './lib/args.ts';
+import { flag, numberOption, textOption } from './lib/args.ts';
 
 const asJson = flag('--json');
 const TOTAL = numberOption('--samples', 1_000_000);
 const BATCH = 500;
 const USERS = 50;
-const CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);
-const GROUPS = Number(process.env.BENCH_WORKER_GROUPS ?? 2);
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/7';
+const CONCURRENCY = numberOption('--concurrency', 16);
+const GROUPS = numberOption('--groups', 2);
+const REDIS_URL = textOption('--redis-url', 'redis://127.0.0.1:6379/7');
 const log = createLogger('silent');
 
 const { url, sql, serverVersion } = await freshBenchDatabase('health_ingest_bench_queue', 12);

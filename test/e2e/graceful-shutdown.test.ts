@@ -9,6 +9,7 @@ import { createUserTokens } from '../../src/auth/user-tokens.ts';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config.ts';
 import { batch, heartRate, upload } from '../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { until } from '../support/poll.ts';
 import { sparePort } from '../support/processes.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/12';
@@ -34,15 +35,8 @@ function startService() {
 }
 
 async function ready(baseUrl: string) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
-    } catch {
-      // not yet listening
-    }
-    await Bun.sleep(50);
-  }
-  throw new Error('service did not start');
+  const answers = () => fetch(`${baseUrl}/healthz`).then((response) => response.ok, () => false);
+  await until(answers, Boolean, 10_000, 'service answers /healthz');
 }
 
 test('SIGTERM mid-backfill exits 0 and leaves every queued request to complete exactly once', async () => {
@@ -63,8 +57,7 @@ test('SIGTERM mid-backfill exits 0 and leaves every queued request to complete e
     await ready(second.baseUrl);
     const states = async () =>
       (await db.sql.unsafe("SELECT count(*) FILTER (WHERE status = 'completed')::int AS done FROM health_ingest_requests WHERE user_id = $1", [userId]))[0]!.done as number;
-    for (let i = 0; i < 300 && (await states()) < bodies.length; i++) await Bun.sleep(50);
-    expect(await states()).toBe(bodies.length);
+    expect(await until(states, (done) => done >= bodies.length, 15_000, 'every queued request completed')).toBe(bodies.length);
     const rows = await db.sql.unsafe(
       'SELECT count(*)::int AS n, count(DISTINCT (source_id, source_record_id, start_at))::int AS keys FROM health_samples WHERE user_id = $1',
       [userId],

@@ -14,6 +14,8 @@ export interface TestService {
   db: TestDatabase;
   queuePrefix: string;
   token(userId: string, ttlSeconds?: number): Promise<string>;
+  /** requests the server is handling right now (Bun's count): a test waits on it, never on time */
+  pendingRequests(): number;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startTestService(
     db,
     queuePrefix,
     token: (userId, ttlSeconds = 3600) => tokens.sign(userId, ttlSeconds),
+    pendingRequests: () => server.pendingRequests,
     async close() {
       await server.stop(true);
       await worker?.close();
