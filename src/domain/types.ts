@@ -3,6 +3,9 @@
 // DeleteRefBodyT); these are what the domain hands back after normalizing them.
 import { Type, type Static } from '@sinclair/typebox';
 
+/** A UUID in any case (ECMA-262 pattern, for TypeBox / OpenAPI and for RegExp alike). */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
 export const VALUE_KINDS = ['SCALAR_NUM', 'CUMULATIVE_NUM', 'INTERVAL_NUM', 'CATEGORY'] as const;
 export type ValueKind = (typeof VALUE_KINDS)[number];
 

@@ -12,10 +12,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { MAX_SAMPLE_YEAR, MAX_TIMEZONE_OFFSET_MINUTES, MIN_SAMPLE_YEAR, MIN_TIMEZONE_OFFSET_MINUTES } from '../time/time-bounds.ts';
 import { parseStorableTimestamp, RFC3339_PATTERN } from '../time/timestamps.ts';
-import { VALUE_KINDS } from '../types.ts';
+import { UUID_PATTERN, VALUE_KINDS } from '../types.ts';
 import { IssueList, Text, type Validated } from '../validation.ts';
 
-const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const SHA256_HEX_PATTERN = '^[0-9a-fA-F]{64}$';
 
 const Timestamp = Type.String({

@@ -14,6 +14,9 @@ export const JobRunBody = Type.Object({
   error: Type.Union([Type.String(), Type.Null()]),
 });
 export type JobRunBodyT = Static<typeof JobRunBody>;
+// the schema's literals are JOB_RUN_STATUSES, both ways (a tuple cannot be mapped into TypeBox literals
+// without losing the types Elysia checks responses with)
+const _statusesMatch: [JobRunStatus, JobRunBodyT['status']] = [null as unknown as JobRunBodyT['status'], null as unknown as JobRunStatus];
 
 export const JobListBody = Type.Object({
   jobs: Type.Array(
@@ -31,13 +34,12 @@ export type JobListBodyT = Static<typeof JobListBody>;
 
 export const QUEUE_COUNT_STATES = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
 
-export const QueueCountsBody = Type.Object({
-  waiting: Type.Integer({ minimum: 0 }),
-  active: Type.Integer({ minimum: 0 }),
-  completed: Type.Integer({ minimum: 0 }),
-  failed: Type.Integer({ minimum: 0 }),
-  delayed: Type.Integer({ minimum: 0 }),
-});
+export const QueueCountsBody = Type.Object(
+  Object.fromEntries(QUEUE_COUNT_STATES.map((state) => [state, Type.Integer({ minimum: 0 })])) as Record<
+    (typeof QUEUE_COUNT_STATES)[number],
+    ReturnType<typeof Type.Integer>
+  >,
+);
 export type QueueCountsBodyT = Static<typeof QueueCountsBody>;
 
 export const QueueListBody = Type.Object({

@@ -5,7 +5,9 @@ import { createLogger } from '../../../src/log.ts';
 import { outboxThread } from '../../../src/outbox/thread.ts';
 import { OUTBOX_THREAD_ENTRY } from '../../../src/start/parts.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { checkpointOf, eventsOf, steps, write } from '../../support/outbox.ts';
+import { steps } from '../../support/batches.ts';
+import { write } from '../../support/ingest.ts';
+import { checkpointOf, eventsOf } from '../../support/outbox.ts';
 import { until } from '../../support/poll.ts';
 
 let db: TestDatabase;
