@@ -19,6 +19,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/database.ts
 import { until } from '../../support/poll.ts';
 import { TEST_REDIS_URL } from '../../support/service.ts';
 import { seededRandom } from '../../support/seeded-random.ts';
+import { ingestDeps } from '../../support/ingest.ts';
 
 let db: TestDatabase;
 let deps: IngestDeps;
@@ -26,18 +27,7 @@ const T = Date.parse('2026-11-21T00:00:00Z');
 
 beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 24 });
-  deps = {
-    db: db.sql,
-    config: { ingestQueueThreshold: 400, reaperStaleAfterSeconds: 300, maxBatchItems: 500 },
-    catalog: defaultCatalog,
-    now: () => T,
-    queue: {
-      submit: () => {
-        throw new Error('inline tests stay below the queue threshold');
-      },
-      releaseAbandoned: async () => false,
-    },
-  };
+  deps = ingestDeps(db.sql, () => T);
 });
 afterAll(() => db.drop());
 

@@ -12,7 +12,7 @@ import { prepareBatch } from '../../../src/ingest/submit.ts';
 import { writeInline } from '../../../src/ingest/write-inline.ts';
 import { GroupWriter } from '../../../src/queue/group-writer.ts';
 import { claimQueuedRequest, startProcessing } from '../../../src/requests/queries.ts';
-import { batch, heartRate, type SampleInput } from '../../support/batches.ts';
+import { batch, heartRate, sleepStage, type SampleInput } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 const STALE_AFTER_SECONDS = 300;
@@ -237,16 +237,7 @@ describe.each(writers)('$name', (writer) => {
 
     test('each changing request leaves one event naming its metrics, local dates and seq; the stored reply is the one returned', async () => {
       const user = crypto.randomUUID();
-      const sleep: SampleInput = {
-        sourceId: 'watch',
-        sourceRecordId: 'night',
-        metricCode: 'sleep_stage',
-        valueKind: 'CATEGORY',
-        categoryCode: 'deep',
-        startAt: '2026-11-20T22:30:00Z',
-        endAt: '2026-11-21T01:00:00Z',
-        timezoneOffsetMinutes: 60,
-      };
+      const sleep = sleepStage('watch', 'deep', '2026-11-20T22:30:00Z', '2026-11-21T01:00:00Z');
       const first = await send(user, [sleep, heartRate()], T);
       // the night now ends a day later: the event names the dates it left as well as the new ones
       const moved = await send(user, [{ ...sleep, endAt: '2026-11-22T01:00:00Z' }], T + 1000);
