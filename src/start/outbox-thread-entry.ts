@@ -1,4 +1,4 @@
-// Runs inside the outbox thread (outbox-thread.ts starts it): the processor on an event loop of
+// Runs inside the outbox thread (outbox/thread.ts starts it, start/parts.ts names this file): the processor on an event loop of
 // its own. Messages in: {type: 'start', databaseUrl, logLevel}, {type: 'close'}; out:
 // {type: 'started'}, {type: 'failed', error}, {type: 'closed'}.
 import { createLogger } from '../log.ts';
