@@ -1,6 +1,6 @@
 // Runs inside the outbox thread (outbox/thread.ts starts it; start/parts.ts names this file): the
-// processor with its sinks on an event loop of its own. Messages in: {type: 'start', databaseUrl, logLevel}, {type: 'close'}; out:
-// {type: 'started'}, {type: 'failed', error}, {type: 'closed'}.
+// processor with its sinks on an event loop of its own. Messages in: {type: 'start', databaseUrl,
+// logLevel}, {type: 'close'}; out: {type: 'started'}, {type: 'failed', error}, {type: 'closed'}.
 import { createLogger } from '../log.ts';
 import { createOutboxService, type OutboxService } from './outbox-service.ts';
 
