@@ -11,8 +11,8 @@
 // Usage: bun run bench/webhook-signing.ts [--json] [--ms N]
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { webhookBody } from '../src/domain/webhook-events.ts';
-import { formatSecret, secretKey, signatureHeader } from '../src/domain/webhook-signature.ts';
+import { webhookBody } from '../src/domain/webhooks/events.ts';
+import { formatSecret, secretKey, signatureHeader } from '../src/domain/webhooks/signature.ts';
 import { flag, numberOption } from './lib/args.ts';
 import { machineLine } from './lib/machine.ts';
 import { printTable } from './lib/stats.ts';

@@ -4,17 +4,18 @@
 // short chunks; and webhook deliveries finished (delivered or failed) WEBHOOK_RETENTION_DAYS ago,
 // with their attempts. Pending and dead outbox events, unfinished requests and pending deliveries
 // are never deleted.
-import type { ChunkPlan } from '../domain/purge-chunks.ts';
+import type { ChunkPlan } from '../domain/operations/purge-chunks.ts';
 import { deleteInChunks, type ChunkedDeleteStats } from './chunked-delete.ts';
-import { deleteFinishedRequests, deleteOldJobRuns, deleteProcessedOutboxEvents, type ChunkDelete } from './queries.ts';
+import { deleteFinishedRequests } from '../requests/queries.ts';
+import { deleteOldJobRuns, deleteProcessedOutboxEvents, type ChunkDelete } from './queries.ts';
 import type { JobDefinition } from './runner.ts';
+import { MINUTE } from '../limits.ts';
 import { deleteFinishedDeliveries } from '../webhooks/queries.ts';
 
 export const RETENTION_JOB = 'retention';
 export const RETENTION_LOCK_KEY = 3;
 export const JOB_RUNS_RETENTION_DAYS = 30;
 
-const MINUTE = 60_000;
 
 export const RETENTION_CHUNK_PLAN: ChunkPlan = { initialRows: 1000, minRows: 100, maxRows: 10_000, targetMs: 200 };
 

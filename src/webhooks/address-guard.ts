@@ -6,7 +6,7 @@
 // sender checks them itself, and checks the socket's remote address once connected as well.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
-import { addressAllowed, classifyAddress, isIpLiteral } from '../domain/webhook-addresses.ts';
+import { addressAllowed, classifyAddress, isIpLiteral } from '../domain/webhooks/addresses.ts';
 
 export interface ResolvedAddress {
   address: string;

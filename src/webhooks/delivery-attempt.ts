@@ -1,9 +1,9 @@
 // One attempt of a delivery, apart from its transport: the signed request (Standard Webhooks
 // headers over the recorded body, the previous secret too while a rotation's overlap lasts) and
 // what its result means for the delivery, its lane and its endpoint (domain/webhook-retry.ts).
-import { webhookBody } from '../domain/webhook-events.ts';
-import { isDelivered, nextDeliveryAttempt, shouldDisableEndpoint } from '../domain/webhook-retry.ts';
-import { secretKey, signatureHeader } from '../domain/webhook-signature.ts';
+import { webhookBody } from '../domain/webhooks/events.ts';
+import { isDelivered, nextDeliveryAttempt, shouldDisableEndpoint } from '../domain/webhooks/retry.ts';
+import { secretKey, signatureHeader } from '../domain/webhooks/signature.ts';
 import type { AttemptOutcome, ClaimedLane } from './queries.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { SendResult } from './sender.ts';

@@ -2,13 +2,13 @@
 // processor: its round trips and sends do not wait behind request handling, and its work does
 // not stall the API's event loop. Attempt and delivery outcomes come back as counts every second
 // for the parent's /metrics. A thread that dies is logged and started again after a second.
-import type { Logger } from '../log.ts';
-import { safeErrorMessage } from '../log.ts';
+import { SECOND, WEBHOOK_THREAD_CLOSE_MS } from '../limits.ts';
+import { safeErrorMessage, type Logger } from '../log.ts';
 import type { DeliveryConfig } from './delivery-service.ts';
+import { settleWithin } from '../bounded.ts';
 import type { DeliveryObservation } from './delivery-attempt.ts';
 
-const RESTART_AFTER_MS = 1000;
-const CLOSE_TIMEOUT_MS = 12_000;
+const RESTART_AFTER_MS = 1 * SECOND;
 
 export interface DeliveryThread {
   start(): Promise<void>;
@@ -66,7 +66,7 @@ export function deliveryThread(options: {
         };
       });
       thread.postMessage({ type: 'close' });
-      await Promise.race([closed, Bun.sleep(CLOSE_TIMEOUT_MS)]);
+      await settleWithin(closed, WEBHOOK_THREAD_CLOSE_MS);
       thread.terminate();
       worker = null;
     },

@@ -19,7 +19,7 @@
 // Shutdown: close() stops claiming and waits for the attempts in flight (bounded); an attempt cut
 // off there is sent again by whichever worker takes its lane after the lease.
 import type { Sql } from '../db/client.ts';
-import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, DISABLE_FAILING_ENDPOINT_AFTER_MS } from '../domain/webhook-retry.ts';
+import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, DISABLE_FAILING_ENDPOINT_AFTER_MS } from '../domain/webhooks/retry.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
 import {
   claimLanes,
@@ -33,9 +33,10 @@ import {
 } from './queries.ts';
 import { attemptResult, outcomeOf, signedRequest, type DeliveryObservation } from './delivery-attempt.ts';
 import type { SecretBox } from './secret-box.ts';
-import { SEND_TIMEOUT_MS, type Sender } from './sender.ts';
+import type { Sender } from './sender.ts';
+import { settleWithin } from '../bounded.ts';
+import { SECOND, WEBHOOK_DRAIN_MS, WEBHOOK_LEASE_MS } from '../limits.ts';
 
-const SECOND = 1000;
 
 export interface DeliveryWorkerOptions {
   db: Sql;
@@ -100,8 +101,7 @@ export class DeliveryWorker {
     this.endpointConcurrency = Math.min(options.endpointConcurrency ?? 8, this.concurrency);
     this.retrySchedule = options.retrySchedule ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS;
     this.disableAfterMs = options.disableAfterMs ?? DISABLE_FAILING_ENDPOINT_AFTER_MS;
-    // twice the send deadline: the attempt and its bookkeeping end well inside it
-    this.leaseMs = options.leaseMs ?? 2 * SEND_TIMEOUT_MS;
+    this.leaseMs = options.leaseMs ?? WEBHOOK_LEASE_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1 * SECOND;
     this.listenEnabled = options.listen ?? true;
     this.clock = options.clock;
@@ -122,11 +122,10 @@ export class DeliveryWorker {
   }
 
   /** Stops claiming, waits for the attempts in flight (at most timeoutMs), stops listening. */
-  async close(timeoutMs = 10 * SECOND): Promise<void> {
+  async close(timeoutMs = WEBHOOK_DRAIN_MS): Promise<void> {
     this.stopping = true;
     this.wake();
-    const settled = Promise.all([this.pump, ...[...this.inFlight].map((task) => task.done)]);
-    await Promise.race([settled, Bun.sleep(timeoutMs)]);
+    await settleWithin(Promise.all([this.pump, ...[...this.inFlight].map((task) => task.done)]), timeoutMs);
     await this.unlisten?.().catch(() => {});
     this.unlisten = null;
   }

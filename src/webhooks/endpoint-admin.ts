@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Sql } from '../db/client.ts';
 import { ProblemError } from '../domain/problems.ts';
-import { WEBHOOK_TEST } from '../domain/webhook-events.ts';
+import { WEBHOOK_TEST } from '../domain/webhooks/events.ts';
 import {
   DEFAULT_ROTATION_OVERLAP_SECONDS,
   webhookUrlErrors,
@@ -16,8 +16,8 @@ import {
   type DeliveryStatus,
   type EndpointBodyT,
   type UpdateEndpointBodyT,
-} from '../domain/webhook-schema.ts';
-import { formatSecret, SECRET_BYTES } from '../domain/webhook-signature.ts';
+} from '../domain/webhooks/schema.ts';
+import { formatSecret, SECRET_BYTES } from '../domain/webhooks/signature.ts';
 import type { AddressGuard } from './address-guard.ts';
 import {
   deleteEndpoint,

@@ -6,10 +6,10 @@
 // Keep-alive agents reuse connections per origin; a kept socket was checked when it connected.
 import http from 'node:http';
 import https from 'node:https';
-import { isIpLiteral } from '../domain/webhook-addresses.ts';
+import { WEBHOOK_SEND_TIMEOUT_MS } from '../limits.ts';
+import { isIpLiteral } from '../domain/webhooks/addresses.ts';
 import { bareHost, type AddressGuard } from './address-guard.ts';
 
-export const SEND_TIMEOUT_MS = 15_000;
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface SendResult {
@@ -26,7 +26,7 @@ export interface Sender {
 }
 
 export function createSender(options: { guard: AddressGuard; timeoutMs?: number; maxSocketsPerOrigin?: number }): Sender {
-  const timeoutMs = options.timeoutMs ?? SEND_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? WEBHOOK_SEND_TIMEOUT_MS;
   const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerOrigin ?? 8, timeout: 30_000 };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
   const { guard } = options;

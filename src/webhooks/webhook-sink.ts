@@ -6,8 +6,8 @@
 // per user: the delivery worker sends a user's delivery only once every earlier seq of that user
 // went through this sink, which keeps per-user order when events are applied out of order.
 import type { Tx } from '../db/client.ts';
-import { messageIdOfEvent, webhookDataOf, WEBHOOK_EVENT_TYPES } from '../domain/webhook-events.ts';
-import type { OutboxEvent } from '../outbox/queries.ts';
+import { messageIdOfEvent, webhookDataOf, WEBHOOK_EVENT_TYPES } from '../domain/webhooks/events.ts';
+import type { OutboxEvent } from '../domain/outbox-event.ts';
 import type { Projection } from '../projections/coordinator.ts';
 import { recordDeliveries } from './queries.ts';
 

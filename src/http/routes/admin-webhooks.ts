@@ -1,4 +1,4 @@
-// /admin/webhooks (CONTRACT §11), behind X-Api-Key: endpoints, their secrets, deliveries, replay.
+// /admin/webhooks (CONTRACT §11), in the admin group: endpoints, their secrets, deliveries, replay.
 //   POST   /admin/webhooks                      register → 201 with the secret (shown only here)
 //   GET    /admin/webhooks                      every endpoint
 //   GET    /admin/webhooks/{id}                 one
@@ -8,7 +8,7 @@
 //   GET    /admin/webhooks/{id}/deliveries      ?status=pending|delivered|failed&limit=&cursor= (newest first)
 //   POST   /admin/webhooks/{id}/replay          {"since"} → 202: every event since then is sent again
 //   POST   /admin/webhooks/{id}/test            → 202: a webhook.test message is queued
-import { Elysia, t } from 'elysia';
+import { t } from 'elysia';
 import { ProblemBody } from '../../domain/problem-schema.ts';
 import { ProblemError, type FieldError } from '../../domain/problems.ts';
 import {
@@ -25,18 +25,16 @@ import {
   TestSentBody,
   UpdateEndpointBody,
   type DeliveryStatus,
-} from '../../domain/webhook-schema.ts';
+} from '../../domain/webhooks/schema.ts';
 import { MAX_DELIVERY_PAGE, type WebhookAdmin } from '../../webhooks/endpoint-admin.ts';
-import { adminAuthPlugin } from '../plugins/admin-auth.ts';
+import { ADMIN_SECURITY, type AdminApi } from '../plugins/admin-auth.ts';
 
-const ADMIN_SECURITY = [{ adminApiKey: [] as string[] }];
 const tags = ['webhooks'];
 const Params = t.Object({ id: t.String() });
 const problems = { 400: ProblemBody, 401: ProblemBody, 404: ProblemBody };
 
-export function adminWebhooksRoute(admin: WebhookAdmin, adminApiKeys: readonly string[]) {
-  return new Elysia()
-    .use(adminAuthPlugin(adminApiKeys))
+export function adminWebhooksRoute(app: AdminApi, admin: WebhookAdmin): void {
+  app
     .post(
       '/admin/webhooks',
       async ({ body, set }) => {

@@ -4,6 +4,7 @@
 // endpoint holds only its own slots), a worker that dies mid-send (its lease runs out, the head is
 // sent again), DNS rebinding refused at the send, an erasure forgetting a user, retention.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import type { Tx } from '../../../src/db/client.ts';
 import { ProjectionCoordinator } from '../../../src/projections/coordinator.ts';
 import { createLogger } from '../../../src/log.ts';
 import { createAddressGuard } from '../../../src/webhooks/address-guard.ts';
@@ -14,7 +15,9 @@ import { createSecretBox } from '../../../src/webhooks/secret-box.ts';
 import { createSender } from '../../../src/webhooks/sender.ts';
 import { webhookSink } from '../../../src/webhooks/webhook-sink.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { eventsOf, steps, write } from '../../support/outbox.ts';
+import { steps } from '../../support/batches.ts';
+import { write } from '../../support/ingest.ts';
+import { eventsOf } from '../../support/outbox.ts';
 import { until } from '../../support/poll.ts';
 import { matchingSignatures, startReceiver, type Receiver } from '../../support/webhook-receiver.ts';
 
@@ -63,7 +66,7 @@ async function apply(userId: string, seqs?: number[]) {
   const events = (await eventsOf(db.sql, userId)).filter((event) => event.status === 'pending');
   const chosen = seqs ? seqs.map((seq) => events.find((event) => event.seq === seq)!) : events;
   for (const event of chosen) {
-    await coordinator().applyUserEvents(userId, [event], (tx) => tx.unsafe(`UPDATE outbox_events SET status = 'processed' WHERE id = $1`, [event.id]));
+    await coordinator().handle(userId, [event], (tx: Tx) => tx.unsafe(`UPDATE outbox_events SET status = 'processed' WHERE id = $1`, [event.id]));
   }
 }
 
@@ -81,7 +84,7 @@ test('one delivery per event and subscribed endpoint, however often the event is
   const userId = crypto.randomUUID();
   await write(db.sql, userId, [steps('phone', 10, day(1))]);
   const [event] = await eventsOf(db.sql, userId);
-  for (let i = 0; i < 3; i++) await coordinator().applyUserEvents(userId, [event!]);
+  for (let i = 0; i < 3; i++) await coordinator().handle(userId, [event!]);
   expect(await deliveriesOf(first.id)).toEqual([{ user_id: userId, seq: 1, status: 'pending', attempts: 0 }]);
   expect(await deliveriesOf(second.id)).toEqual([]);
   await admin().remove(first.id);
