@@ -38,6 +38,9 @@ import { settleWithin } from '../bounded.ts';
 import { SECOND, WEBHOOK_DRAIN_MS, WEBHOOK_LEASE_MS } from '../limits.ts';
 
 
+/** How long a notification waits for others before the claim it triggers (a few ms of lag). */
+const NOTIFY_COALESCE_MS = 5;
+
 export interface DeliveryWorkerOptions {
   db: Sql;
   /** claims run here when given: a pool with synchronous commits (see delivery-service.ts) */
@@ -85,6 +88,7 @@ export class DeliveryWorker {
   private readonly inFlight = new Set<InFlight>();
   private stopping = false;
   private woken = false;
+  private wakeTimer: ReturnType<typeof setTimeout> | null = null;
   /** the last claim took as many lanes as it asked for: more may be ready */
   private lastClaimFilled = false;
   private resumeIdle: (() => void) | null = null;
@@ -112,7 +116,7 @@ export class DeliveryWorker {
     if (this.pump) return;
     if (this.listenEnabled) {
       try {
-        const listener = await this.db.listen(WEBHOOKS_CHANNEL, () => this.wake(), () => this.wake());
+        const listener = await this.db.listen(WEBHOOKS_CHANNEL, () => this.wakeSoon(), () => this.wake());
         this.unlisten = () => listener.unlisten();
       } catch (error) {
         this.log.warn({ err: error }, 'webhooks: LISTEN failed, polling only');
@@ -124,6 +128,7 @@ export class DeliveryWorker {
   /** Stops claiming, waits for the attempts in flight (at most timeoutMs), stops listening. */
   async close(timeoutMs = WEBHOOK_DRAIN_MS): Promise<void> {
     this.stopping = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wake();
     await settleWithin(Promise.all([this.pump, ...[...this.inFlight].map((task) => task.done)]), timeoutMs);
     await this.unlisten?.().catch(() => {});
@@ -133,6 +138,18 @@ export class DeliveryWorker {
   wake(): void {
     this.woken = true;
     this.resumeIdle?.();
+  }
+
+  /**
+   * A notification: wakes the loop after NOTIFY_COALESCE_MS, so the notifications of the outbox's
+   * lanes committing side by side are answered by one claim (and one WAL flush), not one each.
+   */
+  private wakeSoon(): void {
+    if (this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      this.wake();
+    }, NOTIFY_COALESCE_MS);
   }
 
   /** One claim, then every attempt it started, awaited; returns the lanes claimed (tests, tools). */
