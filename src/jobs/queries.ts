@@ -8,6 +8,7 @@ const HOLD_GUARD = statement('jobs/hold_guard');
 const FIND_RECENT_RUN = statement('jobs/find_recent_run');
 const RECORD_JOB_RUN = statement('jobs/record_job_run');
 const LAST_JOB_RUNS = statement('jobs/last_job_runs');
+const LAST_SUCCESSFUL_JOB_RUNS = statement('jobs/last_successful_job_runs');
 const FAIL_STALE_PROCESSING = statement('jobs/fail_stale_processing_requests');
 const LIST_QUEUED_REQUESTS = statement('jobs/list_queued_requests');
 const FAIL_ORPHANED_QUEUED = statement('jobs/fail_orphaned_queued_requests');
@@ -85,6 +86,12 @@ export async function lastJobRuns(db: Queryable, names: readonly string[]): Prom
     affectedRows: Number(row.affected_rows),
     error: row.error,
   }));
+}
+
+/** When each named job last succeeded (any replica); jobs that never did are absent. */
+export async function lastSuccessfulJobRuns(db: Queryable, names: readonly string[]): Promise<{ name: string; finishedAt: Date }[]> {
+  const rows = await run<{ name: string; finished_at: Date }>(db, LAST_SUCCESSFUL_JOB_RUNS, [names]);
+  return rows.map((row) => ({ name: row.name, finishedAt: row.finished_at }));
 }
 
 export interface RequestRef {
