@@ -14,8 +14,11 @@ import { shortLivedQueueProbe } from './jobs/queue-probe.ts';
 import { createJobRunner, type JobRunner } from './jobs/runner.ts';
 import { startJobSchedule, type JobSchedule } from './jobs/schedule.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createIngestRateReader, createIngestRateRecorder } from './ingest-rates.ts';
 import { outboxBacklog } from './ops/outbox-backlog.ts';
 import { queueCounts } from './ops/queue-counts.ts';
+import { countDeadEvents } from './outbox/queries.ts';
+import { oldestWaitingJob } from './queue/oldest-waiting.ts';
 import { createOutboxService, type OutboxService } from './outbox/outbox-service.ts';
 import { outboxThread, type OutboxThread } from './outbox/outbox-thread.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from './queue/ingest-batch-job.ts';
@@ -46,9 +49,30 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
   });
   queue.on('error', () => {});
-  const listQueues = async () => [{ name: INGEST_QUEUE_NAME, counts: await queueCounts(queue) }];
-  const metrics = createMetrics({ log, sources: { queueCounts: listQueues, outboxBacklog: () => outboxBacklog(db) } });
-  const jobs = buildJobRunner(runtime, { ...options, metrics });
+  const listQueues = async () => {
+    const [counts, oldestWaiting] = await Promise.all([queueCounts(queue), oldestWaitingJob(queue)]);
+    return [{ name: INGEST_QUEUE_NAME, counts, oldestWaiting }];
+  };
+  // the console's rates live in the queue's Redis, under the queue prefix (tests get their own)
+  const ratesPrefix = `${options.queuePrefix ?? 'bull'}:health-ingest`;
+  const rates = createIngestRateRecorder({ redis, prefix: ratesPrefix, log });
+  const ratesReader = createIngestRateReader({ redis, prefix: ratesPrefix });
+  const outboxSummary = async () => {
+    const [backlog, dead] = await Promise.all([outboxBacklog(db), countDeadEvents(db)]);
+    return { pending: backlog.pending, lagSeconds: backlog.oldestAgeSeconds, dead };
+  };
+  let jobs: JobRunner;
+  const metrics = createMetrics({
+    log,
+    rates,
+    sources: {
+      queueCounts: listQueues,
+      outboxBacklog: () => outboxBacklog(db),
+      outboxDead: () => countDeadEvents(db),
+      jobLastSuccess: () => jobs.lastSuccesses(),
+    },
+  });
+  jobs = buildJobRunner(runtime, { ...options, metrics });
   const ingest: IngestDeps = {
     db,
     config,
@@ -75,7 +99,16 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       redis: async () => ((await redis.ping()) === 'PONG' ? 'ok' : 'unexpected reply'),
       migrations: async () => describeMismatch(await migrationStatus(db)) ?? 'ok',
     },
-    operations: { metrics, jobs, queueCounts: listQueues, enableDocs: config.enableDocs, version: SERVICE_VERSION },
+    operations: {
+      metrics,
+      jobs,
+      queueCounts: listQueues,
+      ingestRates: () => ratesReader.read(),
+      outboxSummary,
+      boardQueues: [queue],
+      enableDocs: config.enableDocs,
+      version: SERVICE_VERSION,
+    },
   });
   return {
     app,
@@ -84,6 +117,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     metrics,
     jobs,
     async close() {
+      await Promise.race([rates.close(), Bun.sleep(2000)]);
       await Promise.race([queue.close(), Bun.sleep(2000)]);
       redis.disconnect();
     },

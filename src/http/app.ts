@@ -1,10 +1,13 @@
 // The HTTP application. The .use() chain below is the architecture of the API: cross-cutting
 // plugins first (request id, problem+json errors), then one route module per resource.
+import type { Queue } from 'bullmq';
 import { Elysia } from 'elysia';
+import { createBoardSessions } from '../auth/board-sessions.ts';
 import type { UserTokens } from '../auth/user-tokens.ts';
 import type { Sql } from '../db/client.ts';
 import type { IngestDeps } from '../ingest/submit-batch.ts';
 import type { QueueListBodyT } from '../domain/operations-schema.ts';
+import type { IngestRatesBodyT, OutboxSummaryBodyT } from '../domain/operations/console-schema.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -13,6 +16,9 @@ import { docsPlugin } from './plugins/docs.ts';
 import { problemsPlugin } from './plugins/problems.ts';
 import { requestFramingPlugin } from './plugins/request-framing.ts';
 import { requestIdPlugin } from './plugins/request-id.ts';
+import { adminBoardRoute } from './routes/admin-board.ts';
+import { adminConsoleAssetsRoute, adminConsoleSessionRoute } from './routes/admin-console.ts';
+import { adminIngestRatesRoute } from './routes/admin-ingest-rates.ts';
 import { adminJobsRoute } from './routes/admin-jobs.ts';
 import { adminOutboxRoute } from './routes/admin-outbox.ts';
 import { adminQueuesRoute } from './routes/admin-queues.ts';
@@ -39,6 +45,11 @@ export interface AppDeps {
     metrics: Metrics;
     jobs: JobRunner;
     queueCounts: () => Promise<QueueListBodyT['queues']>;
+    /** the console's rate series: every API replica's counts (src/ingest-rates.ts) */
+    ingestRates: () => Promise<IngestRatesBodyT>;
+    outboxSummary: () => Promise<OutboxSummaryBodyT>;
+    /** the queues Bull Board shows */
+    boardQueues: readonly Queue[];
     enableDocs: boolean;
     version: string;
   };
@@ -46,6 +57,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps) {
   const { db, ingest, tokens, log } = deps;
+  const operations = deps.operations;
+  const boardSessions = createBoardSessions(deps.adminApiKeys);
   return new Elysia()
     .use(requestIdPlugin)
     .use(problemsPlugin(log))
@@ -54,13 +67,18 @@ export function createApp(deps: AppDeps) {
     .use(docsPlugin(deps.operations.enableDocs, deps.operations.version))
     .use(healthRoutes(deps.readiness))
     .use(metricsRoute(deps.operations.metrics))
-    .use(batchUpsertRoute(ingest, tokens, deps.limits))
+    .use(batchUpsertRoute(ingest, tokens, deps.limits, operations.metrics.observeShed))
     .use(ingestRequestsRoute(db, tokens))
     .use(privacySettingsRoute(db, ingest.catalog, tokens))
     .use(metricCatalogRoute(ingest.catalog, tokens))
     .use(samplesRoute(db, ingest.catalog, tokens))
     .use(dailySummariesRoute(db, ingest.catalog, tokens))
-    .use(adminOutboxRoute(db, deps.adminApiKeys))
+    // the console's page and assets, and the board behind its cookie: before the X-Api-Key routes
+    .use(adminConsoleAssetsRoute())
+    .use(adminBoardRoute(operations.boardQueues, boardSessions))
+    .use(adminConsoleSessionRoute(boardSessions, deps.adminApiKeys))
+    .use(adminIngestRatesRoute(operations.ingestRates, deps.adminApiKeys))
+    .use(adminOutboxRoute(db, operations.outboxSummary, deps.adminApiKeys))
     .use(adminJobsRoute(deps.operations.jobs, deps.adminApiKeys))
     .use(adminQueuesRoute(deps.operations.queueCounts, deps.adminApiKeys));
 }

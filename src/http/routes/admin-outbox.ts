@@ -1,10 +1,12 @@
-// Outbox dead letters for operators, behind X-Api-Key:
+// The outbox for operators, behind X-Api-Key:
+//   GET  /admin/outbox                        backlog (pending events), lag and dead letters (the console)
 //   GET  /admin/outbox/dead?afterId=&limit=   a page of dead events, oldest first
 //   POST /admin/outbox/dead/replay            {"ids": [..]} those, or no body / {} every dead event:
 //                                             back to pending with fresh attempts, processors woken
 // Replaying is safe at any time: projections recompute, so an event applied twice changes nothing.
 import { Elysia, t } from 'elysia';
 import type { Sql } from '../../db/client.ts';
+import { DeadEventPageBody, OutboxSummaryBody, ReplayedDeadEventsBody, type OutboxSummaryBodyT } from '../../domain/operations/console-schema.ts';
 import { ProblemError, type FieldError } from '../../domain/problems.ts';
 import { listDeadEvents, replayDeadEvents } from '../../outbox/queries.ts';
 import { adminAuthPlugin } from '../plugins/admin-auth.ts';
@@ -18,9 +20,13 @@ const ADMIN_SECURITY = [{ adminApiKey: [] as string[] }];
 
 const positiveInteger = (text: string | undefined) => (text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : undefined);
 
-export function adminOutboxRoute(db: Sql, adminApiKeys: readonly string[]) {
+export function adminOutboxRoute(db: Sql, outboxSummary: () => Promise<OutboxSummaryBodyT>, adminApiKeys: readonly string[]) {
   return new Elysia()
     .use(adminAuthPlugin(adminApiKeys))
+    .get('/admin/outbox', () => outboxSummary(), {
+      response: { 200: OutboxSummaryBody },
+      detail: { summary: 'Outbox backlog, lag and dead letters', tags: ['admin'], security: ADMIN_SECURITY },
+    })
     .get(
       '/admin/outbox/dead',
       async ({ query }) => {
@@ -38,6 +44,7 @@ export function adminOutboxRoute(db: Sql, adminApiKeys: readonly string[]) {
       },
       {
         query: t.Object({ afterId: t.Optional(t.String()), limit: t.Optional(t.String()) }),
+        response: { 200: DeadEventPageBody },
         detail: { summary: 'Outbox events that exhausted their attempts (dead letters)', tags: ['admin'], security: ADMIN_SECURITY },
       },
     )
@@ -62,6 +69,7 @@ export function adminOutboxRoute(db: Sql, adminApiKeys: readonly string[]) {
       },
       {
         parse: 'none',
+        response: { 200: ReplayedDeadEventsBody },
         detail: { summary: 'Replay dead letters (the given ids, or all)', tags: ['admin'], security: ADMIN_SECURITY },
       },
     );

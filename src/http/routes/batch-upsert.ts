@@ -20,6 +20,8 @@ export function batchUpsertRoute(
   deps: IngestDeps,
   tokens: UserTokens,
   limits: { maxBatchItems: number; maxBodyBytes: number; maxInflightUploads: number },
+  /** counts an upload shed (SERVER_BUSY): /metrics and the console's rates */
+  observeShed: () => void = () => {},
 ) {
   const admission = new UploadAdmission(limits.maxInflightUploads);
 
@@ -30,6 +32,7 @@ export function batchUpsertRoute(
     // database round trip: shedding later let the replay lookups of an overload queue up on
     // the pool until every upload timed out (bench/soak.ts at 5×)
     if (!admission.tryEnter()) {
+      observeShed();
       throw new ProblemError(
         'SERVER_BUSY',
         `${admission.limit} uploads are being processed on this server; retry after ${BUSY_RETRY_AFTER_SECONDS} s`,
