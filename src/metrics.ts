@@ -137,9 +137,8 @@ export function createMetrics(
       help: 'Outbox events that exhausted their attempts and wait for a replay (read on scrape)',
       registers: [registry],
       async collect() {
-        const value = await dead();
-        if (value === null) this.reset();
-        else this.set(value);
+        // NaN, not 0, when unreadable: an unlabelled gauge cannot be absent, and 0 would say "none"
+        this.set((await dead()) ?? Number.NaN);
       },
     });
   }
@@ -163,9 +162,7 @@ export function createMetrics(
       help: 'Outbox events not yet processed (read on scrape)',
       registers: [registry],
       async collect() {
-        const value = await backlog();
-        if (value) this.set(value.pending);
-        else this.reset();
+        this.set((await backlog())?.pending ?? Number.NaN);
       },
     });
     new Gauge({
@@ -173,9 +170,7 @@ export function createMetrics(
       help: 'Age of the oldest pending outbox event, 0 when none (read on scrape)',
       registers: [registry],
       async collect() {
-        const value = await backlog();
-        if (value) this.set(value.oldestAgeSeconds);
-        else this.reset();
+        this.set((await backlog())?.oldestAgeSeconds ?? Number.NaN);
       },
     });
   }
