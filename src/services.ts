@@ -106,6 +106,8 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       ingestRates: () => ratesReader.read(),
       outboxSummary,
       boardQueues: [queue],
+      // the import pipeline and webhooks bring their admin endpoints with them
+      consoleFeatures: { imports: false, webhooks: false },
       enableDocs: config.enableDocs,
       version: SERVICE_VERSION,
     },

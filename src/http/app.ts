@@ -7,7 +7,7 @@ import type { UserTokens } from '../auth/user-tokens.ts';
 import type { Sql } from '../db/client.ts';
 import type { IngestDeps } from '../ingest/submit-batch.ts';
 import type { QueueListBodyT } from '../domain/operations-schema.ts';
-import type { IngestRatesBodyT, OutboxSummaryBodyT } from '../domain/operations/console-schema.ts';
+import type { ConsoleFeaturesBodyT, IngestRatesBodyT, OutboxSummaryBodyT } from '../domain/operations/console-schema.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -50,6 +50,8 @@ export interface AppDeps {
     outboxSummary: () => Promise<OutboxSummaryBodyT>;
     /** the queues Bull Board shows */
     boardQueues: readonly Queue[];
+    /** which optional console panels have their endpoints in this build */
+    consoleFeatures: ConsoleFeaturesBodyT;
     enableDocs: boolean;
     version: string;
   };
@@ -76,7 +78,7 @@ export function createApp(deps: AppDeps) {
     // the console's page and assets, and the board behind its cookie: before the X-Api-Key routes
     .use(adminConsoleAssetsRoute())
     .use(adminBoardRoute(operations.boardQueues, boardSessions))
-    .use(adminConsoleSessionRoute(boardSessions, deps.adminApiKeys))
+    .use(adminConsoleSessionRoute(boardSessions, operations.consoleFeatures, deps.adminApiKeys))
     .use(adminIngestRatesRoute(operations.ingestRates, deps.adminApiKeys))
     .use(adminOutboxRoute(db, operations.outboxSummary, deps.adminApiKeys))
     .use(adminJobsRoute(deps.operations.jobs, deps.adminApiKeys))

@@ -95,3 +95,10 @@ export interface WebhookDeliveryView {
   createdAt: string;
   attemptLog: { attemptedAt: string; statusCode: number | null; error: string | null }[];
 }
+
+/** Which optional panels this server can fill (capabilities that land separately). */
+export const ConsoleFeaturesBody = Type.Object({
+  imports: Type.Boolean({ description: 'GET /admin/imports exists (the import pipeline is part of this build)' }),
+  webhooks: Type.Boolean({ description: 'GET /admin/webhooks exists' }),
+});
+export type ConsoleFeaturesBodyT = Static<typeof ConsoleFeaturesBody>;

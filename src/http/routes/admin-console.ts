@@ -1,11 +1,13 @@
 // The operations console (CONTRACT §13):
 //   GET  /admin/console                  the page (no key: it asks for one; it carries no data)
 //   GET  /admin/console/{console.js,console.css,icon.svg}   its assets (no data either)
+//   GET  /admin/console/features         X-Api-Key → which optional panels this server fills
 //   POST /admin/console/board-session    X-Api-Key → 204 + the Bull Board cookie (auth/board-sessions.ts)
 // Every response carries a strict Content-Security-Policy: scripts, styles, images and requests
 // from this origin only, no inline script or style, no framing, no form posts elsewhere.
 import { Elysia } from 'elysia';
 import { boardCookie, type BoardSessions } from '../../auth/board-sessions.ts';
+import { ConsoleFeaturesBody, type ConsoleFeaturesBodyT } from '../../domain/operations/console-schema.ts';
 import { consoleAssets, type ConsoleAssetName } from '../console/assets.ts';
 import { adminAuthPlugin } from '../plugins/admin-auth.ts';
 
@@ -54,8 +56,19 @@ export function adminConsoleAssetsRoute() {
   return app;
 }
 
-export function adminConsoleSessionRoute(sessions: BoardSessions, adminApiKeys: readonly string[], now: () => number = Date.now) {
-  return new Elysia().use(adminAuthPlugin(adminApiKeys)).post(
+export function adminConsoleSessionRoute(
+  sessions: BoardSessions,
+  features: ConsoleFeaturesBodyT,
+  adminApiKeys: readonly string[],
+  now: () => number = Date.now,
+) {
+  return new Elysia()
+    .use(adminAuthPlugin(adminApiKeys))
+    .get('/admin/console/features', () => features, {
+      response: { 200: ConsoleFeaturesBody },
+      detail: { summary: "Which of the console's optional panels this server fills", tags: ['admin'], security: [{ adminApiKey: [] }] },
+    })
+    .post(
     '/admin/console/board-session',
     ({ request, adminKey, set }) => {
       set.status = 204;

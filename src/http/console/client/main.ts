@@ -2,6 +2,7 @@
 // for an admin key once, keeps it in this tab's sessionStorage, and reads everything from the
 // admin JSON endpoints with it (X-Api-Key), refreshing every 5 s. Bull Board gets a short-lived
 // HttpOnly cookie minted here after the key was accepted (see src/auth/board-sessions.ts).
+import type { ConsoleFeaturesBodyT } from '../../../domain/operations/console-schema.ts';
 import { ApiError, createApi, type Api } from './api.ts';
 import { formatClock } from './format.ts';
 import { importsPanel } from './panels/imports.ts';
@@ -101,9 +102,15 @@ async function start(key: string, { fromForm }: { fromForm: boolean }): Promise<
       return;
     }
   }
+  let features: ConsoleFeaturesBodyT = { imports: false, webhooks: false };
+  try {
+    features = await api.get<ConsoleFeaturesBodyT>('/admin/console/features');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return showSignIn(refusal(error));
+  }
   sessionStorage.setItem(STORAGE_KEY, key);
   session = { api, timer: null, paused: false, boardMintedAt: 0 };
-  panels ??= [ratesPanel(), queuesPanel(), outboxPanel(), jobsPanel(), importsPanel(), webhooksPanel()];
+  panels ??= [ratesPanel(), queuesPanel(), outboxPanel(), jobsPanel(), importsPanel(features), webhooksPanel(features)];
   signIn.hidden = true;
   panelsRoot.hidden = false;
   sessionActions.hidden = false;

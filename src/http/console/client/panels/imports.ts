@@ -1,15 +1,15 @@
 // Imports in progress, each with a progress bar over the bytes read, from
-// GET /admin/imports?status=queued,running. A server without the import pipeline answers 404:
-// the panel says so instead of failing.
-import type { ImportsInProgressBodyT } from '../../../../domain/operations/console-schema.ts';
-import { ApiError, type Api } from '../api.ts';
+// GET /admin/imports?status=queued,running. A server without the import pipeline says so in
+// GET /admin/console/features, and the panel says so instead of asking.
+import type { ConsoleFeaturesBodyT, ImportsInProgressBodyT } from '../../../../domain/operations/console-schema.ts';
+import type { Api } from '../api.ts';
 import { h, panelBody, setText, syncKeyed } from '../dom.ts';
 import { formatCount, formatRelative } from '../format.ts';
 import { errorLine, rethrowUnauthorized, type Panel } from './panel.ts';
 
 type Import = ImportsInProgressBodyT['items'][number];
 
-export function importsPanel(): Panel {
+export function importsPanel(features: ConsoleFeaturesBodyT): Panel {
   const body = panelBody('imports');
   const errors = errorLine(body);
   const list = h('ul', { class: 'imports', 'aria-label': 'imports not finished, newest first' });
@@ -45,6 +45,11 @@ export function importsPanel(): Panel {
 
   return {
     async refresh(api: Api) {
+      if (!features.imports) {
+        empty.hidden = false;
+        setText(empty, 'This server has no import pipeline yet.');
+        return;
+      }
       try {
         const { items } = await api.get<ImportsInProgressBodyT>('/admin/imports?status=queued,running');
         errors.clear();
@@ -53,12 +58,6 @@ export function importsPanel(): Panel {
         setText(empty, 'No import is queued or running.');
       } catch (error) {
         rethrowUnauthorized(error);
-        if (error instanceof ApiError && error.status === 404) {
-          list.replaceChildren();
-          empty.hidden = false;
-          setText(empty, 'This server has no import pipeline yet (GET /admin/imports answers 404).');
-          return;
-        }
         errors.show(error);
       }
     },

@@ -1,8 +1,8 @@
 // Webhook endpoints, the failing ones first with their latest failed deliveries, from
 // GET /admin/webhooks and GET /admin/webhooks/{id}/deliveries?status=failed (CONTRACT §11). A
-// server without webhooks answers 404: the panel says so instead of failing.
-import type { WebhookDeliveryView, WebhookEndpointView } from '../../../../domain/operations/console-schema.ts';
-import { ApiError, type Api } from '../api.ts';
+// server without webhooks says so in GET /admin/console/features, and the panel says so.
+import type { ConsoleFeaturesBodyT, WebhookDeliveryView, WebhookEndpointView } from '../../../../domain/operations/console-schema.ts';
+import type { Api } from '../api.ts';
 import { h, panelBody, replaceChildren, setText, syncKeyed } from '../dom.ts';
 import { formatRelative } from '../format.ts';
 import { errorLine, rethrowUnauthorized, type Panel } from './panel.ts';
@@ -18,7 +18,7 @@ interface EndpointState {
 
 const isFailing = (endpoint: WebhookEndpointView) => endpoint.disabled || endpoint.failingSince !== null;
 
-export function webhooksPanel(): Panel {
+export function webhooksPanel(features: ConsoleFeaturesBodyT): Panel {
   const body = panelBody('webhooks');
   const errors = errorLine(body);
   const list = h('ul', { class: 'endpoints', 'aria-label': 'webhook endpoints, failing ones first' });
@@ -52,6 +52,11 @@ export function webhooksPanel(): Panel {
 
   return {
     async refresh(api: Api) {
+      if (!features.webhooks) {
+        empty.hidden = false;
+        setText(empty, 'This server has no webhooks yet.');
+        return;
+      }
       try {
         const { items } = await api.get<{ items: WebhookEndpointView[] }>('/admin/webhooks');
         const ordered = [...items].sort((a, b) => Number(isFailing(b)) - Number(isFailing(a)));
@@ -70,12 +75,6 @@ export function webhooksPanel(): Panel {
         setText(empty, 'No webhook endpoint is registered.');
       } catch (error) {
         rethrowUnauthorized(error);
-        if (error instanceof ApiError && error.status === 404) {
-          list.replaceChildren();
-          empty.hidden = false;
-          setText(empty, 'This server has no webhooks yet (GET /admin/webhooks answers 404).');
-          return;
-        }
         errors.show(error);
       }
     },
