@@ -18,7 +18,14 @@ export interface TestService {
 }
 
 export async function startTestService(
-  options: { env?: Record<string, string>; worker?: boolean; outbox?: boolean; database?: TestDatabase } = {},
+  options: {
+    env?: Record<string, string>;
+    worker?: boolean;
+    outbox?: boolean;
+    database?: TestDatabase;
+    /** share another service's queue (and Redis keys): a second replica of it */
+    queuePrefix?: string;
+  } = {},
 ): Promise<TestService> {
   const db = options.database ?? (await createTestDatabase({ poolSize: 20 }));
   const config = loadConfig({
@@ -29,7 +36,7 @@ export async function startTestService(
   });
   const log = createLogger(config.logLevel);
   const runtime = { config, db: db.sql, log };
-  const queuePrefix = `hi-test-${crypto.randomUUID().slice(0, 8)}`;
+  const queuePrefix = options.queuePrefix ?? `hi-test-${crypto.randomUUID().slice(0, 8)}`;
   const api = buildApi(runtime, { queuePrefix });
   const worker = options.worker ? buildWorker(runtime, { queuePrefix }) : undefined;
   const outbox = options.outbox ? buildOutboxProcessor(runtime) : undefined;
