@@ -8,11 +8,11 @@ export const formatCount = (value: number) => integer.format(value);
 /** per second, with one decimal below 100 */
 export const formatRate = (perSecond: number) => `${perSecond >= 100 ? integer.format(perSecond) : decimal.format(perSecond)}/s`;
 
-/** 42 s, 3 min 5 s, 2 h 10 min, 3 d 4 h */
+/** 42 s, 3 min, 2 h 10 min, 3 d 4 h: two units at most, seconds only under a minute */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
   if (s < 86_400) return `${Math.floor(s / 3600)} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ''}`;
   return `${Math.floor(s / 86_400)} d${Math.floor((s % 86_400) / 3600) ? ` ${Math.floor((s % 86_400) / 3600)} h` : ''}`;
 }

@@ -40,10 +40,8 @@ export function queuesPanel(): Panel {
     tiles.failed.set(formatCount(queue.counts.failed), queue.counts.failed > 0 ? 'bad' : null);
     const oldest = queue.oldestWaiting;
     tiles.oldest.set(oldest ? formatDuration(oldest.ageSeconds) : 'none', oldest && oldest.ageSeconds > STALE_HEAD_SECONDS ? 'warn' : null);
-    setText(
-      element.querySelector('.queue-completed')!,
-      `${formatCount(queue.counts.completed)} completed jobs kept${oldest ? ` · oldest waiting job ${oldest.jobId}` : ''}`,
-    );
+    tiles.oldest.element.title = oldest ? `job ${oldest.jobId}, queued ${new Date(oldest.enqueuedAt).toLocaleString()}` : '';
+    setText(element.querySelector('.queue-completed')!, `${formatCount(queue.counts.completed)} completed jobs kept (completed jobs are removed at once)`);
   };
 
   return {
