@@ -51,6 +51,8 @@ export function createIngestRateRecorder(options: { redis: Redis; prefix: string
   /** bucket → field → count not yet in Redis */
   let pending = new Map<number, Map<string, number>>();
   let flushing: Promise<void> | null = null;
+  /** one warning per outage, not one per second */
+  let failing = false;
 
   const add = (field: string, by: number) => {
     if (by <= 0) return;
@@ -74,6 +76,8 @@ export function createIngestRateRecorder(options: { redis: Redis; prefix: string
       const results = await bounded(pipeline.exec(), REDIS_TIMEOUT_MS, 'ingest rates flush');
       const failed = results?.find(([error]) => error);
       if (failed) throw failed[0];
+      if (failing) options.log?.info('ingest rates flushed again');
+      failing = false;
     } catch (error) {
       // Redis unreachable: keep the counts for the next flush (buckets past the window are dropped;
       // a flush that timed out may still land, so a retry can count twice — rare, and only then)
@@ -86,7 +90,8 @@ export function createIngestRateRecorder(options: { redis: Redis; prefix: string
           into.set(field, (into.get(field) ?? 0) + by);
         }
       }
-      options.log?.warn({ err: error }, 'ingest rates not flushed');
+      if (!failing) options.log?.warn({ err: error }, 'ingest rates not flushed (kept for the next flush)');
+      failing = true;
     }
   }
 

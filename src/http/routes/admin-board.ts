@@ -6,7 +6,9 @@
 // The board (@bull-board/api + @bull-board/elysia, pinned together at 6.21.3) is built on the
 // first request and kept: registering it reads its static files from disk, which the service's
 // start-up need not wait for. Its page links a web font from a CDN; that link is taken out, so
-// it works offline and within its CSP (the system font is used).
+// it works offline and within its CSP (the system font is used). Trap: the adapter names each
+// static route by what follows the first "dist" in the file's absolute path, so the service
+// must not be installed under a folder whose path contains "dist" before node_modules.
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ElysiaAdapter } from '@bull-board/elysia';
