@@ -66,7 +66,7 @@ describe('the admin JSON endpoints of the console', () => {
   ] as const;
 
   test.each(ROUTES)('%s %s without a key, or with a wrong one → 401 problem+json', async (method, path) => {
-    for (const headers of [{}, { 'x-api-key': 'wrong' }]) {
+    for (const headers of [{}, { 'x-api-key': 'wrong' }] as Record<string, string>[]) {
       const response = await fetch(`${replicaA.baseUrl}${path}`, { method, headers });
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toStartWith('application/problem+json');
@@ -208,7 +208,7 @@ describe('the OpenAPI document', () => {
       ['/admin/outbox', 'get'],
       ['/admin/outbox/dead', 'get'],
       ['/admin/console/features', 'get'],
-    ]) {
+    ] as const) {
       expect(spec.paths[path]?.[method]?.responses?.['200']?.content?.['application/json']?.schema).toBeDefined();
     }
     expect(spec.paths['/admin/console/board-session']?.post).toBeDefined();
