@@ -7,6 +7,8 @@ import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type 
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+const PAGE_WAIT_MS = 20_000;
+
 export const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -35,6 +37,9 @@ export interface WatchedPage {
  */
 export async function openPage(browser: Browser, options: { expected?: RegExp[] } = {}): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1, locale: 'en-GB', timezoneId: 'UTC' });
+  // Playwright gives up before bun's 30 s test timeout: a wait that fails says what it waited
+  // for, instead of the test being killed (and the browser with it, as a dangling process)
+  context.setDefaultTimeout(PAGE_WAIT_MS);
   const page = await context.newPage();
   const seen: string[] = [];
   const expected = options.expected ?? [];
