@@ -1,0 +1,231 @@
+// Question: how far ahead of what users would otherwise pick is health-ingest on this machine —
+// the seed's own stack (../shared/peers/seedstack: NestJS + Zod + Prisma 7, one upsert per sample)
+// and a competent raw-SQL service (../shared/peers/rawpg: Fastify + Zod + pg, one unnest upsert
+// per batch, doing less: no queue, no receipt order, no `unchanged`)?
+//
+// Load shape, the same for every service, from this one load generator: the same pre-built
+// request bodies in the same order (the peers take our JSON, hash rule and JWT as they are), the
+// same users and tokens, the same durations. Phase "399": 8 clients (8 users) sending fresh
+// 399-sample batches, the main figure; phase "1": 64 clients of 1,000 users sending 1-sample
+// uploads. Each service gets the machine to itself while measured (one after another, the others
+// stopped), a database of its own on the same PostgreSQL server, a CHECKPOINT before each phase
+// and a short warm-up before its first. Pools: health-ingest's API has 16 connections; the peers
+// get DB_POOL_SIZE=16 (their default is 10) so the pools are equal. health-ingest runs as
+// `src/api.ts` (HTTP only, no outbox processor: neither peer consumes its outbox either).
+// Correctness after each phase: rows stored = unique keys of the samples answered 200.
+// CPU: each phase's share of the machine of the service, the load generator and PostgreSQL.
+// Gates (main figure): health-ingest ≥ 15 × seedstack and ≥ 2 × rawpg in samples/s, each with a
+// lower p99; no errors; stored = sent in every phase.
+//
+// Usage: bun run bench/peer-comparison.ts [--seconds 10] [--warmup 2]
+//          [--only health-ingest,rawpg,seedstack] [--reinstall] [--json]
+import postgres from 'postgres';
+import { createUserTokens } from '../src/auth/user-tokens.ts';
+import { BENCH_SERVER_URL, freshBenchDatabase } from './lib/bench-database.ts';
+import { cpuShareRows, measureCpuShares, type CpuShares } from './lib/cpu-shares.ts';
+import { closedLoopOver } from './lib/load.ts';
+import { machineLine } from './lib/machine.ts';
+import { installPeer, startPeer, type PeerName } from './lib/peer-services.ts';
+import { uploadBody } from './lib/sample-bodies.ts';
+import { startServiceProcess } from './lib/service-process.ts';
+import { printTable, summarize } from './lib/stats.ts';
+import { flag, numberOption } from './lib/args.ts';
+
+const asJson = flag('--json');
+const SECONDS = numberOption('--seconds', 10);
+const WARMUP_SECONDS = numberOption('--warmup', 2);
+const ALL = ['health-ingest', 'rawpg', 'seedstack'] as const;
+type ServiceName = (typeof ALL)[number];
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = (onlyAt >= 0 ? process.argv[onlyAt + 1]!.split(',') : [...ALL]) as ServiceName[];
+for (const name of ONLY) if (!ALL.includes(name)) throw new Error(`--only takes ${ALL.join(',')}; got ${name}`);
+const POOL_SIZE = 16; // src/api.ts's pool; the peers get the same
+const JWT_SECRET = 'peer-comparison-bench-secret-0123456789abcdef';
+const REQUEST_TIMEOUT_MS = 60_000;
+const say = (line: string) => (asJson ? console.error(line) : console.log(line));
+
+interface Phase {
+  name: string;
+  size: number;
+  clients: number;
+  users: number;
+  /** bodies built: enough for the fastest service at the phase's length */
+  bodies: number;
+}
+const PHASES: Phase[] = [
+  { name: '8 clients × 399-sample batches', size: 399, clients: 8, users: 8, bodies: Math.ceil(SECONDS * 180) },
+  { name: '64 clients × 1-sample uploads (1,000 users)', size: 1, clients: 64, users: 1000, bodies: Math.ceil(SECONDS * 6000) },
+];
+
+// ---- the same requests for everyone, built before any timing
+say(machineLine());
+say(`building request bodies (${PHASES.map((p) => `${p.bodies} × ${p.size}`).join(', ')})…`);
+const tokens = createUserTokens(JWT_SECRET);
+const users = Array.from({ length: 1000 }, () => crypto.randomUUID());
+const userTokens = await Promise.all(users.map((user) => tokens.sign(user, 7200)));
+interface Request {
+  user: number;
+  body: string;
+  size: number;
+}
+// every key holds a fresh UUID, so times may repeat: they stay in 2020–2021 (past, valid)
+function requests(phase: Phase, count: number): Request[] {
+  return Array.from({ length: count }, (_, i) => ({
+    user: i % phase.users,
+    body: uploadBody(phase.size, Date.UTC(2020, 0, 1) + (i % 1000) * phase.size * 60_000),
+    size: phase.size,
+  }));
+}
+const phaseRequests = PHASES.map((phase) => requests(phase, phase.bodies));
+// warm-up requests: users 900… (their keys are fresh too, so the phases still insert new rows)
+const warmupRequests = requests({ ...PHASES[0]!, users: 8 }, Math.ceil(WARMUP_SECONDS * 160)).map((r) => ({ ...r, user: 900 + r.user }));
+
+// ---- one service at a time
+interface Outcome {
+  requests: number;
+  okSamples: number;
+  errors: Record<string, number>;
+}
+async function send(baseUrl: string, request: Request, outcome: Outcome): Promise<void> {
+  try {
+    const response = await fetch(`${baseUrl}/api/v1/health/samples/batch-upsert`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${userTokens[request.user]}`, 'content-type': 'application/json' },
+      body: request.body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    await response.arrayBuffer();
+    outcome.requests++;
+    if (response.status === 200) outcome.okSamples += request.size;
+    else outcome.errors[String(response.status)] = (outcome.errors[String(response.status)] ?? 0) + 1;
+  } catch (error) {
+    outcome.requests++;
+    const kind = error instanceof Error ? error.name : 'error';
+    outcome.errors[kind] = (outcome.errors[kind] ?? 0) + 1;
+  }
+}
+
+interface PhaseResult {
+  service: ServiceName;
+  phase: string;
+  size: number;
+  requests: number;
+  seconds: number;
+  samplesPerSecond: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  errorKinds: Record<string, number>;
+  exhausted: boolean;
+  rowsStored: number;
+  rowsExpected: number;
+  cpu: CpuShares;
+}
+const results: PhaseResult[] = [];
+const installs: Record<string, number> = {};
+
+async function measure(service: ServiceName): Promise<void> {
+  const database = `health_ingest_bench_peer_${service.replace('-', '_')}`;
+  const url = `${BENCH_SERVER_URL}/${database}`;
+  let stop: () => Promise<void>;
+  let baseUrl: string;
+  let pid: number;
+  if (service === 'health-ingest') {
+    const fresh = await freshBenchDatabase(database, 1);
+    await fresh.sql.end();
+    const child = await startServiceProcess('src/api.ts', { DATABASE_URL: url, JWT_SECRET, REDIS_URL: 'redis://127.0.0.1:6379/12' });
+    [stop, baseUrl, pid] = [child.stop, child.baseUrl, child.process.pid];
+  } else {
+    const { dir, installSeconds } = installPeer(service as PeerName, { reinstall: flag('--reinstall'), log: say });
+    installs[service] = installSeconds;
+    const admin = postgres(`${BENCH_SERVER_URL}/postgres`, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+    const peer = await startPeer(service as PeerName, dir, { DATABASE_URL: url, JWT_SECRET, DB_POOL_SIZE: POOL_SIZE });
+    [stop, baseUrl, pid] = [peer.stop, peer.baseUrl, peer.process.pid];
+  }
+  const db = postgres(url, { max: 1, onnotice: () => {} });
+  const countRows = async () => Number((await db.unsafe('SELECT count(*)::bigint AS n FROM health_samples'))[0]!.n);
+  try {
+    say(`${service}: warm-up ${WARMUP_SECONDS} s, then ${PHASES.length} phases of ${SECONDS} s`);
+    await closedLoopOver(8, WARMUP_SECONDS, warmupRequests, (request) => send(baseUrl, request, { requests: 0, okSamples: 0, errors: {} }));
+    for (const [p, phase] of PHASES.entries()) {
+      await db.unsafe('CHECKPOINT');
+      const before = await countRows();
+      const outcome: Outcome = { requests: 0, okSamples: 0, errors: {} };
+      const cpu = measureCpuShares({ db, database, servicePids: () => [pid] });
+      const run = await closedLoopOver(phase.clients, SECONDS, phaseRequests[p]!, (request) => send(baseUrl, request, outcome));
+      const shares = await cpu.stop();
+      const stats = summarize(run.latenciesMs);
+      const errors = Object.values(outcome.errors).reduce((sum, n) => sum + n, 0);
+      results.push({
+        service,
+        phase: phase.name,
+        size: phase.size,
+        requests: run.requests,
+        seconds: run.elapsedSeconds,
+        samplesPerSecond: outcome.okSamples / run.elapsedSeconds,
+        requestsPerSecond: run.requests / run.elapsedSeconds,
+        p50: stats.p50,
+        p95: stats.p95,
+        p99: stats.p99,
+        errors,
+        errorKinds: outcome.errors,
+        exhausted: run.exhausted,
+        rowsStored: (await countRows()) - before,
+        rowsExpected: outcome.okSamples,
+        cpu: shares,
+      });
+    }
+  } finally {
+    await db.end();
+    await stop();
+  }
+}
+
+for (const service of ALL) if (ONLY.includes(service)) await measure(service);
+
+// ---- tables, ratios, gates
+const find = (service: ServiceName, size: number) => results.find((r) => r.service === service && r.size === size);
+const ratioRows: (string | number)[][] = [];
+const gates: Record<string, { value: number | string; goal: string; pass: boolean }> = {};
+for (const [peer, factor] of [['seedstack', 15], ['rawpg', 2]] as const) {
+  for (const phase of PHASES) {
+    const ours = find('health-ingest', phase.size);
+    const theirs = find(peer, phase.size);
+    if (!ours || !theirs) continue;
+    const ratio = ours.samplesPerSecond / theirs.samplesPerSecond;
+    ratioRows.push([`health-ingest / ${peer}, ${phase.name}`, ratio, theirs.p99 / ours.p99]);
+    if (phase.size === 399) {
+      gates[`samples/s vs ${peer} (399)`] = { value: ratio, goal: `≥ ${factor} ×`, pass: ratio >= factor };
+      gates[`p99 below ${peer} (399)`] = { value: `${ours.p99.toFixed(0)} vs ${theirs.p99.toFixed(0)} ms`, goal: 'lower', pass: ours.p99 < theirs.p99 };
+    }
+  }
+}
+for (const r of results) {
+  gates[`${r.service} ${r.size}: no errors, stored = sent`] = {
+    value: `${r.errors} errors, ${r.rowsStored} / ${r.rowsExpected}`,
+    goal: '0, equal',
+    pass: r.errors === 0 && r.rowsStored === r.rowsExpected,
+  };
+}
+const passed = Object.values(gates).every((gate) => gate.pass);
+
+if (asJson) {
+  console.log(JSON.stringify({ machine: machineLine(), seconds: SECONDS, poolSize: POOL_SIZE, installs, results, ratios: ratioRows, gates, passed }, null, 2));
+} else {
+  console.log(`${SECONDS} s per phase, warm-up ${WARMUP_SECONDS} s; each service alone on the machine with its own database; pools ${POOL_SIZE}\n`);
+  printTable(
+    ['service', 'phase', 'requests', 'samples/s', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'stored / expected'],
+    results.map((r) => [r.service, r.phase, r.requests, r.samplesPerSecond, r.requestsPerSecond, r.p50, r.p95, r.p99, r.errors === 0 ? 0 : JSON.stringify(r.errorKinds), `${r.rowsStored} / ${r.rowsExpected}${r.exhausted ? ' (bodies ran out)' : ''}`]),
+  );
+  console.log('');
+  printTable(['CPU seconds (machine share) while measured', 'cpu s', 'share'], results.flatMap((r) => cpuShareRows(`${r.service} ${r.size}`, r.cpu)));
+  console.log('');
+  printTable(['ratio', 'samples/s ×', 'their p99 / ours'], ratioRows);
+  console.log('');
+  printTable(['gate', 'measured', 'goal', 'result'], Object.entries(gates).map(([name, g]) => [name, g.value, g.goal, g.pass ? 'pass' : 'FAIL']));
+}
+process.exit(passed ? 0 : 1);
