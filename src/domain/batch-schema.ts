@@ -3,13 +3,17 @@
 // payload hash, which is computed on the body as received). Limits that depend on
 // configuration (MAX_BATCH_ITEMS) and checks a schema cannot express (an RFC 3339 string that
 // names an impossible date) are applied by the validate functions after the compiled check.
+//
+// Two levels (§4.1): the envelope (requestId, payloadHash, the arrays, the delete refs) is
+// checked whole here and answers 400; each sample is checked on its own (sample-shape.ts) and
+// fails alone with INVALID_FIELD.
 
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler';
 import { isKnownMetricCode, type MetricCatalog } from './catalog.ts';
-import { isStorableInstant, MAX_SAMPLE_YEAR, MIN_SAMPLE_YEAR, writtenYear } from './time-bounds.ts';
-import { parseRfc3339, RFC3339_PATTERN } from './timestamps.ts';
-import { VALUE_KINDS, type IncomingDeleteRef, type IncomingSample } from './types.ts';
+import { MAX_SAMPLE_YEAR, MIN_SAMPLE_YEAR } from './time-bounds.ts';
+import { parseStorableTimestamp, RFC3339_PATTERN } from './timestamps.ts';
+import { VALUE_KINDS, type IncomingDeleteRef } from './types.ts';
 
 export interface ValidationIssue {
   /** JSON pointer into the body, e.g. /samples/3/startAt ('' is the body itself). */
@@ -25,12 +29,13 @@ export const MAX_REPORTED_ERRORS = 50;
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const SHA256_HEX_PATTERN = '^[0-9a-fA-F]{64}$';
 
-const MIN_TIMEZONE_OFFSET_MINUTES = -720;
-const MAX_TIMEZONE_OFFSET_MINUTES = 840;
+/** The range of UTC offsets (CONTRACT §4: -12:00..+14:00), for samples, the header and time zones. */
+export const MIN_TIMEZONE_OFFSET_MINUTES = -720;
+export const MAX_TIMEZONE_OFFSET_MINUTES = 840;
 
 const Text = (minLength: number, maxLength: number) =>
-  // NUL and unpaired surrogates are refused by storable-text.ts, gated on the raw body, which is
-  // far cheaper than a pattern on every string of every sample.
+  // NUL and unpaired surrogates are refused by storable-text.ts outside the samples (gated on the
+  // raw body) and by sample-shape.ts in a sample's ids: far cheaper than a pattern on every string.
   Type.String({ minLength, maxLength, errorMessage: `Expected ${minLength}..${maxLength} characters` });
 
 const Timestamp = Type.String({
@@ -62,7 +67,11 @@ export const SampleBody = Type.Object(
     ),
     metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { errorMessage: 'Expected a JSON object' })),
     sourceVersion: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, errorMessage: 'Expected an integer in 0..2^53-1' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        errorMessage: 'Expected an integer in 0..2^53-1 (a sync version; an app version string belongs in metadata.appVersion)',
+      }),
     ),
   },
   { additionalProperties: true },
@@ -78,22 +87,34 @@ export const DeleteRefBody = Type.Object(
   { additionalProperties: true },
 );
 
-/** The body of POST /api/v1/health/samples/batch-upsert (array sizes checked separately). */
+const envelopeFields = {
+  requestId: Type.String({ pattern: UUID_PATTERN, errorMessage: 'Expected a UUID' }),
+  payloadHash: Type.String({ pattern: SHA256_HEX_PATTERN, errorMessage: 'Expected 64 hex characters' }),
+  deleted: Type.Optional(Type.Array(DeleteRefBody)),
+};
+
+/**
+ * The body of POST /api/v1/health/samples/batch-upsert as documented (OpenAPI): every element
+ * of `samples` should be a SampleBody, but one that is not fails alone (INVALID_FIELD in the 207
+ * result) instead of the request.
+ */
 export const BatchUpsertBody = Type.Object(
   {
-    requestId: Type.String({ pattern: UUID_PATTERN, errorMessage: 'Expected a UUID' }),
-    payloadHash: Type.String({ pattern: SHA256_HEX_PATTERN, errorMessage: 'Expected 64 hex characters' }),
-    samples: Type.Array(SampleBody),
-    deleted: Type.Optional(Type.Array(DeleteRefBody)),
+    ...envelopeFields,
+    samples: Type.Array(SampleBody, {
+      description: 'A sample that breaks its own rules fails alone (INVALID_FIELD with its path in the 207 result).',
+    }),
   },
   { additionalProperties: true },
 );
-export type BatchUpsertBodyT = Static<typeof BatchUpsertBody>;
+
+/** What the envelope check guarantees (array sizes checked separately): samples not yet checked. */
+export const BatchEnvelope = Type.Object({ ...envelopeFields, samples: Type.Array(Type.Unknown()) }, { additionalProperties: true });
+export type BatchEnvelopeT = Static<typeof BatchEnvelope>;
 export type SampleBodyT = Static<typeof SampleBody>;
 export type DeleteRefBodyT = Static<typeof DeleteRefBody>;
 
-// The domain's IncomingSample / IncomingDeleteRef must accept what the schema lets through.
-const _sampleFits = (sample: SampleBodyT): IncomingSample => sample;
+// The domain's IncomingDeleteRef must accept what the schema lets through.
 const _deleteRefFits = (ref: DeleteRefBodyT): IncomingDeleteRef => ref;
 
 /** The body of PUT /api/v1/health/privacy-settings. */
@@ -106,13 +127,14 @@ export const PrivacySettingsBody = Type.Object(
 );
 export type PrivacySettingsBodyT = Static<typeof PrivacySettingsBody>;
 
-const batchChecker = TypeCompiler.Compile(BatchUpsertBody);
+const envelopeChecker = TypeCompiler.Compile(BatchEnvelope);
 const privacyChecker = TypeCompiler.Compile(PrivacySettingsBody);
 
-export function validateBatchBody(body: unknown, maxBatchItems: number): Validated<BatchUpsertBodyT> {
+/** The envelope of an upload (CONTRACT §4.1): violations are a 400; samples are checked later, one by one. */
+export function validateBatchBody(body: unknown, maxBatchItems: number): Validated<BatchEnvelopeT> {
   const issues = new IssueList();
-  const shapeOk = batchChecker.Check(body);
-  if (!shapeOk) issues.addSchemaErrors(batchChecker.Errors(body));
+  const shapeOk = envelopeChecker.Check(body);
+  if (!shapeOk) issues.addSchemaErrors(envelopeChecker.Errors(body));
 
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
     const { samples, deleted } = body as { samples?: unknown; deleted?: unknown };
@@ -120,9 +142,8 @@ export function validateBatchBody(body: unknown, maxBatchItems: number): Validat
       if (Array.isArray(items) && items.length > maxBatchItems) {
         issues.add(`/${name}`, `At most ${maxBatchItems} items per array; send the rest in another batch`);
       }
-      if (Array.isArray(items)) checkTimestamps(items, name, issues);
     }
-    if (Array.isArray(deleted)) checkDeleteRefYears(deleted, issues);
+    if (Array.isArray(deleted)) checkDeleteRefTimestamps(deleted, issues);
     const isEmpty = (items: unknown) => items === undefined || (Array.isArray(items) && items.length === 0);
     if (Array.isArray(samples) && isEmpty(samples) && isEmpty(deleted)) {
       issues.add('', 'samples and deleted are both empty; send at least one item');
@@ -130,7 +151,7 @@ export function validateBatchBody(body: unknown, maxBatchItems: number): Validat
   }
 
   return shapeOk && issues.isEmpty()
-    ? { ok: true, value: body as BatchUpsertBodyT }
+    ? { ok: true, value: body as BatchEnvelopeT }
     : { ok: false, errors: issues.list() };
 }
 
@@ -173,30 +194,20 @@ export function validateTimezoneHeader(
 
 const RFC3339_SYNTAX = new RegExp(RFC3339_PATTERN);
 
-/** Strings that pass the syntax pattern but name an impossible instant (2026-02-30T…). */
-function checkTimestamps(items: readonly unknown[], arrayName: string, issues: IssueList): void {
-  items.forEach((item, i) => {
-    if (typeof item !== 'object' || item === null) return;
-    for (const field of ['startAt', 'endAt'] as const) {
-      const text = (item as Record<string, unknown>)[field];
-      if (typeof text !== 'string' || parseRfc3339(text) !== undefined) continue;
-      if (!RFC3339_SYNTAX.test(text)) continue; // already reported by the schema
-      issues.add(`/${arrayName}/${i}/${field}`, 'Expected a date-time that exists (check month, day, hour and offset)');
-    }
-  });
-}
-
-/** Delete refs are envelope: a startAt outside the sample years fails the whole request. */
-function checkDeleteRefYears(refs: readonly unknown[], issues: IssueList): void {
+/** Delete refs are envelope: a startAt that names no storable instant fails the whole request. */
+function checkDeleteRefTimestamps(refs: readonly unknown[], issues: IssueList): void {
   refs.forEach((ref, i) => {
-    const text = typeof ref === 'object' && ref !== null ? (ref as Record<string, unknown>).startAt : undefined;
-    if (typeof text !== 'string') return;
-    const ms = parseRfc3339(text);
-    if (ms === undefined) return; // reported by the schema or checkTimestamps
-    const year = writtenYear(text);
-    if (year < MIN_SAMPLE_YEAR || year > MAX_SAMPLE_YEAR || !isStorableInstant(ms)) {
-      issues.add(`/deleted/${i}/startAt`, `Expected a date-time in the years ${MIN_SAMPLE_YEAR}..${MAX_SAMPLE_YEAR}`);
-    }
+    if (typeof ref !== 'object' || ref === null) return;
+    const text = (ref as Record<string, unknown>).startAt;
+    if (typeof text !== 'string' || !RFC3339_SYNTAX.test(text)) return; // reported by the schema
+    const parsed = parseStorableTimestamp(text);
+    if (typeof parsed === 'number') return;
+    issues.add(
+      `/deleted/${i}/startAt`,
+      parsed === 'not_a_date_time'
+        ? 'Expected a date-time that exists (check month, day, hour and offset)'
+        : `Expected a date-time in the years ${MIN_SAMPLE_YEAR}..${MAX_SAMPLE_YEAR}`,
+    );
   });
 }
 
@@ -211,8 +222,7 @@ class IssueList {
   addSchemaErrors(errors: Iterable<ValueError>): void {
     for (const error of errors) {
       if (this.byPath.size >= MAX_REPORTED_ERRORS) return;
-      const custom = (error.schema as TSchema & { errorMessage?: unknown }).errorMessage;
-      this.add(error.path, typeof custom === 'string' ? custom : error.message);
+      this.add(error.path, messageOf(error));
     }
   }
 
@@ -223,4 +233,10 @@ class IssueList {
   list(): ValidationIssue[] {
     return [...this.byPath].map(([path, message]) => ({ path, message }));
   }
+}
+
+/** The schema's own errorMessage where it has one, else TypeBox's. */
+export function messageOf(error: ValueError): string {
+  const custom = (error.schema as TSchema & { errorMessage?: unknown }).errorMessage;
+  return typeof custom === 'string' ? custom : error.message;
 }

@@ -1,16 +1,33 @@
-// Daily summaries, the math. Per (metric, local date) "cell": count/sum/min/max/avg in the
-// metric's canonical unit, with the same numbers per source (a phone and a watch both counting
-// steps double count in the total; the per-source rows let a client pick one). CATEGORY metrics
-// (sleep) summarize seconds instead of values: each interval is split across local dates at
-// local midnight of the sample's own offset, and seconds are kept per category.
+// Daily summaries, the math. Per (metric, local date) "cell", with the same numbers per source
+// (a phone and a watch both counting steps double count in the total; the per-source rows let a
+// client pick one). What a cell holds follows from the metric's kind (summaryStyleOf), never
+// from a list of metrics:
+// - values (CUMULATIVE_NUM, SCALAR_NUM, INTERVAL_NUM without categories): count/sum/min/max/avg
+//   of the values in the metric's canonical unit, each sample in the local date of its start.
+//   For a cumulative metric (steps, energy) `sum` is the day's total; for a discrete one (heart
+//   rate, weight) min/max/avg and count are the numbers, `sum` only their plain sum.
+// - seconds (CATEGORY, and INTERVAL_NUM whose catalog entry lists categories: a workout and its
+//   activity): each interval is split across local dates at local midnight of the sample's own
+//   offset; count/sum/min/max/avg are seconds of those shares, categorySeconds the seconds per
+//   category (sleep stage, workout activity).
 //
 // Every cell is recomputed from all the live samples that fall in it, never incremented, so
 // applying an event twice, late, or out of order gives the same rows.
 import type { SamplesChangedPayload } from './change-event.ts';
 import { formatLocalDay, localDayOf, localMidnight, parseLocalDay } from './local-days.ts';
+import type { ValueKind } from './types.ts';
+
+export type SummaryStyle = 'values' | 'seconds';
+
+/** How a metric is summarized per day, from its kind (and, for INTERVAL_NUM, whether it takes categories). */
+export function summaryStyleOf(metric: { readonly kind: ValueKind; readonly categories: readonly string[] | null }): SummaryStyle {
+  if (metric.kind === 'CATEGORY') return 'seconds';
+  return metric.kind === 'INTERVAL_NUM' && metric.categories !== null ? 'seconds' : 'values';
+}
 
 /**
- * How many local dates before a cell a CATEGORY interval may start and still be counted in it:
+ * How many local dates before a cell an interval summarized in seconds (a sleep stage, a
+ * workout) may start and still be counted in it:
  * an interval contributes to its start date and the CATEGORY_LOOKBACK_DAYS dates after it, no
  * more (the recompute reads back that far through health_samples_by_local_date). Longer
  * intervals are not sleep stages; their time past the bound is left out.
@@ -63,7 +80,7 @@ export interface SummaryStats {
 
 export interface SourceSummary extends SummaryStats {
   sourceId: string;
-  /** CATEGORY metrics only */
+  /** metrics summarized in seconds only */
   categorySeconds?: Record<string, number>;
 }
 
@@ -71,7 +88,7 @@ export interface DailySummary extends SummaryStats {
   metricCode: string;
   localDate: string;
   unit: string | null;
-  /** CATEGORY metrics only, else null */
+  /** metrics summarized in seconds only (seconds per category), else null */
   categorySeconds: Record<string, number> | null;
   /** ascending by sourceId */
   bySource: SourceSummary[];
@@ -133,11 +150,12 @@ function stats(count: number, sum: number, min: number, max: number): SummarySta
   return { count, sum, min, max, avg: sum / count };
 }
 
-/** A live sample of a CATEGORY metric. */
+/** A live sample of a metric summarized in seconds (CATEGORY, or a categorized INTERVAL_NUM). */
 export interface CategorySample {
   metricCode: string;
   sourceId: string;
-  categoryCode: string;
+  /** null only for an interval sent without one: its time counts in sum, in no category */
+  categoryCode: string | null;
   startMs: number;
   endMs: number;
   timezoneOffsetMinutes: number;
@@ -159,12 +177,12 @@ const emptyAccumulator = (): SecondsAccumulator => ({
   categoryMs: new Map(),
 });
 
-function accumulate(into: SecondsAccumulator, categoryCode: string, ms: number): void {
+function accumulate(into: SecondsAccumulator, categoryCode: string | null, ms: number): void {
   into.count += 1;
   into.sumMs += ms;
   into.minMs = Math.min(into.minMs, ms);
   into.maxMs = Math.max(into.maxMs, ms);
-  into.categoryMs.set(categoryCode, (into.categoryMs.get(categoryCode) ?? 0) + ms);
+  if (categoryCode !== null) into.categoryMs.set(categoryCode, (into.categoryMs.get(categoryCode) ?? 0) + ms);
 }
 
 function secondsStats(acc: SecondsAccumulator): SummaryStats & { categorySeconds: Record<string, number> } {
@@ -181,7 +199,7 @@ function secondsStats(acc: SecondsAccumulator): SummaryStats & { categorySeconds
 }
 
 /**
- * CATEGORY cells (only those in `cells`, keyed by cellKey) from the samples that may reach them.
+ * Cells of metrics summarized in seconds (only those in `cells`, keyed by cellKey) from the samples that may reach them.
  * Per cell: count = samples with a share in the date, sum/min/max/avg = seconds of those shares,
  * categorySeconds = seconds per category. Milliseconds are added as integers, so the result
  * does not depend on the order of the samples.

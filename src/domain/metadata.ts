@@ -42,9 +42,10 @@ export function sanitizeMetadata(metadata: unknown, policy: MetadataPolicy): San
   if (depthOf(kept, policy.maxDepth) > policy.maxDepth) {
     return { ok: false, message: `metadata is nested deeper than ${policy.maxDepth} levels.` };
   }
-  if (containsNul(kept)) {
-    // PostgreSQL's jsonb cannot store U+0000; refusing it here keeps it a per-sample failure.
-    return { ok: false, message: 'metadata must not contain NUL (U+0000) characters.' };
+  if (containsUnstorable(kept)) {
+    // PostgreSQL's jsonb refuses U+0000 and unpaired surrogate escapes; refusing them here keeps
+    // them a per-sample failure instead of a failed statement.
+    return { ok: false, message: 'metadata must not contain NUL (U+0000) characters or unpaired surrogates.' };
   }
   const json = JSON.stringify(kept);
   if (utf8ByteLengthExceeds(json, policy.maxBytes)) {
@@ -70,13 +71,15 @@ function depthOf(value: unknown, limit: number): number {
   return 1 + deepestChild;
 }
 
-/** Whether any key or string inside a (depth-checked) JSON value contains U+0000. */
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
+const unstorable = (text: string) => text.includes('\u0000') || !text.isWellFormed();
+
+/** Whether any key or string inside a (depth-checked) JSON value has U+0000 or a lone surrogate. */
+function containsUnstorable(value: unknown): boolean {
+  if (typeof value === 'string') return unstorable(value);
   if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some(containsNul);
+  if (Array.isArray(value)) return value.some(containsUnstorable);
   for (const [key, child] of Object.entries(value)) {
-    if (key.includes('\u0000') || containsNul(child)) return true;
+    if (unstorable(key) || containsUnstorable(child)) return true;
   }
   return false;
 }

@@ -2,9 +2,9 @@
 // catalog into a NormalizedSample, or explain in one failure why it cannot be stored.
 //
 // The checks run in a fixed order and the first failure wins, so a client fixing one problem
-// at a time sees a stable sequence: metric → privacy → kind → fields → time range → time zone →
-// unit → bounds → category → metadata. Messages never echo health values (they end up in logs
-// and in stored responses).
+// at a time sees a stable sequence: shape (INVALID_FIELD) → metric → privacy → kind → fields →
+// time range → time zone → unit → bounds → category → metadata. Messages never echo health
+// values (they end up in logs and in stored responses).
 
 import {
   categoryIn,
@@ -15,13 +15,14 @@ import {
   type MetricScope,
 } from './catalog.ts';
 import { sanitizeMetadata } from './metadata.ts';
-import { localDateOf, parseRfc3339 } from './timestamps.ts';
+import { checkSampleShape } from './sample-shape.ts';
+import { resolveTimezone } from './sample-time-zone.ts';
+import { localDateOf } from './timestamps.ts';
 import type {
   IncomingSample,
   NormalizedSample,
   SampleErrorCode,
   SampleFailure,
-  TimezoneSource,
 } from './types.ts';
 import { toCanonical } from './units.ts';
 
@@ -41,17 +42,23 @@ export interface NormalizeContext {
 /** How far in the future a sample may start (clock skew, time-zone bugs on devices). */
 export const MAX_START_AHEAD_MS = 24 * 60 * 60 * 1000;
 
+/** The `samples` array of an upload (elements not yet checked) → the storable ones and why the others are not. */
 export function normalizeSamples(
-  samples: readonly IncomingSample[],
+  samples: readonly unknown[],
   context: NormalizeContext,
 ): { valid: NormalizedSample[]; failures: SampleFailure[] } {
   const valid: NormalizedSample[] = [];
   const failures: SampleFailure[] = [];
   for (let index = 0; index < samples.length; index += 1) {
-    const sample = samples[index] as IncomingSample;
-    const outcome = normalizeSample(sample, index, context);
+    const shape = checkSampleShape(samples[index]);
+    if (!shape.ok) {
+      const { sourceRecordId, message, path } = shape;
+      failures.push({ index, sourceRecordId, code: 'INVALID_FIELD', message, path: `/samples/${index}${path}` });
+      continue;
+    }
+    const outcome = normalizeSample(shape.sample, index, shape.startAtMs, shape.endAtMs, context);
     if ('code' in outcome) {
-      failures.push({ index, sourceRecordId: sample.sourceRecordId, ...outcome });
+      failures.push({ index, sourceRecordId: shape.sample.sourceRecordId, ...outcome });
     } else {
       valid.push(outcome);
     }
@@ -71,6 +78,8 @@ function reject(code: SampleErrorCode, message: string): Rejection {
 function normalizeSample(
   sample: IncomingSample,
   index: number,
+  startAtMs: number,
+  endAtMs: number,
   { catalog, blockedMetrics, headerOffsetMinutes, nowMs }: NormalizeContext,
 ): NormalizedSample | Rejection {
   // the name decides the platform whose meaning the unit and category are read with (§4.6)
@@ -88,30 +97,14 @@ function normalizeSample(
   const fieldProblem = checkFieldsForKind(sample, scope);
   if (fieldProblem !== undefined) return fieldProblem;
 
-  const startAtMs = parseRfc3339(sample.startAt);
-  const endAtMs = sample.endAt === undefined ? startAtMs : parseRfc3339(sample.endAt);
-  if (startAtMs === undefined || endAtMs === undefined) {
-    return reject('INVALID_TIME_RANGE', 'startAt and endAt must be RFC 3339 date-times.');
-  }
   if (endAtMs < startAtMs) return reject('INVALID_TIME_RANGE', 'endAt is before startAt.');
   if (startAtMs > nowMs + MAX_START_AHEAD_MS) {
     return reject('INVALID_TIME_RANGE', 'startAt is more than 24 hours in the future.');
   }
 
-  let timezoneOffsetMinutes = 0;
-  let timezoneSource: TimezoneSource = 'default';
-  if (sample.timezoneOffsetMinutes !== undefined) {
-    timezoneOffsetMinutes = sample.timezoneOffsetMinutes;
-    timezoneSource = 'sample';
-  } else if (headerOffsetMinutes !== undefined) {
-    timezoneOffsetMinutes = headerOffsetMinutes;
-    timezoneSource = 'header';
-  } else if (metric.requiresTimezone) {
-    return reject(
-      'TIMEZONE_REQUIRED',
-      `${metric.code} needs timezoneOffsetMinutes or an X-Timezone-Offset header.`,
-    );
-  }
+  const timezone = resolveTimezone(sample, startAtMs, headerOffsetMinutes, metric);
+  if ('code' in timezone) return timezone;
+  const { timezoneOffsetMinutes, timezoneSource } = timezone;
 
   let value: number | null = null;
   let unit: string | null = null;

@@ -1,4 +1,5 @@
-// RFC 3339 timestamps → epoch milliseconds, and the local-date arithmetic built on them.
+// RFC 3339 timestamps → epoch milliseconds, the range of them the service stores, and the
+// local dates built on them (the calendar itself is local-days.ts: one local-date rule).
 //
 // Precision: the service stores timestamps as epoch milliseconds, so fractional seconds beyond
 // milliseconds are truncated (…T07:15:00.123999Z → …07:15:00.123Z). Two samples that differ
@@ -9,8 +10,8 @@
 // rolls impossible dates over (Feb 30 → Mar 2) instead of rejecting them.
 // Leap seconds (:60) are rejected: epoch milliseconds cannot represent them.
 
-const MS_PER_MINUTE = 60_000;
-const MS_PER_DAY = 86_400_000;
+import { daysFromCivil, daysInMonth, formatLocalDay, localDayOf, MS_PER_DAY, MS_PER_MINUTE } from './local-days.ts';
+import { isStorableInstant, MAX_SAMPLE_YEAR, MIN_SAMPLE_YEAR, writtenYear } from './time-bounds.ts';
 
 /**
  * The syntax accepted by parseRfc3339, as an ECMA-262 pattern for JSON Schema / OpenAPI.
@@ -92,9 +93,28 @@ export function parseRfc3339(text: string): number | undefined {
   );
 }
 
+export type TimestampProblem = 'not_a_date_time' | 'year_out_of_range';
+
+/**
+ * A sample's (or a delete ref's) date-time: epoch ms, or why it cannot be stored — not an RFC
+ * 3339 date-time that exists (2026-02-30, 24:00, offset +24:00), or outside the storable range
+ * of time-bounds.ts: a written year outside MIN_SAMPLE_YEAR..MAX_SAMPLE_YEAR (below 1900 there is
+ * no real measurement, only the zero dates of client libraries, 0001-01-01), or an instant past
+ * 9999-12-31T23:59:59.999Z (a year-9999 time with a negative offset). With the offsets the parser
+ * allows (±23:59), every storable instant and its local date at any offset of -720..840 stay
+ * within years 1899..10000, all of which PostgreSQL stores.
+ */
+export function parseStorableTimestamp(text: string): number | TimestampProblem {
+  const ms = parseRfc3339(text);
+  if (ms === undefined) return 'not_a_date_time';
+  const year = writtenYear(text);
+  if (year < MIN_SAMPLE_YEAR || year > MAX_SAMPLE_YEAR || !isStorableInstant(ms)) return 'year_out_of_range';
+  return ms;
+}
+
 /** The calendar date ('YYYY-MM-DD') of an instant, seen at a fixed UTC offset. */
 export function localDateOf(epochMs: number, offsetMinutes: number): string {
-  return formatDay(Math.floor((epochMs + offsetMinutes * MS_PER_MINUTE) / MS_PER_DAY));
+  return formatLocalDay(localDayOf(epochMs, offsetMinutes));
 }
 
 /**
@@ -105,67 +125,17 @@ export function localDateOf(epochMs: number, offsetMinutes: number): string {
  * At most MAX_AFFECTED_LOCAL_DATES dates (the first ones) are returned.
  */
 export function affectedLocalDates(startMs: number, endMs: number, offsetMinutes: number): string[] {
-  const shift = offsetMinutes * MS_PER_MINUTE;
-  const firstDay = Math.floor((startMs + shift) / MS_PER_DAY);
-  const lastDay = endMs > startMs ? Math.floor((endMs + shift - 1) / MS_PER_DAY) : firstDay;
+  const firstDay = localDayOf(startMs, offsetMinutes);
+  const lastDay = endMs > startMs ? localDayOf(endMs - 1, offsetMinutes) : firstDay;
   const count = Math.min(lastDay - firstDay + 1, MAX_AFFECTED_LOCAL_DATES);
   const dates = new Array<string>(count);
-  for (let k = 0; k < count; k += 1) dates[k] = formatDay(firstDay + k);
+  for (let k = 0; k < count; k += 1) dates[k] = formatLocalDay(firstDay + k);
   return dates;
 }
 
 /** Epoch ms → `YYYY-MM-DDTHH:MM:SS.mmmZ`. */
 export function toIso(epochMs: number): string {
   return new Date(epochMs).toISOString();
-}
-
-// ---- calendar arithmetic (proleptic Gregorian; H. Hinnant's days_from_civil / civil_from_days)
-
-/** Days since 1970-01-01 of a civil date. */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const monthFromMarch = month > 2 ? month - 3 : month + 9;
-  const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
-  const dayOfEra =
-    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
-}
-
-/** Days since 1970-01-01 → 'YYYY-MM-DD'. */
-function formatDay(daysSinceEpoch: number): string {
-  const z = daysSinceEpoch + 719468;
-  const era = Math.floor(z / 146097);
-  const dayOfEra = z - era * 146097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36524) -
-      Math.floor(dayOfEra / 146096)) /
-      365,
-  );
-  const dayOfYear =
-    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
-  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  const yearText = year < 0 ? `-${pad(-year, 4)}` : pad(year, 4);
-  return `${yearText}-${pad(month, 2)}-${pad(day, 2)}`;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-function pad(value: number, width: number): string {
-  return String(value).padStart(width, '0');
 }
 
 // ---- character-level helpers

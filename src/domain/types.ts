@@ -1,11 +1,13 @@
 // Shapes shared by the pure domain and the services that call it.
 // Wire shapes (what a client sends) are TypeBox schemas in src/domain/batch-schema.ts;
 // these are what the domain hands back after normalizing them.
+import { Type, type Static } from '@sinclair/typebox';
 
 export const VALUE_KINDS = ['SCALAR_NUM', 'CUMULATIVE_NUM', 'INTERVAL_NUM', 'CATEGORY'] as const;
 export type ValueKind = (typeof VALUE_KINDS)[number];
 
 export const SAMPLE_ERROR_CODES = [
+  'INVALID_FIELD',
   'UNKNOWN_METRIC',
   'VALUE_KIND_MISMATCH',
   'MISSING_FIELD',
@@ -20,15 +22,29 @@ export const SAMPLE_ERROR_CODES = [
 ] as const;
 export type SampleErrorCode = (typeof SAMPLE_ERROR_CODES)[number];
 
-/** A per-sample failure is data, reported in the 207 body, never an exception. */
-export interface SampleFailure {
-  index: number;
-  sourceRecordId: string;
-  code: SampleErrorCode;
-  message: string;
-}
+/**
+ * A per-sample failure is data, reported in the 207 body, never an exception. The schema is the
+ * source of the type and of the OpenAPI description of the upload result.
+ */
+export const SampleFailureBody = Type.Object({
+  index: Type.Integer({ minimum: 0, description: 'position in the request\'s samples array' }),
+  sourceRecordId: Type.Union([Type.String(), Type.Null()], {
+    description: 'null when the sample has no readable sourceRecordId (not an object, or the field itself is broken)',
+  }),
+  code: Type.Union(
+    SAMPLE_ERROR_CODES.map((code) => Type.Literal(code)),
+    { description: 'why the sample was not stored (CONTRACT §4.5)' },
+  ),
+  message: Type.String({ description: 'names the field or rule; never echoes health values' }),
+  path: Type.Optional(
+    Type.String({ description: 'INVALID_FIELD only: JSON pointer of the offending field, e.g. /samples/3/startAt' }),
+  ),
+});
+export type SampleFailure = Static<typeof SampleFailureBody>;
 
-export type TimezoneSource = 'sample' | 'header' | 'default';
+/** Where a sample's offset came from (CONTRACT §4.6, in this order of precedence). */
+export const TIMEZONE_SOURCES = ['sample', 'zone', 'header', 'default'] as const;
+export type TimezoneSource = (typeof TIMEZONE_SOURCES)[number];
 
 /** A sample after alias resolution, unit conversion, time-zone resolution and metadata sanitizing. */
 export interface NormalizedSample {
@@ -67,27 +83,12 @@ export interface NormalizedDeleteRef {
 }
 
 /**
- * A sample as it arrives on the wire, after the TypeBox shape check (batch-schema.ts) has
- * guaranteed the field types, lengths and RFC 3339 syntax. Per-sample rules (sample-rules.ts)
- * still decide whether the fields make sense together. Unknown extra fields are kept: they
- * count in the payload hash and are otherwise ignored.
+ * A sample as it arrives on the wire, after its TypeBox shape check (batch-schema.ts
+ * checkSampleShape) has guaranteed the field types, lengths and RFC 3339 syntax. Per-sample
+ * rules (sample-rules.ts) still decide whether the fields make sense together. The type is the
+ * schema's, never written twice.
  */
-export interface IncomingSample {
-  sourceId: string;
-  sourceRecordId: string;
-  metricCode: string;
-  valueKind: ValueKind;
-  value?: number;
-  unit?: string;
-  categoryCode?: string;
-  durationSeconds?: number;
-  startAt: string;
-  endAt?: string;
-  timezoneOffsetMinutes?: number;
-  metadata?: Record<string, unknown>;
-  sourceVersion?: number;
-  [extraField: string]: unknown;
-}
+export type { SampleBodyT as IncomingSample } from './batch-schema.ts';
 
 /** A delete reference as it arrives on the wire (shape already checked). */
 export interface IncomingDeleteRef {

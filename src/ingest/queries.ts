@@ -87,6 +87,7 @@ export async function claimInlineRequest(db: Queryable, claim: InlineClaim): Pro
 export interface WrittenSample {
   sourceId: string;
   sourceRecordId: string;
+  metricCode: string;
   startAtMs: number;
   changedSeq: number;
   /** where the write moved a live row from, when it moved it */
@@ -97,6 +98,7 @@ export interface WrittenSample {
 export interface WrittenSampleRow {
   source_id: string;
   source_record_id: string;
+  metric_code: string;
   start_at: Date;
   changed_seq: string;
   previous_span: [string, string, string, number] | null;
@@ -107,6 +109,7 @@ export function toWrittenSample(row: WrittenSampleRow): WrittenSample {
   return {
     sourceId: row.source_id,
     sourceRecordId: row.source_record_id,
+    metricCode: row.metric_code,
     startAtMs: row.start_at.getTime(),
     changedSeq: Number(row.changed_seq),
     previousSpan:

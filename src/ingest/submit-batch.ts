@@ -2,7 +2,7 @@
 // Shape validation happened at the HTTP boundary; everything here is the same for every transport.
 import type { Sql } from '../db/client.ts';
 import type { Config } from '../config.ts';
-import type { BatchUpsertBodyT } from '../domain/batch-schema.ts';
+import type { BatchEnvelopeT } from '../domain/batch-schema.ts';
 import type { MetricCatalog } from '../domain/catalog.ts';
 import { decideOnEarlierRequest, RETRY_AFTER_MS } from '../domain/idempotency.ts';
 import { bodyDigest, requestIdCandidate } from '../domain/body-digest.ts';
@@ -50,7 +50,7 @@ export interface IngestDeps {
 
 export interface Upload {
   userId: string;
-  body: BatchUpsertBodyT;
+  body: BatchEnvelopeT;
   headerOffsetMinutes: number | undefined;
   receivedAt: Date;
   /** SHA-256 of the body bytes (replay fast path), when the transport has them */
@@ -63,7 +63,7 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
   const { body, userId } = upload;
   const deleted = body.deleted ?? [];
   const payloadHash = body.payloadHash.toLowerCase();
-  if (computePayloadHash(body.samples, deleted) !== payloadHash) {
+  if (payloadHashOf(body.samples, deleted) !== payloadHash) {
     throw new ProblemError('PAYLOAD_HASH_MISMATCH', 'payloadHash is not the SHA-256 of the canonical samples and deleted arrays');
   }
 
@@ -96,6 +96,22 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
   }
   // Lost a race with a concurrent duplicate: answer from what it left behind.
   return answerEarlier(outcome.earlier, payloadHash) ?? stillProcessing();
+}
+
+/**
+ * The hash of §4.2. A number JSON allows but a double cannot hold (1e309 parses to Infinity) has
+ * no JCS form, so no hash covers it: the request is a 400, never a 500 (§4.1). Samples are
+ * checked one by one only after this, so the envelope check cannot catch it first.
+ */
+function payloadHashOf(samples: readonly unknown[], deleted: readonly unknown[]): string {
+  try {
+    return computePayloadHash(samples, deleted);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new ProblemError('VALIDATION_FAILED', 'the batch does not match the contract', {
+      errors: [{ path: '', message: 'a number in the body cannot be held by a double (e.g. 1e309), so no payload hash covers it' }],
+    });
+  }
 }
 
 /** A validated upload normalized into what both write paths take (no I/O). */

@@ -1,8 +1,9 @@
 // The daily summaries projection (read model of GET /api/v1/health/daily-summaries). For the
 // (metric, local date) cells named by a user's `health.samples.changed` events, it re-reads the
-// live samples of those cells and rewrites their rows (domain/daily-summary.ts has the math):
-// numeric metrics from per-source aggregates computed by PostgreSQL, CATEGORY metrics from the
-// samples that may reach the cell (look-back CATEGORY_LOOKBACK_DAYS), split at local midnight.
+// live samples of those cells and rewrites their rows (domain/daily-summary.ts has the math).
+// The metric's kind decides how (summaryStyleOf): value metrics from per-source aggregates
+// computed by PostgreSQL; metrics summarized in seconds (categories, workouts) from the samples
+// that may reach the cell (look-back CATEGORY_LOOKBACK_DAYS), split at local midnight.
 import type { Tx } from '../db/client.ts';
 import { type MetricCatalog, resolveMetric } from '../domain/catalog.ts';
 import { SAMPLES_CHANGED } from '../domain/change-event.ts';
@@ -12,6 +13,7 @@ import {
   cellsOfEvents,
   summarizeCategories,
   summarizeNumeric,
+  summaryStyleOf,
 } from '../domain/daily-summary.ts';
 import type { OutboxEvent } from '../outbox/queries.ts';
 import type { Projection } from './coordinator.ts';
@@ -20,7 +22,11 @@ import { aggregateNumericCells, listCategorySamples, replaceDailySummaries } fro
 export const DAILY_SUMMARIES = 'daily_summaries';
 
 export function dailySummariesProjection(catalog: MetricCatalog): Projection {
-  const isCategory = (metricCode: string) => resolveMetric(catalog, metricCode)?.kind === 'CATEGORY';
+  // a code the catalog no longer knows is summarized by its values (what the table can hold)
+  const inSeconds = (metricCode: string) => {
+    const metric = resolveMetric(catalog, metricCode);
+    return metric !== undefined && summaryStyleOf(metric) === 'seconds';
+  };
   const unitOf = (metricCode: string) => resolveMetric(catalog, metricCode)?.canonicalUnit ?? null;
   return {
     name: DAILY_SUMMARIES,
@@ -28,8 +34,8 @@ export function dailySummariesProjection(catalog: MetricCatalog): Projection {
     async apply(tx: Tx, userId: string, events: readonly OutboxEvent[]) {
       const cells = cellsOfEvents(events.map((event) => event.payload));
       if (cells.length === 0) return;
-      const categoryCells = cells.filter((cell) => isCategory(cell.metricCode));
-      const numericCells = cells.filter((cell) => !isCategory(cell.metricCode));
+      const categoryCells = cells.filter((cell) => inSeconds(cell.metricCode));
+      const numericCells = cells.filter((cell) => !inSeconds(cell.metricCode));
       // both reads go out at once on the transaction's connection (pipelined)
       const [partials, categorySamples] = await Promise.all([
         numericCells.length > 0 ? aggregateNumericCells(tx, userId, numericCells) : [],

@@ -65,7 +65,7 @@ export async function listCategorySamples(
   const rows = await run<{
     metric_code: string;
     source_id: string;
-    category_code: string;
+    category_code: string | null;
     start_at: Date;
     end_at: Date;
     timezone_offset_minutes: number;

@@ -28,6 +28,7 @@ interface SampleRow {
   start_at: Date;
   end_at: Date;
   timezone_offset_minutes: number;
+  timezone_source: string;
   local_date: string;
   metadata: Record<string, unknown>;
   source_version: string | null;
@@ -71,6 +72,7 @@ export async function listSamples(db: Queryable, query: SampleQuery) {
     startAt: row.start_at.toISOString(),
     endAt: row.end_at.toISOString(),
     timezoneOffsetMinutes: row.timezone_offset_minutes,
+    timezoneSource: row.timezone_source,
     localDate: row.local_date,
     metadata: row.metadata,
     sourceVersion: row.source_version === null ? null : Number(row.source_version),

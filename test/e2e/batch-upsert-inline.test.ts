@@ -136,14 +136,50 @@ describe('a batch below the queue threshold', () => {
 });
 
 describe('rejected requests leave no trace', () => {
-  test('a shape violation is 400 VALIDATION_FAILED with JSON-pointer paths', async () => {
+  test('an envelope violation is 400 VALIDATION_FAILED with JSON-pointer paths, nothing stored', async () => {
     await freshUser();
-    const samples = [heartRate(), heartRate({ startAt: 'yesterday' })];
-    const response = await upload(service.baseUrl, token, batch(samples));
+    const body = batch([heartRate()], { deleted: [{ sourceRecordId: 'x', startAt: '0001-01-01T00:00:00Z' }] });
+    const response = await upload(service.baseUrl, token, { ...body, requestId: 'not-a-uuid' });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('VALIDATION_FAILED');
-    expect(response.body.errors.map((e: any) => e.path)).toContain('/samples/1/startAt');
+    expect(response.body.errors.map((e: any) => e.path)).toEqual(['/requestId', '/deleted/0/startAt']);
     expect(await storedSamples()).toHaveLength(0);
+  });
+
+  test('a sample whose fields break their rules fails alone: INVALID_FIELD with its path, the others stored', async () => {
+    await freshUser();
+    const samples = [
+      heartRate({ sourceRecordId: 'ok-1' }),
+      heartRate({ sourceRecordId: 'yesterday', startAt: 'yesterday' }),
+      heartRate({ sourceRecordId: 'zero-date', startAt: '0001-01-01T00:00:00Z' }),
+      heartRate({ sourceRecordId: 'app-version', sourceVersion: '12.3' }),
+      42,
+      heartRate({ sourceRecordId: 'year-10000', endAt: '9999-12-31T23:00:00-05:00' }),
+      heartRate({ sourceRecordId: 'ok-2' }),
+    ];
+    const response = await upload(service.baseUrl, token, batch(samples as never));
+    expect(response.status).toBe(207);
+    expect(response.body).toMatchObject({ accepted: 2, unchanged: 0 });
+    expect(response.body.failed.map((f: any) => [f.index, f.sourceRecordId, f.code, f.path])).toEqual([
+      [1, 'yesterday', 'INVALID_FIELD', '/samples/1/startAt'],
+      [2, 'zero-date', 'INVALID_FIELD', '/samples/2/startAt'],
+      [3, 'app-version', 'INVALID_FIELD', '/samples/3/sourceVersion'],
+      [4, null, 'INVALID_FIELD', '/samples/4'],
+      [5, 'year-10000', 'INVALID_FIELD', '/samples/5/endAt'],
+    ]);
+    expect(response.body.failed[2].message).toContain('metadata.appVersion');
+    expect((await storedSamples()).map((row) => row.source_record_id)).toEqual(['ok-1', 'ok-2']);
+  });
+
+  test('a batch whose every sample is broken still completes (207), and its re-send replays instead of failing again', async () => {
+    await freshUser();
+    const body = batch([heartRate({ startAt: '0001-01-01T00:00:00Z' }), heartRate({ startAt: '0000-06-01T05:00:00Z' })]);
+    const first = await upload(service.baseUrl, token, body);
+    expect(first.status).toBe(207);
+    expect(first.body).toMatchObject({ accepted: 0, watermarkSeq: null });
+    const again = await upload(service.baseUrl, token, body);
+    expect(again.status).toBe(207);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
   });
 
   test('an empty or broken body is 400 MALFORMED_JSON', async () => {
@@ -291,22 +327,82 @@ describe('the rest of the user API', () => {
   });
 });
 
+describe('the sample key holds the metric (§4.4)', () => {
+  test('one record id and time under two metrics is two samples; a delete by id alone removes both', async () => {
+    await freshUser();
+    // a Health Connect BloodPressureRecord: one id, one time, a systolic and a diastolic value
+    const reading = { sourceId: 'androidx.health', sourceRecordId: 'rec-1', startAt: '2026-11-20T07:15:00Z', timezoneOffsetMinutes: 60 };
+    const samples = [
+      { ...reading, metricCode: 'BloodPressureRecord.systolic', valueKind: 'SCALAR_NUM', value: 121, unit: 'millimetersOfMercury' },
+      { ...reading, metricCode: 'BloodPressureRecord.diastolic', valueKind: 'SCALAR_NUM', value: 80, unit: 'millimetersOfMercury' },
+      // the systolic key again, by its canonical code: the later occurrence wins
+      { ...reading, metricCode: 'blood_pressure_systolic', valueKind: 'SCALAR_NUM', value: 120, unit: 'mmHg' },
+    ];
+    const first = await upload(service.baseUrl, token, batch(samples));
+    expect(first.body).toMatchObject({ accepted: 3, unchanged: 0, failed: [] });
+    expect((await storedSamples()).map((row) => [row.metric_code, row.value]).sort()).toEqual([
+      ['blood_pressure_diastolic', 80],
+      ['blood_pressure_systolic', 120],
+    ]);
+    const again = await upload(service.baseUrl, token, batch(samples));
+    expect(again.body).toMatchObject({ accepted: 3, unchanged: 3, watermarkSeq: null });
+    const gone = await upload(service.baseUrl, token, batch([], { deleted: [{ sourceRecordId: 'rec-1' }] }));
+    expect(gone.body.deleted).toBe(2);
+    expect((await getJson(service.baseUrl, '/api/v1/health/samples', token)).body.items).toEqual([]);
+  });
+
+  test('read items carry timezoneSource: sample, zone, header or default', async () => {
+    await freshUser();
+    const withoutOffset = (fields: Record<string, unknown>) => {
+      const { timezoneOffsetMinutes: _omitted, ...sample } = heartRate(fields);
+      return sample;
+    };
+    const samples = [
+      heartRate({ sourceRecordId: 'a-sample', timezoneOffsetMinutes: -300 }),
+      withoutOffset({ sourceRecordId: 'b-zone', metadata: { deviceModel: 'Watch7,1', timeZone: 'Asia/Kolkata' } }),
+      withoutOffset({ sourceRecordId: 'c-header' }),
+    ];
+    await upload(service.baseUrl, token, batch(samples), { 'x-timezone-offset': '120' });
+    await upload(service.baseUrl, token, batch([withoutOffset({ sourceRecordId: 'd-default' })]));
+    const items = (await getJson(service.baseUrl, '/api/v1/health/samples', token)).body.items;
+    expect(items.map((item: any) => [item.sourceRecordId, item.timezoneOffsetMinutes, item.timezoneSource, item.localDate]).sort()).toEqual([
+      ['a-sample', -300, 'sample', '2026-11-20'],
+      ['b-zone', 330, 'zone', '2026-11-20'],
+      ['c-header', 120, 'header', '2026-11-20'],
+      ['d-default', 0, 'default', '2026-11-20'],
+    ]);
+    expect(items.find((item: any) => item.sourceRecordId === 'b-zone').metadata).toEqual({ deviceModel: 'Watch7,1', timeZone: 'Asia/Kolkata' });
+  });
+});
+
 describe('strings PostgreSQL cannot store', () => {
-  test('NUL characters and unpaired surrogates are 400 VALIDATION_FAILED with their paths, nothing stored', async () => {
+  test('NUL characters and unpaired surrogates fail the sample that holds them; the others are stored', async () => {
     await freshUser();
     const samples = [
       heartRate({ sourceRecordId: 'a\u0000b' }),
       heartRate({ sourceRecordId: 'lone\ud800' }),
-      heartRate({ metadata: { deviceModel: 'x\u0000' } }),
+      heartRate({ sourceRecordId: 'nul-meta', metadata: { deviceModel: 'x\u0000' } }),
+      heartRate({ sourceRecordId: 'lone-meta', metadata: { deviceModel: 'x\udfff' } }),
       heartRate({ sourceRecordId: 'emoji-\ud83d\ude00-ok' }),
+      heartRate({ sourceRecordId: 'dropped-key', metadata: { 'not-allowlisted\u0000': 1 } }),
     ];
     const response = await upload(service.baseUrl, token, batch(samples));
-    expect(response.status).toBe(400);
-    expect(response.body.errors.map((e: any) => e.path)).toEqual([
-      '/samples/0/sourceRecordId',
-      '/samples/1/sourceRecordId',
-      '/samples/2/metadata/deviceModel',
+    expect(response.status).toBe(207);
+    expect(response.body.failed.map((f: any) => [f.index, f.sourceRecordId, f.code, f.path])).toEqual([
+      [0, null, 'INVALID_FIELD', '/samples/0/sourceRecordId'],
+      [1, null, 'INVALID_FIELD', '/samples/1/sourceRecordId'],
+      [2, 'nul-meta', 'INVALID_METADATA', undefined],
+      [3, 'lone-meta', 'INVALID_METADATA', undefined],
     ]);
+    expect((await storedSamples()).map((row) => row.source_record_id)).toEqual(['dropped-key', 'emoji-\ud83d\ude00-ok']);
+  });
+
+  test('outside the samples (delete refs, unknown top-level fields) they are 400 VALIDATION_FAILED, nothing stored', async () => {
+    await freshUser();
+    const body = batch([heartRate()], { deleted: [{ sourceRecordId: 'gone\u0000' }] });
+    const response = await upload(service.baseUrl, token, body);
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((e: any) => e.path)).toEqual(['/deleted/0/sourceRecordId']);
     expect(await storedSamples()).toHaveLength(0);
   });
 

@@ -53,3 +53,32 @@ describe('a queued batch', () => {
     expect(n).toBe(448);
   });
 });
+
+describe('a queued batch with broken samples', () => {
+  test('fails them alone with INVALID_FIELD and their paths; a key sent twice (once by alias) keeps the later', async () => {
+    const userId = crypto.randomUUID();
+    const token = await service.token(userId);
+    const samples: unknown[] = samplesOf(420);
+    samples[3] = { ...(samples[3] as object), startAt: '0001-01-01T00:00:00Z' };
+    samples[5] = 'not a sample';
+    samples[7] = { ...(samples[7] as object), sourceVersion: '12.3' };
+    const reading = { sourceId: 'hc', sourceRecordId: 'bp-1', valueKind: 'SCALAR_NUM', unit: 'count/min', startAt: '2026-11-02T08:00:00Z' };
+    samples[10] = { ...reading, metricCode: 'heart_rate', value: 61 };
+    samples[11] = { ...reading, metricCode: 'HKQuantityTypeIdentifierHeartRate', value: 62 }; // same metric by alias: the later one wins
+    const body = batch(samples as never);
+    expect((await upload(service.baseUrl, token, body)).status).toBe(202);
+    const done = await until(
+      () => getJson(service.baseUrl, `/api/v1/health/ingest-requests/${body.requestId}`, token),
+      (response) => response.body?.status === 'completed',
+    );
+    expect(done.body.result.statusCode).toBe(207);
+    expect(done.body.result.body.accepted).toBe(417);
+    expect(done.body.result.body.failed.map((f: any) => [f.index, f.sourceRecordId === null, f.code, f.path])).toEqual([
+      [3, false, 'INVALID_FIELD', '/samples/3/startAt'],
+      [5, true, 'INVALID_FIELD', '/samples/5'],
+      [7, false, 'INVALID_FIELD', '/samples/7/sourceVersion'],
+    ]);
+    const rows = await service.db.sql.unsafe('SELECT value FROM health_samples WHERE user_id = $1 AND source_record_id = $2', [userId, 'bp-1']);
+    expect(rows.map((row) => row.value)).toEqual([62]);
+  });
+});

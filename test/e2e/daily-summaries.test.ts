@@ -96,6 +96,28 @@ describe('GET /api/v1/health/daily-summaries', () => {
     expect(morning.bySource).toHaveLength(1);
   });
 
+  test('every metric of the catalog shows, with numbers that follow from its kind', async () => {
+    const { token } = await user();
+    const catalog = (await getJson(service.baseUrl, '/api/v1/health/metrics', token)).body.metrics as CatalogMetric[];
+    const samples = catalog.flatMap((metric) => twoSamplesOf(metric));
+    let seq = 0;
+    for (let at = 0; at < samples.length; at += 300) seq = Math.max(seq, await write(token, samples.slice(at, at + 300)));
+    const response = await summaries(token, `from=2026-11-20&to=2026-11-20&minSeq=${seq}`);
+    expect(response.body.stale).toBe(false);
+    const byMetric = new Map((response.body.items as any[]).map((item) => [item.metricCode, item]));
+    for (const metric of catalog) {
+      const item = byMetric.get(metric.code);
+      expect(item ? metric.code : `${metric.code} missing`).toBe(metric.code);
+      const expected = expectedSummaryOf(metric);
+      expect({ code: metric.code, count: item.count, unit: item.unit }).toEqual({ code: metric.code, count: 2, unit: expected.unit });
+      for (const field of ['sum', 'min', 'max', 'avg'] as const) {
+        expect(Math.abs(item[field] - expected[field])).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected[field])));
+      }
+      if (expected.categorySeconds === undefined) expect(item.categorySeconds).toBeUndefined();
+      else expect(item.categorySeconds).toEqual(expected.categorySeconds);
+    }
+  });
+
   test('when the projection cannot catch up in time, minSeq answers stale: true within the bound', async () => {
     const { id, token } = await user();
     const seq = await write(token, [steps('phone', 10, '2026-11-20T08:00:00Z')]);
@@ -189,3 +211,57 @@ describe('dead letters for operators', () => {
     expect(after.items.some((item: any) => item.id === eventId)).toBe(false);
   });
 });
+
+interface CatalogMetric {
+  code: string;
+  kind: string;
+  canonicalUnit: string | null;
+  bounds: { min: number; max: number } | null;
+  categories: string[] | null;
+}
+
+// The test's own reading of §5/§7, independent of the projection's code: a CATEGORY metric and an
+// INTERVAL_NUM metric that lists categories (the workout) are summarized in seconds per category;
+// every other metric by its values on the local date of their start.
+const inSeconds = (metric: CatalogMetric) => metric.kind === 'CATEGORY' || (metric.kind === 'INTERVAL_NUM' && metric.categories !== null);
+
+/** Two values inside the metric's bounds (a quarter and half-way up), in its canonical unit. */
+function twoValuesOf(metric: CatalogMetric): [number, number] {
+  if (metric.bounds === null) return [1, 2];
+  const { min, max } = metric.bounds;
+  return [min + (max - min) / 4, min + (max - min) / 2];
+}
+
+/** On 2026-11-20 (UTC): 08:00–08:30 and 12:00–13:00, the first and the last category for category metrics. */
+function twoSamplesOf(metric: CatalogMetric) {
+  const spans = [
+    ['2026-11-20T08:00:00Z', '2026-11-20T08:30:00Z', 1800],
+    ['2026-11-20T12:00:00Z', '2026-11-20T13:00:00Z', 3600],
+  ] as const;
+  const values = twoValuesOf(metric);
+  return spans.map(([startAt, endAt, seconds], i) => {
+    const sample: Record<string, unknown> = {
+      sourceId: 'catalog-walk',
+      sourceRecordId: `${metric.code}-${i}`,
+      metricCode: metric.code,
+      valueKind: metric.kind,
+      startAt,
+      endAt,
+      timezoneOffsetMinutes: 0,
+    };
+    if (metric.kind !== 'CATEGORY') Object.assign(sample, { value: values[i], unit: metric.canonicalUnit });
+    if (metric.kind === 'INTERVAL_NUM') sample.durationSeconds = seconds;
+    if (metric.categories !== null) sample.categoryCode = metric.categories[i === 0 ? 0 : metric.categories.length - 1];
+    return sample;
+  });
+}
+
+function expectedSummaryOf(metric: CatalogMetric) {
+  if (inSeconds(metric)) {
+    const [first, last] = [metric.categories![0]!, metric.categories!.at(-1)!];
+    const categorySeconds = first === last ? { [first]: 5400 } : { [first]: 1800, [last]: 3600 };
+    return { unit: 's', sum: 5400, min: 1800, max: 3600, avg: 2700, categorySeconds };
+  }
+  const [a, b] = twoValuesOf(metric);
+  return { unit: metric.canonicalUnit, sum: a + b, min: a, max: b, avg: (a + b) / 2, categorySeconds: undefined };
+}

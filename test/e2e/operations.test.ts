@@ -190,6 +190,9 @@ describe('OpenAPI', () => {
     expect(spec.status).toBe(200);
     const upsert = spec.body.paths['/api/v1/health/samples/batch-upsert'].post;
     expect(upsert.requestBody.content['application/json'].schema.required).toEqual(['requestId', 'payloadHash', 'samples']);
+    const failure = upsert.responses['207'].content['application/json'].schema.properties.failed.items;
+    expect(failure.properties.path).toBeDefined();
+    expect(failure.properties.code.anyOf.map((c: { const: string }) => c.const)).toContain('INVALID_FIELD');
     expect(spec.body.paths['/admin/jobs/{name}/run'].post.responses['200']).toBeDefined();
     expect(spec.body.paths['/readyz']).toBeDefined();
     const page = await fetch(`${service.baseUrl}/docs`);

@@ -3,7 +3,8 @@
 //
 // Each case is a request plus what must hold of its answer beyond the global rules (never a 5xx,
 // never a hang, problem+json with a code on every 4xx, X-Request-Id on every answer):
-// - NUL or lone surrogates in a string, with a correct hash → 400 VALIDATION_FAILED naming its path;
+// - NUL or lone surrogates in a string, with a correct hash: a sample with one fails alone (207),
+//   a delete ref with one → 400 VALIDATION_FAILED naming its path;
 // - SQL-looking strings in ids and metadata of an otherwise valid batch → 200, stored verbatim;
 // - garbage X-Timezone-Offset → 400 naming /headers/x-timezone-offset;
 // - a giant X-Request-Id is not echoed;
@@ -262,26 +263,71 @@ export function fuzzCases(seed: number, token: string, options: { maxDepth?: num
       }
       return post('deep-nesting', `{"requestId":"${crypto.randomUUID()}","payloadHash":"${hash}","samples":[${text}]}`);
     },
-    // NUL and lone surrogates in a string value or key, hash recomputed → 400 naming the path
+    // NUL and lone surrogates, hash recomputed: in a sample they fail that sample alone (207; a
+    // metadata key outside the allowlist is dropped, 200); in a delete ref → 400 naming the path
     () => {
       const s = sample();
       const bad = pick(['\u0000', '\ud800', '\udfff', 'a\u0000b', 'x\udbffy', '\ud83d']);
-      const inKey = next() < 0.2;
-      const field = pick(STRING_FIELDS.filter((f) => typeof s[f] === 'string'));
-      let path: string;
-      if (inKey) {
-        s.metadata = { [`k${bad}`]: 1 };
-        path = '/samples/0/metadata/';
-      } else {
-        s[field] = `${s[field]}${bad}`;
-        path = `/samples/0/${field}`;
+      const where = next();
+      if (where < 0.2) {
+        const b = body([s], [{ sourceRecordId: `gone${bad}` }]);
+        return post('nul-surrogate', JSON.stringify(b), {
+          check: (a) => {
+            if (a.status !== 400) return `NUL/surrogate in a delete ref answered ${a.status}`;
+            const errors = (JSON.parse(a.text).errors ?? []) as { path: string }[];
+            return errors.some((e) => e.path === '/deleted/0/sourceRecordId') ? null : `no error path in ${a.text.slice(0, 300)}`;
+          },
+        });
       }
-      const b = body([s]);
-      return post('nul-surrogate', JSON.stringify(b), {
+      if (where < 0.35) {
+        s.metadata = { [`k${bad}`]: 1 };
+        return post('nul-surrogate', JSON.stringify(body([s])), {
+          check: (a) => (a.status === 200 ? null : `NUL/surrogate in a dropped metadata key answered ${a.status}`),
+        });
+      }
+      const field = pick(STRING_FIELDS.filter((f) => typeof s[f] === 'string'));
+      s[field] = `${s[field]}${bad}`;
+      const expected: Record<string, string> = {
+        sourceId: 'INVALID_FIELD',
+        sourceRecordId: 'INVALID_FIELD',
+        metricCode: 'UNKNOWN_METRIC',
+        unit: 'UNIT_NORMALIZATION_FAILED',
+      };
+      return post('nul-surrogate', JSON.stringify(body([s, sample()])), {
         check: (a) => {
-          if (a.status !== 400) return `NUL/surrogate answered ${a.status}`;
-          const errors = (JSON.parse(a.text).errors ?? []) as { path: string }[];
-          return errors.some((e) => e.path.startsWith(path)) ? null : `no error path ${path} in ${a.text.slice(0, 300)}`;
+          if (a.status !== 207) return `NUL/surrogate in ${field} answered ${a.status}`;
+          const result = JSON.parse(a.text) as { accepted: number; failed: { index: number; code: string; path?: string }[] };
+          const [failure] = result.failed;
+          if (result.accepted !== 1 || result.failed.length !== 1 || failure!.index !== 0) return `the other sample was not stored: ${a.text.slice(0, 300)}`;
+          if (failure!.code !== expected[field]) return `NUL/surrogate in ${field} failed with ${failure!.code}`;
+          return failure!.code !== 'INVALID_FIELD' || failure!.path === `/samples/0/${field}` ? null : `wrong path ${failure!.path}`;
+        },
+      });
+    },
+    // dates PostgreSQL cannot store (year 0000, the zero date, 1899, year 10000 in UTC, local dates
+    // at -720/+840) in a sample: that sample fails alone, its neighbour is stored
+    () => {
+      const s = sample();
+      const edge = pick([
+        ['startAt', '0000-06-01T05:00:00Z'],
+        ['startAt', '0001-01-01T00:00:00Z'],
+        ['startAt', '0001-01-01T05:00:00Z', -720],
+        ['startAt', '1899-12-31T23:59:59.999Z'],
+        ['startAt', '1900-01-01T05:00:00Z', -720],
+        ['endAt', '9999-12-31T23:59:59Z', 840],
+        ['endAt', '9999-12-31T23:00:00-05:00'],
+        ['endAt', '9999-12-31T23:59:59.999-23:59'],
+      ] as const);
+      s[edge[0]] = edge[1];
+      if (edge[0] === 'startAt') delete s.endAt;
+      if (edge[2] !== undefined) s.timezoneOffsetMinutes = edge[2];
+      return post('date-edge', JSON.stringify(body([s, sample()])), {
+        check: (a) => {
+          if (a.status !== 200 && a.status !== 207) return `date edge ${edge[1]} answered ${a.status}`;
+          const result = JSON.parse(a.text) as { accepted: number; failed: { index: number; code: string }[] };
+          if (result.failed.some((f) => f.index !== 0)) return `the neighbour failed: ${a.text.slice(0, 300)}`;
+          const codes = ['INVALID_FIELD', 'INVALID_TIME_RANGE'];
+          return result.failed.every((f) => codes.includes(f.code)) ? null : `date edge failed with ${a.text.slice(0, 300)}`;
         },
       });
     },

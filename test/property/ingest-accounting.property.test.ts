@@ -1,6 +1,7 @@
 // The accounting law of CONTRACT §4.5, searched by fast-check through the real inline path
 // (HTTP → PostgreSQL): for any mix of valid and invalid samples, with keys that collide inside
-// the batch (the same instant written with other offsets or sub-millisecond digits),
+// the batch (the same instant written with other offsets or sub-millisecond digits, the same
+// record id and instant under several metrics),
 //   accepted + failed.length = samples.length, every failure has the expected index and code,
 //   stored rows = the unique keys of the valid samples, each holding its last occurrence,
 //   and a re-send under a new requestId reports unchanged = accepted and changes nothing.
@@ -112,6 +113,17 @@ const variant: fc.Arbitrary<Variant> = fc.oneof(
   fc.constant({ fields: { metricCode: 'sleep_stage', valueKind: 'CATEGORY', categoryCode: 'deep' }, metric: 'sleep_stage', problem: 'TIMEZONE_REQUIRED' }),
   fc.constant({ fields: { ...heartRate(70), metadata: { deviceModel: { a: { b: { c: 1 } } } } }, metric: 'heart_rate', problem: 'INVALID_METADATA' }),
   fc.constant({ fields: { ...heartRate(70), endAt: 'BEFORE_START' }, metric: 'heart_rate', problem: 'INVALID_TIME_RANGE' }),
+  // a field that breaks its own rule (§4.1): fails alone, before any other rule (privacy included)
+  fc
+    .constantFrom<Record<string, unknown>>(
+      { sourceVersion: '12.3' },
+      { value: '72' },
+      { startAt: '0001-01-01T00:00:00Z' },
+      { endAt: '9999-12-31T23:00:00-05:00' },
+      { timezoneOffsetMinutes: 900 },
+      { metadata: [] },
+    )
+    .map((broken) => ({ fields: { ...heartRate(70), ...broken }, metric: 'heart_rate', problem: 'INVALID_FIELD' })),
 );
 
 const sampleArb = fc.record({ key, variant, extra: fc.option(fc.string({ maxLength: 12 }), { nil: undefined }) });
@@ -137,7 +149,8 @@ function toWire(s: GeneratedSample) {
   };
 }
 
-const keyOf = (sourceId: string, sourceRecordId: string, ms: number) => JSON.stringify([sourceId, sourceRecordId, ms]);
+/** The sample key of §4.4: the metric (canonical code) is part of it. */
+const keyOf = (sourceId: string, sourceRecordId: string, metric: string, ms: number) => JSON.stringify([sourceId, sourceRecordId, metric, ms]);
 
 describe('the accounting law through the inline path (property)', () => {
   test('accepted + failed = samples, rows = unique valid keys holding their last write, re-send is all unchanged', async () => {
@@ -151,13 +164,16 @@ describe('the accounting law through the inline path (property)', () => {
         }
         const wire = samples.map(toWire);
         const expectedFailures = samples.flatMap((s, index) => {
-          const code = s.variant.metric !== null && blocked.includes(s.variant.metric) ? 'PRIVACY_BLOCKED' : s.variant.problem;
+          const code =
+            s.variant.problem !== 'INVALID_FIELD' && s.variant.metric !== null && blocked.includes(s.variant.metric)
+              ? 'PRIVACY_BLOCKED'
+              : s.variant.problem;
           return code === null ? [] : [{ index, code }];
         });
         const failedIndexes = new Set(expectedFailures.map((f) => f.index));
         const lastByKey = new Map<string, Variant>();
         samples.forEach((s, index) => {
-          if (!failedIndexes.has(index)) lastByKey.set(keyOf(s.key.sourceId, s.key.sourceRecordId, s.key.instant), s.variant);
+          if (!failedIndexes.has(index)) lastByKey.set(keyOf(s.key.sourceId, s.key.sourceRecordId, s.variant.metric!, s.key.instant), s.variant);
         });
         const validCount = samples.length - expectedFailures.length;
 
@@ -169,13 +185,21 @@ describe('the accounting law through the inline path (property)', () => {
         expect(first.body.failed.map((f: { index: number; code: string }) => ({ index: f.index, code: f.code }))).toEqual(expectedFailures);
 
         const rows = (await service.db.sql.unsafe(
-          `SELECT source_id, source_record_id, start_at, value, category_code, deleted_at
+          `SELECT source_id, source_record_id, metric_code, start_at, value, category_code, deleted_at
              FROM health_samples WHERE user_id = $1`,
           [userId],
-        )) as unknown as { source_id: string; source_record_id: string; start_at: Date; value: number | null; category_code: string | null; deleted_at: Date | null }[];
+        )) as unknown as {
+          source_id: string;
+          source_record_id: string;
+          metric_code: string;
+          start_at: Date;
+          value: number | null;
+          category_code: string | null;
+          deleted_at: Date | null;
+        }[];
         expect(rows.length).toBe(lastByKey.size);
         for (const row of rows) {
-          const last = lastByKey.get(keyOf(row.source_id, row.source_record_id, row.start_at.getTime()));
+          const last = lastByKey.get(keyOf(row.source_id, row.source_record_id, row.metric_code, row.start_at.getTime()));
           expect(last).toBeDefined();
           expect(row.deleted_at).toBeNull();
           if (last!.canonical !== undefined) {

@@ -1,5 +1,6 @@
 -- Upserts a deduplicated batch of normalized samples of one user.
 -- Text is independent of the batch size: rows arrive as typed arrays through unnest.
+-- Key (CONTRACT §4.4): (user, source record, source, start, metric), metric the canonical code.
 -- Conflict rule (CONTRACT §4.4): the write received later wins; where both the row and the write
 -- carry a source version, the higher version wins instead. A write that changes nothing is
 -- skipped (no WAL, no outbox, no watermark bump). Writing a soft-deleted key revives it.
@@ -9,7 +10,8 @@
 -- pays no per-row probe.
 -- Caller holds the user's advisory lock, so next_seq is the seq this transaction will commit.
 -- Returns one row per written sample: its key, the seq, and previous_span when the write moved
--- a live row to another metric or time ([metric, start, end, offset] of where it was).
+-- a live row to another end or offset ([metric, start, end, offset] of where it was), which can
+-- move its local dates.
 -- $1 user_id uuid, $2 received_at timestamptz,
 -- $3 source_id text[], $4 source_record_id text[], $5 start_at timestamptz[], $6 end_at timestamptz[],
 -- $7 metric_code text[], $8 value_kind text[], $9 value float8[], $10 unit text[],
@@ -45,8 +47,8 @@ WHERE NOT g.tombstoned
                     AND (t.source_id IS NULL OR t.source_id = i.source_id)
                     AND (t.metric_code IS NULL OR t.metric_code = i.metric_code)
                     AND (t.start_at IS NULL OR t.start_at = i.start_at))
-ON CONFLICT (user_id, source_record_id, source_id, start_at) DO UPDATE
-SET end_at = excluded.end_at, metric_code = excluded.metric_code, value_kind = excluded.value_kind,
+ON CONFLICT (user_id, source_record_id, source_id, start_at, metric_code) DO UPDATE
+SET end_at = excluded.end_at, value_kind = excluded.value_kind,
     value = excluded.value, unit = excluded.unit, category_code = excluded.category_code,
     duration_seconds = excluded.duration_seconds,
     timezone_offset_minutes = excluded.timezone_offset_minutes,
@@ -56,8 +58,7 @@ SET end_at = excluded.end_at, metric_code = excluded.metric_code, value_kind = e
     changed_seq = excluded.changed_seq, deleted_at = NULL,
     previous_span = CASE
       WHEN s.deleted_at IS NULL
-           AND (s.metric_code, s.end_at, s.timezone_offset_minutes)
-               IS DISTINCT FROM (excluded.metric_code, excluded.end_at, excluded.timezone_offset_minutes)
+           AND (s.end_at, s.timezone_offset_minutes) IS DISTINCT FROM (excluded.end_at, excluded.timezone_offset_minutes)
         THEN jsonb_build_array(s.metric_code, s.start_at, s.end_at, s.timezone_offset_minutes)
     END
 WHERE (CASE
@@ -67,12 +68,12 @@ WHERE (CASE
          ELSE excluded.received_at >= s.received_at
        END)
   AND (s.deleted_at IS NOT NULL
-       OR (s.end_at, s.metric_code, s.value_kind, s.value, s.unit, s.category_code,
+       OR (s.end_at, s.value_kind, s.value, s.unit, s.category_code,
            s.duration_seconds, s.timezone_offset_minutes, s.timezone_source, s.local_date,
            s.metadata, s.source_version)
           IS DISTINCT FROM
-          (excluded.end_at, excluded.metric_code, excluded.value_kind, excluded.value,
+          (excluded.end_at, excluded.value_kind, excluded.value,
            excluded.unit, excluded.category_code, excluded.duration_seconds,
            excluded.timezone_offset_minutes, excluded.timezone_source, excluded.local_date,
            excluded.metadata, excluded.source_version))
-RETURNING s.source_id, s.source_record_id, s.start_at, s.changed_seq, s.previous_span
+RETURNING s.source_id, s.source_record_id, s.metric_code, s.start_at, s.changed_seq, s.previous_span

@@ -1,6 +1,8 @@
--- A user's live CATEGORY samples that may reach the given (metric, local date) cells: those
--- starting on the cell's date or up to $4 local dates before it (the look-back bound: an
--- interval counts in its start date and the $4 dates after it, see CATEGORY_LOOKBACK_DAYS).
+-- A user's live samples of metrics summarized in seconds (CATEGORY metrics, and INTERVAL_NUM
+-- metrics with categories such as workouts; the caller names only such cells) that may reach
+-- the given (metric, local date) cells: those starting on the cell's date or up to $4 local
+-- dates before it (the look-back bound: an interval counts in its start date and the $4 dates
+-- after it, see CATEGORY_LOOKBACK_DAYS).
 -- Each sample once, in a fixed order.
 -- One index probe of health_samples_by_local_date per (metric, date) window: OFFSET 0 keeps the
 -- LATERAL subquery from being flattened into a join, which a generic plan (prepared statements)
@@ -19,7 +21,7 @@ CROSS JOIN LATERAL (
          s.timezone_offset_minutes
   FROM health_samples s
   WHERE s.user_id = $1::uuid AND s.metric_code = w.metric_code AND s.local_date = w.local_date
-    AND s.deleted_at IS NULL AND s.value_kind = 'CATEGORY'
+    AND s.deleted_at IS NULL
   OFFSET 0
 ) AS s
 ORDER BY s.metric_code, s.start_at, s.source_id, s.source_record_id

@@ -37,8 +37,8 @@ WHERE NOT g.tombstoned
                     AND (t.source_id IS NULL OR t.source_id = i.source_id)
                     AND (t.metric_code IS NULL OR t.metric_code = i.metric_code)
                     AND (t.start_at IS NULL OR t.start_at = i.start_at))
-ON CONFLICT (user_id, source_record_id, source_id, start_at) DO UPDATE
-SET end_at = excluded.end_at, metric_code = excluded.metric_code, value_kind = excluded.value_kind,
+ON CONFLICT (user_id, source_record_id, source_id, start_at, metric_code) DO UPDATE
+SET end_at = excluded.end_at, value_kind = excluded.value_kind,
     value = excluded.value, unit = excluded.unit, category_code = excluded.category_code,
     duration_seconds = excluded.duration_seconds,
     timezone_offset_minutes = excluded.timezone_offset_minutes,
@@ -48,8 +48,7 @@ SET end_at = excluded.end_at, metric_code = excluded.metric_code, value_kind = e
     changed_seq = excluded.changed_seq, deleted_at = NULL,
     previous_span = CASE
       WHEN s.deleted_at IS NULL
-           AND (s.metric_code, s.end_at, s.timezone_offset_minutes)
-               IS DISTINCT FROM (excluded.metric_code, excluded.end_at, excluded.timezone_offset_minutes)
+           AND (s.end_at, s.timezone_offset_minutes) IS DISTINCT FROM (excluded.end_at, excluded.timezone_offset_minutes)
         THEN jsonb_build_array(s.metric_code, s.start_at, s.end_at, s.timezone_offset_minutes)
     END
 WHERE (CASE
@@ -59,12 +58,12 @@ WHERE (CASE
          ELSE excluded.received_at >= s.received_at
        END)
   AND (s.deleted_at IS NOT NULL
-       OR (s.end_at, s.metric_code, s.value_kind, s.value, s.unit, s.category_code,
+       OR (s.end_at, s.value_kind, s.value, s.unit, s.category_code,
            s.duration_seconds, s.timezone_offset_minutes, s.timezone_source, s.local_date,
            s.metadata, s.source_version)
           IS DISTINCT FROM
-          (excluded.end_at, excluded.metric_code, excluded.value_kind, excluded.value,
+          (excluded.end_at, excluded.value_kind, excluded.value,
            excluded.unit, excluded.category_code, excluded.duration_seconds,
            excluded.timezone_offset_minutes, excluded.timezone_source, excluded.local_date,
            excluded.metadata, excluded.source_version))
-RETURNING s.user_id, s.source_id, s.source_record_id, s.start_at, s.changed_seq, s.previous_span
+RETURNING s.user_id, s.source_id, s.source_record_id, s.metric_code, s.start_at, s.changed_seq, s.previous_span

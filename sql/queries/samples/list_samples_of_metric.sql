@@ -5,7 +5,7 @@
 -- $4 to timestamptz (inclusive; null = open), $5 after_start_at timestamptz (null = first page),
 -- $6 after_source_id text, $7 after_source_record_id text, $8 limit integer
 SELECT source_id, source_record_id, metric_code, value_kind, value, unit, category_code,
-       duration_seconds, start_at, end_at, timezone_offset_minutes, local_date::text AS local_date,
+       duration_seconds, start_at, end_at, timezone_offset_minutes, timezone_source, local_date::text AS local_date,
        metadata, source_version
 FROM health_samples
 WHERE user_id = $1::uuid

@@ -4,6 +4,7 @@
 import { Elysia } from 'elysia';
 import type { UserTokens } from '../../auth/user-tokens.ts';
 import { BatchUpsertBody, validateBatchBody, validateTimezoneHeader } from '../../domain/batch-schema.ts';
+import { IngestResultBody } from '../../domain/ingest-result.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import { findUnstorableStrings } from '../../domain/storable-text.ts';
 import { replayIdenticalBody, submitBatch, type IngestDeps } from '../../ingest/submit-batch.ts';
@@ -51,7 +52,8 @@ export function batchUpsertRoute(
     let reply;
     try {
       const checked = validateBatchBody(json, limits.maxBatchItems);
-      const errors = checked.ok ? findUnstorableStrings(json, text) : checked.errors;
+      // the samples' own strings are checked per sample (a bad one fails alone, §4.1)
+      const errors = checked.ok ? findUnstorableStrings({ ...checked.value, samples: [] }, text) : checked.errors;
       if (!checked.ok || errors.length > 0) {
         throw new ProblemError('VALIDATION_FAILED', 'the batch does not match the contract', { errors });
       }
@@ -88,6 +90,17 @@ export function batchUpsertRoute(
         // documented only: the body is read and validated by hand above (no Elysia body schema,
         // which would validate and normalize it before the hash)
         requestBody: { required: true, content: { 'application/json': { schema: BatchUpsertBody as object } } },
+        responses: {
+          200: { description: 'Processed inline; every sample stored or unchanged', content: { 'application/json': { schema: IngestResultBody as object } } },
+          207: {
+            description:
+              'Processed inline; at least one sample failed alone (failed[] by index, INVALID_FIELD with the path of the field). ' +
+              'A queued batch ends with the same body.',
+            content: { 'application/json': { schema: IngestResultBody as object } },
+          },
+          202: { description: 'Queued (items ≥ INGEST_QUEUE_THRESHOLD); the result follows at the Location' },
+          400: { description: 'The envelope is invalid (VALIDATION_FAILED with errors[].path), the body is not JSON, or the payload hash differs' },
+        },
       },
     },
   );

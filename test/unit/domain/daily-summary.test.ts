@@ -8,8 +8,10 @@ import {
   splitAcrossLocalDays,
   summarizeCategories,
   summarizeNumeric,
+  summaryStyleOf,
   type CategorySample,
 } from '../../../src/domain/daily-summary.ts';
+import { defaultCatalog } from '../../../src/domain/catalog.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const HOUR = 3_600_000;
@@ -137,6 +139,52 @@ describe('summarizeCategories', () => {
     expect(summary!.categorySeconds).toEqual({ asleep: 0.007, in_bed: 3600.001 });
     expect(summary!.bySource.map((s) => [s.sourceId, s.sum])).toEqual([['phone', 3600.001], ['watch', 0.007]]);
     expect(summarizeCategories([...samples].reverse(), cells('2026-11-21'))).toEqual([summary!]);
+  });
+});
+
+describe('summaryStyleOf: the kind decides how a metric is summarized', () => {
+  test.each([
+    ['CUMULATIVE_NUM', null, 'values'],
+    ['SCALAR_NUM', null, 'values'],
+    ['INTERVAL_NUM', null, 'values'],
+    ['INTERVAL_NUM', ['running', 'cycling'], 'seconds'], // a workout: seconds per activity
+    ['CATEGORY', ['deep', 'rem'], 'seconds'],
+  ] as const)('%s with categories %p → %s', (kind, categories, style) => {
+    expect(summaryStyleOf({ kind, categories })).toBe(style);
+  });
+
+  test('every catalog metric has a style that matches its kind', () => {
+    for (const metric of defaultCatalog.metrics) {
+      const style = summaryStyleOf(metric);
+      if (metric.kind === 'CATEGORY') expect(style).toBe('seconds');
+      if (metric.kind === 'CUMULATIVE_NUM' || metric.kind === 'SCALAR_NUM') expect(style).toBe('values');
+    }
+  });
+});
+
+describe('summarizeCategories for workouts (an INTERVAL_NUM with categories)', () => {
+  const workout = (activity: string | null, start: string, end: string): CategorySample => ({
+    metricCode: 'workout',
+    sourceId: 'watch',
+    categoryCode: activity,
+    startMs: at(start),
+    endMs: at(end),
+    timezoneOffsetMinutes: 0,
+  });
+
+  test('gives seconds per activity, the way sleep gives seconds per stage', () => {
+    const day = [
+      workout('running', '2026-11-21T07:00:00Z', '2026-11-21T07:30:00Z'),
+      workout('cycling', '2026-11-21T17:00:00Z', '2026-11-21T18:00:00Z'),
+      workout('running', '2026-11-21T19:00:00Z', '2026-11-21T19:10:00Z'),
+    ];
+    const [summary] = summarizeCategories(day, new Set([cellKey('workout', '2026-11-21')]));
+    expect(summary).toMatchObject({ count: 3, sum: 6000, min: 600, max: 3600, unit: 's', categorySeconds: { cycling: 3600, running: 2400 } });
+  });
+
+  test('an interval without an activity counts in sum and in no category', () => {
+    const [summary] = summarizeCategories([workout(null, '2026-11-21T07:00:00Z', '2026-11-21T07:30:00Z')], new Set([cellKey('workout', '2026-11-21')]));
+    expect(summary).toMatchObject({ count: 1, sum: 1800, categorySeconds: {} });
   });
 });
 

@@ -2,11 +2,11 @@ import { describe, expect, test } from 'bun:test';
 import { dedupeSamplesByKey, sampleKey } from '../../../src/domain/sample-keys.ts';
 import type { NormalizedSample } from '../../../src/domain/types.ts';
 
-const sample = (index: number, sourceId: string, sourceRecordId: string, startAtMs: number, value = 1): NormalizedSample => ({
+const sample = (index: number, sourceId: string, sourceRecordId: string, startAtMs: number, value = 1, metricCode = 'steps'): NormalizedSample => ({
   index,
   sourceId,
   sourceRecordId,
-  metricCode: 'steps',
+  metricCode,
   valueKind: 'CUMULATIVE_NUM',
   value,
   unit: 'count',
@@ -22,7 +22,7 @@ const sample = (index: number, sourceId: string, sourceRecordId: string, startAt
 });
 
 test('sampleKey joins the key fields with NUL', () => {
-  expect(sampleKey(sample(0, 'src', 'rec', 1_700_000_000_000))).toBe('src\u0000rec\u00001700000000000');
+  expect(sampleKey(sample(0, 'src', 'rec', 1_700_000_000_000))).toBe('src\u0000rec\u0000steps\u00001700000000000');
 });
 
 describe('dedupeSamplesByKey', () => {
@@ -32,6 +32,9 @@ describe('dedupeSamplesByKey', () => {
     ['the last occurrence of a key wins', [sample(0, 'a', 'r', 1, 10), sample(1, 'a', 'r', 1, 20), sample(2, 'a', 'r', 1, 30)], [2]],
     ['same record at another start is another key', [sample(0, 'a', 'r', 2), sample(1, 'a', 'r', 1)], [1, 0]],
     ['same record id from another source is another key', [sample(0, 'b', 'r', 1), sample(1, 'a', 'r', 1)], [1, 0]],
+    // a Health Connect BloodPressureRecord: systolic and diastolic under one id and time
+    ['same record and start with another metric is another key', [sample(0, 'a', 'bp', 1, 120, 'systolic'), sample(1, 'a', 'bp', 1, 80, 'diastolic')], [1, 0]],
+    ['the last occurrence wins per metric', [sample(0, 'a', 'bp', 1, 120, 'systolic'), sample(1, 'a', 'bp', 1, 80, 'diastolic'), sample(2, 'a', 'bp', 1, 121, 'systolic')], [1, 2]],
     ['sorted by source, record, then start', [sample(0, 'b', 'a', 1), sample(1, 'a', 'b', 1), sample(2, 'a', 'a', 9), sample(3, 'a', 'a', 10)], [2, 3, 1, 0]],
     ['start times sort numerically', [sample(0, 'a', 'r', 10), sample(1, 'a', 'r', 9), sample(2, 'a', 'r', -5)], [2, 1, 0]],
   ])('%s', (_, input, expectedIndexes) => {

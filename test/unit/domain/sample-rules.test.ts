@@ -113,7 +113,11 @@ describe('normalizeSamples accepts a valid sample', () => {
 
   test.each([
     ['sample offset wins', { timezoneOffsetMinutes: -300 }, 120, -300, 'sample'],
-    ['header when the sample has none', {}, 120, 120, 'header'],
+    ['sample offset wins over the zone', { timezoneOffsetMinutes: -300, metadata: { timeZone: 'Asia/Tokyo' } }, 120, -300, 'sample'],
+    ['the zone when the sample has no offset (CET in November)', { metadata: { timeZone: 'Europe/Berlin' } }, 120, 60, 'zone'],
+    ['the zone wins over the header', { metadata: { timeZone: 'America/New_York' } }, 120, -300, 'zone'],
+    ['a zone at UTC is 0', { metadata: { timeZone: 'UTC' } }, 120, 0, 'zone'],
+    ['header when the sample has neither', {}, 120, 120, 'header'],
     ['UTC by default', {}, undefined, 0, 'default'],
     ['an explicit 0 is the sample’s', { timezoneOffsetMinutes: 0 }, 120, 0, 'sample'],
   ])('time zone: %s', (_, fields, header, offset, source) => {
@@ -169,7 +173,11 @@ describe('normalizeSamples reports one failure per sample', () => {
     ['category with unit', 'FORBIDDEN_FIELD', sleep({ unit: 'count' }), {}],
     ['endAt before startAt', 'INVALID_TIME_RANGE', heartRate({ endAt: '2026-11-20T07:14:59.999Z' }), {}],
     ['startAt over 24 h ahead', 'INVALID_TIME_RANGE', heartRate({ startAt: '2026-11-21T12:00:00.001Z', endAt: '2026-11-21T13:00:00Z' }), {}],
-    ['unparsable startAt', 'INVALID_TIME_RANGE', heartRate({ startAt: '2026-02-30T00:00:00Z' }), {}],
+    ['unparsable startAt', 'INVALID_FIELD', heartRate({ startAt: '2026-02-30T00:00:00Z' }), {}],
+    ['the zero date', 'INVALID_FIELD', heartRate({ startAt: '0001-01-01T00:00:00Z' }), {}],
+    ['an app-version string as sourceVersion', 'INVALID_FIELD', heartRate({ sourceVersion: '12.3' as never }), {}],
+    ['an unknown metadata.timeZone', 'INVALID_METADATA', heartRate({ metadata: { timeZone: 'Mars/Olympus_Mons' } }), {}],
+    ['a metadata.timeZone that is not a string', 'INVALID_METADATA', heartRate({ metadata: { timeZone: 60 } }), {}],
     ['sleep without any offset', 'TIMEZONE_REQUIRED', without(sleep(), 'timezoneOffsetMinutes'), {}],
     ['unit unknown', 'UNIT_NORMALIZATION_FAILED', heartRate({ unit: 'furlongs' }), {}],
     ['unit of another metric', 'UNIT_NORMALIZATION_FAILED', heartRate({ unit: 'kg' }), {}],
@@ -183,11 +191,51 @@ describe('normalizeSamples reports one failure per sample', () => {
   ])('%s → %s', (_, code, sample, overrides) => {
     const failure = failureOf(sample, context(overrides));
     expect(failure).toMatchObject({ index: 0, sourceRecordId: sample.sourceRecordId, code });
-    expect(failure?.message).toMatch(/^\S.*\.$/);
+    // INVALID_FIELD messages are "field: what was expected" (sample-shape.ts); the others are sentences
+    expect(failure?.message).toMatch(code === 'INVALID_FIELD' ? /^(startAt|endAt|sourceVersion)[: ]/ : /^\S.*\.$/);
+    expect('path' in failure!).toBe(code === 'INVALID_FIELD');
   });
 
   test('the sleep offset may come from the header', () => {
     expect(failureOf(without(sleep(), 'timezoneOffsetMinutes'), context({ headerOffsetMinutes: 60 }))).toBeUndefined();
+  });
+
+  test('the sleep offset may come from metadata.timeZone, DST-correct at startAt', () => {
+    const night = (startAt: string) => ({ ...without(sleep(), 'timezoneOffsetMinutes'), startAt, endAt: startAt, metadata: { timeZone: 'Europe/Berlin' } });
+    const { valid, failures } = normalizeSamples([night('2026-07-01T22:00:00Z'), night('2026-01-01T22:00:00Z')], context());
+    expect(failures).toEqual([]);
+    expect(valid.map((s) => [s.timezoneOffsetMinutes, s.timezoneSource, s.localDate])).toEqual([
+      [120, 'zone', '2026-07-02'],
+      [60, 'zone', '2026-01-01'],
+    ]);
+  });
+
+  test('a zone name the sample did not need is not checked', () => {
+    expect(failureOf(heartRate({ timezoneOffsetMinutes: 60, metadata: { timeZone: 'Mars/Olympus_Mons' } }))).toBeUndefined();
+  });
+
+  test('a broken field fails with INVALID_FIELD and the JSON pointer of the field in the request', () => {
+    const { valid, failures } = normalizeSamples([heartRate(), heartRate({ sourceRecordId: 'late', startAt: '1850-01-01T00:00:00Z' })], context());
+    expect(valid).toHaveLength(1);
+    expect(failures).toEqual([
+      { index: 1, sourceRecordId: 'late', code: 'INVALID_FIELD', message: expect.stringContaining('startAt') as never, path: '/samples/1/startAt' },
+    ]);
+  });
+
+  test('elements that are not samples fail alone, without a sourceRecordId', () => {
+    const { valid, failures } = normalizeSamples([42, heartRate(), null, [heartRate()]], context());
+    expect(valid.map((s) => s.index)).toEqual([1]);
+    expect(failures.map((f) => [f.index, f.sourceRecordId, f.code, f.path])).toEqual([
+      [0, null, 'INVALID_FIELD', '/samples/0'],
+      [2, null, 'INVALID_FIELD', '/samples/2'],
+      [3, null, 'INVALID_FIELD', '/samples/3'],
+    ]);
+  });
+
+  test('"unit": "" on a category sample is absent, as old exports write it', () => {
+    const { valid, failures } = normalizeSamples([sleep({ unit: '' })], context());
+    expect(failures).toEqual([]);
+    expect(valid[0]).toMatchObject({ unit: null, categoryCode: 'deep' });
   });
 
   test('the first failing rule wins', () => {

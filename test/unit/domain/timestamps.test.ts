@@ -1,9 +1,13 @@
 import { describe, expect, test } from 'bun:test';
+import fc from 'fast-check';
+import { formatLocalDay, localDayOf, parseLocalDay } from '../../../src/domain/local-days.ts';
+import { MAX_STORABLE_INSTANT_MS } from '../../../src/domain/time-bounds.ts';
 import {
   affectedLocalDates,
   localDateOf,
   MAX_AFFECTED_LOCAL_DATES,
   parseRfc3339,
+  parseStorableTimestamp,
   RFC3339_PATTERN,
   toIso,
 } from '../../../src/domain/timestamps.ts';
@@ -118,4 +122,66 @@ describe('affectedLocalDates', () => {
 
 test('toIso prints milliseconds and Z', () => {
   expect(toIso(Date.parse('2026-11-20T08:15:00.5+01:00'))).toBe('2026-11-20T07:15:00.500Z');
+});
+
+describe('parseStorableTimestamp: the instants a sample may carry (years 1900..9999)', () => {
+  test.each([
+    ['1900-01-01T00:00:00Z'],
+    ['1900-01-01T00:00:00+23:59'], // 1899 in UTC: stored fine
+    ['2026-11-20T07:15:00Z'],
+    ['9999-12-31T23:59:59.999Z'],
+    ['9999-12-31T23:59:59+14:00'],
+  ])('%s is storable', (text) => {
+    expect(parseStorableTimestamp(text)).toBe(parseRfc3339(text)!);
+  });
+
+  test.each([
+    ['0000-06-01T05:00:00Z', 'year_out_of_range'],
+    ['0001-01-01T00:00:00Z', 'year_out_of_range'], // the zero date of Go, .NET and Swift clients
+    ['1899-12-31T23:59:59.999Z', 'year_out_of_range'],
+    ['1899-12-31T23:00:00-02:00', 'year_out_of_range'], // 1900 in UTC, but written as 1899
+    ['9999-12-31T23:00:00-01:00', 'year_out_of_range'], // 10000-01-01 in UTC
+    ['2026-02-30T00:00:00Z', 'not_a_date_time'],
+    ['yesterday', 'not_a_date_time'],
+  ])('%s → %s', (text, problem) => {
+    expect(parseStorableTimestamp(text)).toBe(problem as never);
+  });
+
+  test('the last storable instant is 9999-12-31T23:59:59.999Z', () => {
+    expect(new Date(MAX_STORABLE_INSTANT_MS).toISOString()).toBe('9999-12-31T23:59:59.999Z');
+    expect(parseStorableTimestamp('9999-12-31T23:59:59.999Z')).toBe(MAX_STORABLE_INSTANT_MS);
+  });
+});
+
+describe('one local-date rule: localDateOf, affectedLocalDates and the summary days agree', () => {
+  const storable = fc.integer({ min: parseRfc3339('1899-12-31T00:01:00Z')!, max: MAX_STORABLE_INSTANT_MS });
+  const offset = fc.integer({ min: -720, max: 840 });
+
+  test('for every storable instant at every offset, and as Date writes the same day', () => {
+    fc.assert(
+      fc.property(storable, offset, (ms, minutes) => {
+        const viaDays = formatLocalDay(localDayOf(ms, minutes));
+        expect(localDateOf(ms, minutes)).toBe(viaDays);
+        expect(affectedLocalDates(ms, ms, minutes)).toEqual([viaDays]);
+        // independent: Date's calendar, valid for years 1..9999 (toISOString widens past them)
+        // (a startAt is never past now + 24 h, so a stored local date never has five digits)
+        const shifted = ms + minutes * 60_000;
+        if (shifted > MAX_STORABLE_INSTANT_MS) return;
+        expect(viaDays).toBe(new Date(shifted).toISOString().slice(0, 10));
+        expect(parseLocalDay(viaDays)).toBe(localDayOf(ms, minutes));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test.each([
+    ['1900-01-01T05:00:00Z', -720, '1899-12-31'],
+    ['1900-01-01T00:00:00+14:00', 840, '1900-01-01'],
+    ['9999-12-31T23:59:59.999Z', 840, '10000-01-01'],
+    ['9999-12-31T23:59:59.999Z', -720, '9999-12-31'],
+  ])('the edges: %s at %p → %s', (text, minutes, date) => {
+    const ms = parseStorableTimestamp(text) as number;
+    expect(localDateOf(ms, minutes)).toBe(date);
+    expect(formatLocalDay(localDayOf(ms, minutes))).toBe(date);
+  });
 });
