@@ -18,8 +18,9 @@
 // lower p99; no errors; stored = sent in every phase.
 //
 // Usage: bun run bench/peer-comparison.ts [--seconds 10] [--warmup 2]
-//          [--only health-ingest,rawpg,seedstack] [--reinstall] [--json]
+//          [--only health-ingest,rawpg,seedstack] [--reinstall] [--peers-dir ../shared/peers] [--json]
 import postgres from 'postgres';
+import { startService } from '../test/support/processes.ts';
 import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { BENCH_SERVER_URL, freshBenchDatabase } from './lib/bench-database.ts';
 import { cpuShareRows, measureCpuShares, type CpuShares } from './lib/cpu-shares.ts';
@@ -27,7 +28,6 @@ import { closedLoopOver } from './lib/load.ts';
 import { machineLine } from './lib/machine.ts';
 import { installPeer, startPeer, type PeerName } from './lib/peer-services.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
-import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';
 
@@ -135,8 +135,8 @@ async function measure(service: ServiceName): Promise<void> {
   if (service === 'health-ingest') {
     const fresh = await freshBenchDatabase(database, 1);
     await fresh.sql.end();
-    const child = await startServiceProcess('src/api.ts', { DATABASE_URL: url, JWT_SECRET, REDIS_URL: 'redis://127.0.0.1:6379/12' });
-    [stop, baseUrl, pid] = [child.stop, child.baseUrl, child.process.pid];
+    const child = await startService('src/api.ts', { DATABASE_URL: url, JWT_SECRET, REDIS_URL: 'redis://127.0.0.1:6379/12', LOG_LEVEL: 'warn' });
+    [stop, baseUrl, pid] = [() => child.kill('SIGTERM'), child.baseUrl, child.process.pid];
   } else {
     const { dir, installSeconds } = installPeer(service as PeerName, { reinstall: flag('--reinstall'), log: say });
     installs[service] = installSeconds;

@@ -25,10 +25,11 @@
 // postgres.js with the same parameters rawpg builds (its enum arrays as text elements; jsonb
 // as objects, which is what pg's text encoding stores too).
 //
-// Usage: bun run bench/pg-cost.ts [--batches 40] [--requests 40] [--no-services] [--json]
+// Usage: bun run bench/pg-cost.ts [--batches 40] [--requests 40] [--no-services] [--peers-dir ../shared/peers] [--json]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { startService } from '../test/support/processes.ts';
 import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { validateBatchBody } from '../src/domain/batch-schema.ts';
 import { defaultCatalog } from '../src/domain/catalog.ts';
@@ -41,7 +42,6 @@ import { installPeer, PEERS_DIR, startPeer } from './lib/peer-services.ts';
 import { startPrivatePostgres } from './lib/private-postgres.ts';
 import { startRoundTripProxy } from './lib/round-trip-proxy.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
-import { startServiceProcess } from './lib/service-process.ts';
 import { printTable } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';
 
@@ -320,8 +320,8 @@ if (!flag('--no-services')) {
   }
   await freshDatabaseOn(pg.serverUrl, 'cost_service_ours', 1).then((d) => d.sql.end());
   await drive('health-ingest (src/api.ts)', 'cost_service_ours', async (url) => {
-    const child = await startServiceProcess('src/api.ts', { DATABASE_URL: url, JWT_SECRET: secret, REDIS_URL: 'redis://127.0.0.1:6379/11' });
-    return { baseUrl: child.baseUrl, stop: child.stop };
+    const child = await startService('src/api.ts', { DATABASE_URL: url, JWT_SECRET: secret, REDIS_URL: 'redis://127.0.0.1:6379/11', LOG_LEVEL: 'warn' });
+    return { baseUrl: child.baseUrl, stop: () => child.kill('SIGTERM') };
   });
   const { dir } = installPeer('rawpg', { log: say });
   await drive('rawpg', 'cost_service_rawpg', async (url) => {

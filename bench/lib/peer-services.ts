@@ -11,8 +11,10 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { sparePort } from '../../test/support/processes.ts';
+import { stringOption } from './args.ts';
 
-export const PEERS_DIR = process.env.BENCH_PEERS_DIR ?? join(import.meta.dir, '..', '..', '..', 'shared', 'peers');
+/** ../shared/peers beside the worktree (or the clone, in CI); --peers-dir to point elsewhere */
+export const PEERS_DIR = stringOption('--peers-dir', join(import.meta.dir, '..', '..', '..', 'shared', 'peers'));
 const INSTALL_ROOT = join(tmpdir(), 'health-ingest-bench-peers');
 
 export type PeerName = 'seedstack' | 'rawpg';
@@ -45,7 +47,7 @@ function makeWritable(dir: string): void {
 /** The installed copy's folder; installs it first when there is none for these files. */
 export function installPeer(name: PeerName, options: { reinstall?: boolean; log?: (line: string) => void } = {}): { dir: string; installSeconds: number } {
   const source = join(PEERS_DIR, name);
-  if (!existsSync(join(source, 'package.json'))) throw new Error(`no peer at ${source} (set BENCH_PEERS_DIR)`);
+  if (!existsSync(join(source, 'package.json'))) throw new Error(`no peer at ${source} (pass --peers-dir)`);
   const dir = join(INSTALL_ROOT, `${name}-${treeHash(source)}`);
   const marker = join(dir, '.bench-installed');
   if (!options.reinstall && existsSync(marker)) return { dir, installSeconds: 0 };
