@@ -18,7 +18,8 @@
 // bytes per row, the row's width (pg_column_size). Then EXPLAIN (ANALYZE, BUFFERS, WAL) of one
 // batch of each statement and scenario (rolled back). Then per request, through the real
 // services (our `src/api.ts`, rawpg's installed copy) behind a counting proxy: statements
-// (pg_stat_statements calls, BEGIN/COMMIT included) and round trips (client turns).
+// (pg_stat_statements calls, BEGIN/COMMIT included), round trips (client turns), the whole
+// request's WAL per sample and PostgreSQL's execution time per request.
 // No gates: an instrument. Exits non-zero only when a statement stored the wrong row count.
 //
 // rawpg's statement is its own text (read from its src/health/batch-upsert.ts) sent through
@@ -263,6 +264,11 @@ interface PerRequest {
   statementsPerRequest: number;
   roundTripsPerRequest: number;
   bytesToServerPerRequest: number;
+  /** the whole request's WAL (claim, samples, watermark, outbox, request row, commit) */
+  walBytesPerSample: number;
+  walRecordsPerSample: number;
+  /** PostgreSQL's execution time of the request's statements (pg_stat_statements; not COMMIT's flush) */
+  execMsPerRequest: number;
   statements: { query: string; callsPerRequest: number }[];
 }
 const perRequest: PerRequest[] = [];
@@ -289,11 +295,15 @@ if (!flag('--no-services')) {
       };
       for (const body of bodies.slice(0, 5)) await post(body); // warm: statements prepared, pool open
       await db.unsafe('SELECT pg_stat_statements_reset()');
+      await db.unsafe("SELECT pg_stat_reset_shared('wal')");
       const turns0 = proxy.turns();
       const bytes0 = proxy.bytes().toServer;
       for (const body of bodies.slice(5)) await post(body); // one at a time: nothing else on the wire
       const turns = proxy.turns() - turns0;
       const bytes = proxy.bytes().toServer - bytes0;
+      const [wal] = await db.unsafe('SELECT wal_bytes::bigint AS bytes, wal_records::bigint AS records FROM pg_stat_wal');
+      const [exec] = await db.unsafe(`SELECT sum(total_exec_time)::float8 AS ms FROM pg_stat_statements
+                                      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`);
       const rows = await db.unsafe(`SELECT query, sum(calls)::bigint AS calls FROM pg_stat_statements
                                     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
                                       AND query NOT ILIKE '%pg_stat_statements%'
@@ -310,6 +320,9 @@ if (!flag('--no-services')) {
         statementsPerRequest: statements.reduce((sum, s) => sum + s.callsPerRequest, 0),
         roundTripsPerRequest: turns / REQUESTS,
         bytesToServerPerRequest: bytes / REQUESTS,
+        walBytesPerSample: Number(wal!.bytes) / (REQUESTS * BATCH),
+        walRecordsPerSample: Number(wal!.records) / (REQUESTS * BATCH),
+        execMsPerRequest: Number(exec!.ms) / REQUESTS,
         statements: statements.filter((s) => s.callsPerRequest >= 0.05),
       });
     } finally {
@@ -376,7 +389,10 @@ if (asJson) {
   for (const side of ['ours', 'rawpg'] as const) for (const ix of width[side].indexes) console.log(`  ${side}: ${ix.bytesPerRow.toFixed(1)} B/row  ${ix.def}`);
   console.log('');
   if (perRequest.length > 0) {
-    printTable(['per 399-sample request (sequential)', 'statements', 'round trips', 'bytes to server'], perRequest.map((r) => [r.service, r.statementsPerRequest, r.roundTripsPerRequest, r.bytesToServerPerRequest]));
+    printTable(
+      ['per 399-sample request (sequential)', 'statements', 'round trips', 'bytes to server', 'WAL B/sample', 'WAL records/sample', 'exec ms/request'],
+      perRequest.map((r) => [r.service, r.statementsPerRequest, r.roundTripsPerRequest, r.bytesToServerPerRequest, r.walBytesPerSample, r.walRecordsPerSample, r.execMsPerRequest]),
+    );
     for (const r of perRequest) for (const s of r.statements) console.log(`  ${r.service}: ${s.callsPerRequest.toFixed(2)} × ${s.query}`);
     console.log('');
   }
