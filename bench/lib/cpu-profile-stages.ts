@@ -36,7 +36,9 @@ export const STAGES: Rule[] = [
   ['JSON parse', named(/^(parse|JSONParse|json)$/)],
   ['payload hash', inFile(/src\/domain\/(payload-hash|canonical-json|body-digest)\.ts$/)],
   ['payload hash', (name, _file, parents) => /^(update|digest|hash|CryptoHasher|sha256|xxh3|xxHash3)$/i.test(name) && parents.some((p) => /payload-hash|body-digest|canonical-json/.test(p))],
-  ['validation', inFile(/src\/domain\/(batch-schema|operations-schema|finite-numbers|storable-text)\.ts$|@sinclair\/typebox/)],
+  ['validation', inFile(/src\/domain\/(batch-schema|operations-schema|finite-numbers|storable-text|sample-shape)\.ts$|@sinclair\/typebox/)],
+  // TypeBox's compiled checkers are eval'd code (no file): `check`, and the format regexes it runs
+  ['validation', (name, file) => file === '' && (name === 'check' || /^\/\^\[0-9\]\{4\}/.test(name))],
   ['auth (JWT)', inFile(/src\/auth\/|node_modules\/jose\//)],
   ['normalization', inFile(/src\/domain\/(sample-rules|units|catalog|catalog-fields|metadata|timestamps|local-days|time-bounds|delete-refs|platforms|sample-keys|types)\.ts$/)],
   ['queue: job encode / decode (msgpack, zstd)', inFile(/node_modules\/msgpackr\/|src\/queue\/batch-codec\.ts$/)],
