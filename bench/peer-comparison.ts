@@ -7,8 +7,8 @@
 // request bodies in the same order (the peers take our JSON, hash rule and JWT as they are), the
 // same users and tokens, the same durations. Phase "399": 8 clients (8 users) sending fresh
 // 399-sample batches, the main figure; phase "1": 64 clients of 1,000 users sending 1-sample
-// uploads. Each service gets the machine to itself while measured (one after another, the others
-// stopped), a database of its own on the same PostgreSQL server, a CHECKPOINT before each phase
+// uploads. Each service gets the machine to itself while measured (one after another; the others
+// are up but idle), a database of its own on the same PostgreSQL server, a CHECKPOINT before each phase
 // and a short warm-up before its first. Pools: health-ingest's API has 16 connections; the peers
 // get DB_POOL_SIZE=16 (their default is 10) so the pools are equal. health-ingest runs as
 // `src/api.ts` (HTTP only, no outbox processor: neither peer consumes its outbox either).
@@ -17,7 +17,9 @@
 // Gates (main figure): health-ingest ≥ 15 × seedstack and ≥ 2 × rawpg in samples/s, each with a
 // lower p99; no errors; stored = sent in every phase.
 //
-// Usage: bun run bench/peer-comparison.ts [--seconds 10] [--warmup 2]
+// --rounds N measures every service N times, alternating the order (figures: medians over rounds).
+//
+// Usage: bun run bench/peer-comparison.ts [--seconds 10] [--warmup 2] [--rounds 1]
 //          [--only health-ingest,rawpg,seedstack] [--reinstall] [--peers-dir ../shared/peers] [--json]
 import postgres from 'postgres';
 import { startService } from '../test/support/processes.ts';
@@ -34,6 +36,7 @@ import { flag, numberOption } from './lib/args.ts';
 const asJson = flag('--json');
 const SECONDS = numberOption('--seconds', 10);
 const WARMUP_SECONDS = numberOption('--warmup', 2);
+const ROUNDS = numberOption('--rounds', 1);
 const ALL = ['health-ingest', 'rawpg', 'seedstack'] as const;
 type ServiceName = (typeof ALL)[number];
 const onlyAt = process.argv.indexOf('--only');
@@ -76,7 +79,7 @@ function requests(phase: Phase, count: number): Request[] {
     size: phase.size,
   }));
 }
-const phaseRequests = PHASES.map((phase) => requests(phase, phase.bodies));
+const phaseRequests = PHASES.map((phase) => requests(phase, phase.bodies * ROUNDS));
 // warm-up requests: users 900… (their keys are fresh too, so the phases still insert new rows)
 const warmupRequests = requests({ ...PHASES[0]!, users: 8 }, Math.ceil(WARMUP_SECONDS * 160)).map((r) => ({ ...r, user: 900 + r.user }));
 
@@ -107,15 +110,14 @@ async function send(baseUrl: string, request: Request, outcome: Outcome): Promis
 
 interface PhaseResult {
   service: ServiceName;
+  round: number;
   phase: string;
   size: number;
   requests: number;
   seconds: number;
   samplesPerSecond: number;
   requestsPerSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
+  latenciesMs: number[];
   errors: number;
   errorKinds: Record<string, number>;
   exhausted: boolean;
@@ -126,17 +128,24 @@ interface PhaseResult {
 const results: PhaseResult[] = [];
 const installs: Record<string, number> = {};
 
-async function measure(service: ServiceName): Promise<void> {
+interface Running {
+  service: ServiceName;
+  database: string;
+  baseUrl: string;
+  pid: number;
+  db: postgres.Sql;
+  stop(): Promise<void>;
+}
+
+async function setUp(service: ServiceName): Promise<Running> {
   const database = `health_ingest_bench_peer_${service.replace('-', '_')}`;
   const url = `${BENCH_SERVER_URL}/${database}`;
-  let stop: () => Promise<void>;
-  let baseUrl: string;
-  let pid: number;
+  let running: Omit<Running, 'db' | 'service' | 'database'>;
   if (service === 'health-ingest') {
     const fresh = await freshBenchDatabase(database, 1);
     await fresh.sql.end();
     const child = await startService('src/api.ts', { DATABASE_URL: url, JWT_SECRET, REDIS_URL: 'redis://127.0.0.1:6379/12', LOG_LEVEL: 'warn' });
-    [stop, baseUrl, pid] = [() => child.kill('SIGTERM'), child.baseUrl, child.process.pid];
+    running = { baseUrl: child.baseUrl, pid: child.process.pid, stop: () => child.kill('SIGTERM') };
   } else {
     const { dir, installSeconds } = installPeer(service as PeerName, { reinstall: flag('--reinstall'), log: say });
     installs[service] = installSeconds;
@@ -144,51 +153,96 @@ async function measure(service: ServiceName): Promise<void> {
     await admin.unsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await admin.end();
     const peer = await startPeer(service as PeerName, dir, { DATABASE_URL: url, JWT_SECRET, DB_POOL_SIZE: POOL_SIZE });
-    [stop, baseUrl, pid] = [peer.stop, peer.baseUrl, peer.process.pid];
+    running = { baseUrl: peer.baseUrl, pid: peer.process.pid, stop: peer.stop };
   }
-  const db = postgres(url, { max: 1, onnotice: () => {} });
-  const countRows = async () => Number((await db.unsafe('SELECT count(*)::bigint AS n FROM health_samples'))[0]!.n);
-  try {
-    say(`${service}: warm-up ${WARMUP_SECONDS} s, then ${PHASES.length} phases of ${SECONDS} s`);
-    await closedLoopOver(8, WARMUP_SECONDS, warmupRequests, (request) => send(baseUrl, request, { requests: 0, okSamples: 0, errors: {} }));
-    for (const [p, phase] of PHASES.entries()) {
-      await db.unsafe('CHECKPOINT');
-      const before = await countRows();
-      const outcome: Outcome = { requests: 0, okSamples: 0, errors: {} };
-      const cpu = measureCpuShares({ db, database, servicePids: () => [pid] });
-      const run = await closedLoopOver(phase.clients, SECONDS, phaseRequests[p]!, (request) => send(baseUrl, request, outcome));
-      const shares = await cpu.stop();
-      const stats = summarize(run.latenciesMs);
-      const errors = Object.values(outcome.errors).reduce((sum, n) => sum + n, 0);
-      results.push({
-        service,
-        phase: phase.name,
-        size: phase.size,
-        requests: run.requests,
-        seconds: run.elapsedSeconds,
-        samplesPerSecond: outcome.okSamples / run.elapsedSeconds,
-        requestsPerSecond: run.requests / run.elapsedSeconds,
-        p50: stats.p50,
-        p95: stats.p95,
-        p99: stats.p99,
-        errors,
-        errorKinds: outcome.errors,
-        exhausted: run.exhausted,
-        rowsStored: (await countRows()) - before,
-        rowsExpected: outcome.okSamples,
-        cpu: shares,
-      });
+  say(`${service}: warm-up ${WARMUP_SECONDS} s`);
+  await closedLoopOver(8, WARMUP_SECONDS, warmupRequests, (request) => send(running.baseUrl, request, { requests: 0, okSamples: 0, errors: {} }));
+  return { ...running, service, database, db: postgres(url, { max: 1, onnotice: () => {} }) };
+}
+
+async function measurePhase(target: Running, p: number, round: number): Promise<void> {
+  const phase = PHASES[p]!;
+  const countRows = async () => Number((await target.db.unsafe('SELECT count(*)::bigint AS n FROM health_samples'))[0]!.n);
+  await target.db.unsafe('CHECKPOINT');
+  const before = await countRows();
+  const outcome: Outcome = { requests: 0, okSamples: 0, errors: {} };
+  const cpu = measureCpuShares({ db: target.db, database: target.database, servicePids: () => [target.pid] });
+  const slice = phaseRequests[p]!.slice(round * phase.bodies, (round + 1) * phase.bodies);
+  const run = await closedLoopOver(phase.clients, SECONDS, slice, (request) => send(target.baseUrl, request, outcome));
+  const shares = await cpu.stop();
+  results.push({
+    service: target.service,
+    round,
+    phase: phase.name,
+    size: phase.size,
+    requests: run.requests,
+    seconds: run.elapsedSeconds,
+    samplesPerSecond: outcome.okSamples / run.elapsedSeconds,
+    requestsPerSecond: run.requests / run.elapsedSeconds,
+    latenciesMs: run.latenciesMs,
+    errors: Object.values(outcome.errors).reduce((sum, n) => sum + n, 0),
+    errorKinds: outcome.errors,
+    exhausted: run.exhausted,
+    rowsStored: (await countRows()) - before,
+    rowsExpected: outcome.okSamples,
+    cpu: shares,
+  });
+}
+
+// every service is up at once (the ones not measured stand idle); within a round each is
+// measured alone, one after another, and the order flips every round, so a burst of other work
+// on the shared machine does not land on one service only
+const running: Running[] = [];
+try {
+  for (const service of ALL) if (ONLY.includes(service)) running.push(await setUp(service));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const target of round % 2 === 0 ? running : [...running].reverse()) {
+      say(`round ${round + 1}/${ROUNDS}: ${target.service}`);
+      for (const p of PHASES.keys()) await measurePhase(target, p, round);
     }
-  } finally {
-    await db.end();
-    await stop();
+  }
+} finally {
+  for (const target of running) {
+    await target.db.end();
+    await target.stop();
   }
 }
 
-for (const service of ALL) if (ONLY.includes(service)) await measure(service);
-
-// ---- tables, ratios, gates
-const find = (service: ServiceName, size: number) => results.find((r) => r.service === service && r.size === size);
+// ---- tables, ratios, gates: per (service, phase) the median over rounds of samples/s and the
+// latencies of all rounds pooled; a ratio is the median of the rounds' ratios
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+};
+const of = (service: ServiceName, size: number) => results.filter((r) => r.service === service && r.size === size);
+const summary = running.flatMap(({ service }) =>
+  PHASES.map((phase) => {
+    const rounds = of(service, phase.size);
+    const stats = summarize(rounds.flatMap((r) => r.latenciesMs));
+    return {
+      service,
+      phase: phase.name,
+      size: phase.size,
+      requests: rounds.reduce((sum, r) => sum + r.requests, 0),
+      samplesPerSecond: median(rounds.map((r) => r.samplesPerSecond)),
+      requestsPerSecond: median(rounds.map((r) => r.requestsPerSecond)),
+      p50: stats.p50,
+      p95: stats.p95,
+      p99: stats.p99,
+      errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+      errorKinds: rounds.map((r) => r.errorKinds).filter((kinds) => Object.keys(kinds).length > 0),
+      exhausted: rounds.some((r) => r.exhausted),
+      rowsStored: rounds.reduce((sum, r) => sum + r.rowsStored, 0),
+      rowsExpected: rounds.reduce((sum, r) => sum + r.rowsExpected, 0),
+      cpu: sumShares(rounds.map((r) => r.cpu)),
+    };
+  }),
+);
+function sumShares(all: CpuShares[]): CpuShares {
+  const keys = ['seconds', 'service', 'loadGenerator', 'postgresBackends', 'postgresBackground', 'other', 'idle', 'capacity'] as const;
+  return Object.fromEntries(keys.map((key) => [key, all.reduce((sum, s) => sum + s[key], 0)])) as unknown as CpuShares;
+}
+const find = (service: ServiceName, size: number) => summary.find((r) => r.service === service && r.size === size);
 const ratioRows: (string | number)[][] = [];
 const gates: Record<string, { value: number | string; goal: string; pass: boolean }> = {};
 for (const [peer, factor] of [['seedstack', 15], ['rawpg', 2]] as const) {
@@ -196,15 +250,16 @@ for (const [peer, factor] of [['seedstack', 15], ['rawpg', 2]] as const) {
     const ours = find('health-ingest', phase.size);
     const theirs = find(peer, phase.size);
     if (!ours || !theirs) continue;
-    const ratio = ours.samplesPerSecond / theirs.samplesPerSecond;
-    ratioRows.push([`health-ingest / ${peer}, ${phase.name}`, ratio, theirs.p99 / ours.p99]);
+    const perRound = of('health-ingest', phase.size).map((r, i) => r.samplesPerSecond / of(peer, phase.size)[i]!.samplesPerSecond);
+    const ratio = median(perRound);
+    ratioRows.push([`health-ingest / ${peer}, ${phase.name}`, ratio, perRound.map((x) => x.toFixed(2)).join(' '), theirs.p99 / ours.p99]);
     if (phase.size === 399) {
       gates[`samples/s vs ${peer} (399)`] = { value: ratio, goal: `≥ ${factor} ×`, pass: ratio >= factor };
       gates[`p99 below ${peer} (399)`] = { value: `${ours.p99.toFixed(0)} vs ${theirs.p99.toFixed(0)} ms`, goal: 'lower', pass: ours.p99 < theirs.p99 };
     }
   }
 }
-for (const r of results) {
+for (const r of summary) {
   gates[`${r.service} ${r.size}: no errors, stored = sent`] = {
     value: `${r.errors} errors, ${r.rowsStored} / ${r.rowsExpected}`,
     goal: '0, equal',
@@ -214,17 +269,18 @@ for (const r of results) {
 const passed = Object.values(gates).every((gate) => gate.pass);
 
 if (asJson) {
-  console.log(JSON.stringify({ machine: machineLine(), seconds: SECONDS, poolSize: POOL_SIZE, installs, results, ratios: ratioRows, gates, passed }, null, 2));
+  const perRound = results.map(({ latenciesMs, ...rest }) => rest);
+  console.log(JSON.stringify({ machine: machineLine(), seconds: SECONDS, rounds: ROUNDS, poolSize: POOL_SIZE, installs, summary, perRound, ratios: ratioRows, gates, passed }, null, 2));
 } else {
-  console.log(`${SECONDS} s per phase, warm-up ${WARMUP_SECONDS} s; each service alone on the machine with its own database; pools ${POOL_SIZE}\n`);
+  console.log(`${ROUNDS} round(s) × ${SECONDS} s per phase, warm-up ${WARMUP_SECONDS} s; each service measured alone, its own database; pools ${POOL_SIZE}\n`);
   printTable(
     ['service', 'phase', 'requests', 'samples/s', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'stored / expected'],
-    results.map((r) => [r.service, r.phase, r.requests, r.samplesPerSecond, r.requestsPerSecond, r.p50, r.p95, r.p99, r.errors === 0 ? 0 : JSON.stringify(r.errorKinds), `${r.rowsStored} / ${r.rowsExpected}${r.exhausted ? ' (bodies ran out)' : ''}`]),
+    summary.map((r) => [r.service, r.phase, r.requests, r.samplesPerSecond, r.requestsPerSecond, r.p50, r.p95, r.p99, r.errors === 0 ? 0 : JSON.stringify(r.errorKinds), `${r.rowsStored} / ${r.rowsExpected}${r.exhausted ? ' (bodies ran out)' : ''}`]),
   );
   console.log('');
-  printTable(['CPU seconds (machine share) while measured', 'cpu s', 'share'], results.flatMap((r) => cpuShareRows(`${r.service} ${r.size}`, r.cpu)));
+  printTable(['CPU seconds (machine share) while measured', 'cpu s', 'share'], summary.flatMap((r) => cpuShareRows(`${r.service} ${r.size}`, r.cpu)));
   console.log('');
-  printTable(['ratio', 'samples/s ×', 'their p99 / ours'], ratioRows);
+  printTable(['ratio', 'samples/s × (median)', 'per round', 'their p99 / ours'], ratioRows);
   console.log('');
   printTable(['gate', 'measured', 'goal', 'result'], Object.entries(gates).map(([name, g]) => [name, g.value, g.goal, g.pass ? 'pass' : 'FAIL']));
 }

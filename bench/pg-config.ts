@@ -3,32 +3,36 @@
 // to end — and which of its settings does the buying?
 //
 // Setting: for each configuration, a private PostgreSQL 15 cluster (initdb in a temp dir on its
-// own port, never the machine's shared server on 5432), started, measured and destroyed before
-// the next one starts, so each has the machine to itself (as much as a shared machine allows).
+// own port, never the machine's shared server on 5432), each with `src/api.ts` running on it.
+// All are up at once (an idle cluster costs no CPU); the measured phases alternate between them,
+// round after round (A B, B A, A B, …), so a burst of other work on the shared machine hits every
+// configuration alike; the figures are medians over rounds, and "× default" is the median of each
+// round's ratio to the default's run next to it.
 // Configurations: `default` (PostgreSQL's defaults; fsync, full_page_writes on), `tuned` (the
 // file), with --each also the defaults plus each group of the file's settings alone, and with
 // --table-settings also `tuned` plus the per-table storage parameters the file recommends (the
 // `ALTER TABLE` lines of its comments, applied after migrating; they belong in a migration).
-// Per configuration, same rows and bodies for all, after a prefill of --prefill rows (1M; written
-// by the server: the table of a service that has run a while, indexes larger than the default
-// shared_buffers, checkpoints already behind it as the configuration spaces them):
+// Before the rounds each cluster gets a prefill of --prefill rows (500k; written by the server
+// itself: the table of a service that has run a while, indexes larger than the default
+// shared_buffers, checkpoints behind it as the configuration spaces them). Per round, same rows
+// and bodies for every configuration:
 //   ceiling — our upsert statement without HTTP, 4 writers, fresh 399-row batches (as in
 //             bench/inline-throughput.ts), --seconds;
-//   e2e     — `src/api.ts` on that cluster, 8 clients × fresh 399-sample batches, --seconds.
-// Also per configuration: checkpoints during the run, WAL and full-page images per sample,
-// buffers written by backends (pg_stat_bgwriter), stored rows = samples sent (the correctness
-// check). Gate: every phase stored exactly what it was sent, without errors (the settings'
-// effects are measurements, not gates; this machine class varies 2× between sessions).
+//   e2e     — the service, 8 clients × fresh 399-sample batches, --seconds.
+// Also per configuration: checkpoints during the rounds, WAL and full-page images per sample,
+// buffers written by backends themselves (pg_stat_bgwriter). Gate: every configuration stored
+// exactly the prefill plus what it was sent, without errors (the settings' effects are
+// measurements, not gates; this machine class varies 2× between sessions).
 //
-// Usage: bun run bench/pg-config.ts [--seconds 10] [--prefill 1000000] [--each] [--table-settings] [--json]
+// Usage: bun run bench/pg-config.ts [--seconds 6] [--rounds 3] [--prefill 500000] [--each] [--table-settings] [--json]
 //          [--config bench/postgresql-tuned.conf]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
-import { createDb } from '../src/db/client.ts';
-import { startService } from '../test/support/processes.ts';
+import { createDb, type Sql } from '../src/db/client.ts';
+import { startService, type ServiceChild } from '../test/support/processes.ts';
 import { freshDatabaseOn } from './lib/bench-database.ts';
 import { closedLoopOver } from './lib/load.ts';
 import { machineLine } from './lib/machine.ts';
@@ -39,8 +43,9 @@ import { ceilingBatches, runUpsertCeiling } from './lib/upsert-ceiling.ts';
 import { flag, numberOption, stringOption } from './lib/args.ts';
 
 const asJson = flag('--json');
-const SECONDS = numberOption('--seconds', 10);
-const PREFILL = numberOption('--prefill', 1_000_000);
+const SECONDS = numberOption('--seconds', 6);
+const PREFILL = numberOption('--prefill', 500_000);
+const ROUNDS = numberOption('--rounds', 3);
 const CONFIG_FILE = stringOption('--config', join(import.meta.dir, 'postgresql-tuned.conf'));
 const CLIENTS = 8;
 const WRITERS = 4;
@@ -96,27 +101,29 @@ const rows = ceilingBatches(1200, BIG);
 const tokens = createUserTokens(DEVELOPMENT_JWT_SECRET);
 const users = Array.from({ length: CLIENTS }, () => crypto.randomUUID());
 const userTokens = await Promise.all(users.map((user) => tokens.sign(user, 7200)));
-const bodies = Array.from({ length: Math.ceil(SECONDS * 180) }, (_, i) => uploadBody(BIG, Date.UTC(2020, 0, 1) + (i % 1000) * BIG * 60_000));
+// a fresh slice per round: each cluster gets every body once
+const bodiesPerRound = Math.ceil(SECONDS * 180);
+const bodies = Array.from({ length: ROUNDS * bodiesPerRound }, (_, i) => uploadBody(BIG, Date.UTC(2020, 0, 1) + (i % 1000) * BIG * 60_000));
 
-interface Measured {
-  variant: string;
-  settings: Record<string, string>;
-  ceilingRowsPerSecond: number;
-  ceilingP99: number;
-  e2eSamplesPerSecond: number;
-  e2eP50: number;
-  e2eP99: number;
-  e2eOfCeiling: number;
-  errors: number;
-  stored: number;
-  expected: number;
-  checkpoints: number;
-  walBytesPerSample: number;
-  fpiPerSample: number;
-  backendWritesPerSample: number;
+interface Stand {
+  variant: Variant;
+  pg: ReturnType<typeof startPrivatePostgres>;
+  admin: postgres.Sql;
+  writerDb: Sql;
+  service: ServiceChild;
   prefillSeconds: number;
 }
-const measured: Measured[] = [];
+interface RoundResult {
+  variant: string;
+  round: number;
+  ceilingRowsPerSecond: number;
+  e2eSamplesPerSecond: number;
+  e2eLatenciesMs: number[];
+  errors: number;
+  ceilingRows: number;
+  okSamples: number;
+  counters: { checkpoints: number; backendWrites: number; walBytes: number; fpi: number };
+}
 
 /**
  * A table of realistic size before measuring: `rows` samples of 1,000 other users, written by
@@ -150,103 +157,131 @@ async function serverCounters(db: postgres.Sql) {
   return { checkpoints: Number(row!.checkpoints), backendWrites: Number(row!.backend_writes), walBytes: Number(row!.wal_bytes), fpi: Number(row!.wal_fpi) };
 }
 
-async function measure(variant: Variant): Promise<void> {
-  say(`${variant.name}: starting a private cluster`);
+async function setUp(variant: Variant): Promise<Stand> {
+  say(`${variant.name}: private cluster, migrate, prefill ${PREFILL.toLocaleString('en-US')} rows`);
   const pg = startPrivatePostgres(variant.settings);
-  try {
-    const { url, sql } = await freshDatabaseOn(pg.serverUrl, 'health_ingest', 1);
-    await sql.end();
-    const admin = postgres(url, { max: 1, onnotice: () => {} });
-    if (variant.tableSettings) for (const statement of tableSettings) await admin.unsafe(statement);
-    const prefillSeconds = await prefill(admin, PREFILL);
-    const counters0 = await serverCounters(admin);
-    const countRows = async () => Number((await admin.unsafe('SELECT count(*)::bigint AS n FROM health_samples'))[0]!.n);
-
-    const writerDb = createDb(url, { max: WRITERS, statementTimeoutMs: 60_000 });
-    const ceiling = await runUpsertCeiling(writerDb, rows, WRITERS, SECONDS);
-    await writerDb.end();
-    const afterCeiling = await countRows();
-
-    const service = await startService('src/api.ts', { DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379/10', LOG_LEVEL: 'warn' });
-    let errors = 0;
-    let okSamples = 0;
-    const e2e = await closedLoopOver(CLIENTS, SECONDS, bodies.map((body, i) => ({ body, user: i % CLIENTS })), async (request) => {
-      try {
-        const response = await fetch(`${service.baseUrl}/api/v1/health/samples/batch-upsert`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${userTokens[request.user]}`, 'content-type': 'application/json' },
-          body: request.body,
-          signal: AbortSignal.timeout(60_000),
-        });
-        await response.arrayBuffer();
-        if (response.status === 200) okSamples += BIG;
-        else errors++;
-      } catch {
-        errors++;
-      }
-    });
-    await service.kill('SIGTERM');
-    const stored = (await countRows()) - afterCeiling;
-    const prefilled = PREFILL;
-    const counters1 = await serverCounters(admin);
-    await admin.end();
-    const samples = ceiling.rows + okSamples;
-    const ceilingStats = summarize(ceiling.latenciesMs);
-    const e2eStats = summarize(e2e.latenciesMs);
-    const e2eRate = okSamples / e2e.elapsedSeconds;
-    measured.push({
-      variant: variant.name,
-      settings: variant.settings,
-      ceilingRowsPerSecond: ceiling.rowsPerSecond,
-      ceilingP99: ceilingStats.p99,
-      e2eSamplesPerSecond: e2eRate,
-      e2eP50: e2eStats.p50,
-      e2eP99: e2eStats.p99,
-      e2eOfCeiling: e2eRate / ceiling.rowsPerSecond,
-      errors,
-      stored: afterCeiling - prefilled + stored,
-      prefillSeconds,
-      expected: samples,
-      checkpoints: counters1.checkpoints - counters0.checkpoints,
-      walBytesPerSample: (counters1.walBytes - counters0.walBytes) / samples,
-      fpiPerSample: (counters1.fpi - counters0.fpi) / samples,
-      backendWritesPerSample: (counters1.backendWrites - counters0.backendWrites) / samples,
-    });
-  } finally {
-    pg.destroy();
-  }
+  const { url, sql } = await freshDatabaseOn(pg.serverUrl, 'health_ingest', 1);
+  await sql.end();
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  if (variant.tableSettings) for (const statement of tableSettings) await admin.unsafe(statement);
+  const prefillSeconds = await prefill(admin, PREFILL);
+  const writerDb = createDb(url, { max: WRITERS, statementTimeoutMs: 60_000 });
+  const service = await startService('src/api.ts', { DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379/10', LOG_LEVEL: 'warn' });
+  return { variant, pg, admin, writerDb, service, prefillSeconds };
 }
 
-for (const variant of variants) await measure(variant);
+async function tearDown(stand: Stand): Promise<void> {
+  await stand.service.kill('SIGTERM');
+  await stand.writerDb.end();
+  await stand.admin.end();
+  stand.pg.destroy();
+}
 
-const base = measured[0]!;
-const gates = Object.fromEntries(
-  measured.map((m) => [`${m.variant}: no errors, stored = sent`, { value: `${m.errors} errors, ${m.stored} / ${m.expected}`, goal: '0, equal', pass: m.errors === 0 && m.stored === m.expected }]),
-);
-const passed = Object.values(gates).every((gate) => gate.pass);
+async function measureRound(stand: Stand, round: number): Promise<RoundResult> {
+  const before = await serverCounters(stand.admin);
+  const ceiling = await runUpsertCeiling(stand.writerDb, rows, WRITERS, SECONDS);
+  let errors = 0;
+  let okSamples = 0;
+  const slice = bodies.slice(round * bodiesPerRound, (round + 1) * bodiesPerRound).map((body, i) => ({ body, user: i % CLIENTS }));
+  const e2e = await closedLoopOver(CLIENTS, SECONDS, slice, async (request) => {
+    try {
+      const response = await fetch(`${stand.service.baseUrl}/api/v1/health/samples/batch-upsert`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${userTokens[request.user]}`, 'content-type': 'application/json' },
+        body: request.body,
+        signal: AbortSignal.timeout(60_000),
+      });
+      await response.arrayBuffer();
+      if (response.status === 200) okSamples += BIG;
+      else errors++;
+    } catch {
+      errors++;
+    }
+  });
+  const after = await serverCounters(stand.admin);
+  return {
+    variant: stand.variant.name,
+    round,
+    ceilingRowsPerSecond: ceiling.rowsPerSecond,
+    e2eSamplesPerSecond: okSamples / e2e.elapsedSeconds,
+    e2eLatenciesMs: e2e.latenciesMs,
+    errors,
+    ceilingRows: ceiling.rows,
+    okSamples,
+    counters: {
+      checkpoints: after.checkpoints - before.checkpoints,
+      backendWrites: after.backendWrites - before.backendWrites,
+      walBytes: after.walBytes - before.walBytes,
+      fpi: after.fpi - before.fpi,
+    },
+  };
+}
+
+// every configuration's cluster is up (idle ones cost no CPU); rounds alternate between them, so
+// a burst of other work on the shared machine hits every configuration alike
+const stands: Stand[] = [];
+const results: RoundResult[] = [];
+const correctness: Record<string, { value: string; goal: string; pass: boolean }> = {};
+try {
+  for (const variant of variants) stands.push(await setUp(variant));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const stand of round % 2 === 0 ? stands : [...stands].reverse()) {
+      say(`round ${round + 1}/${ROUNDS}: ${stand.variant.name}`);
+      results.push(await measureRound(stand, round));
+    }
+  }
+  for (const stand of stands) {
+    const mine = results.filter((r) => r.variant === stand.variant.name);
+    const expected = PREFILL + mine.reduce((sum, r) => sum + r.ceilingRows + r.okSamples, 0);
+    const stored = Number((await stand.admin.unsafe('SELECT count(*)::bigint AS n FROM health_samples'))[0]!.n);
+    const errors = mine.reduce((sum, r) => sum + r.errors, 0);
+    correctness[`${stand.variant.name}: no errors, stored = prefill + sent`] = { value: `${errors} errors, ${stored} / ${expected}`, goal: '0, equal', pass: errors === 0 && stored === expected };
+  }
+} finally {
+  for (const stand of stands) await tearDown(stand);
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+};
+const baseName = variants[0]!.name;
+const summary = variants.map((variant) => {
+  const mine = results.filter((r) => r.variant === variant.name);
+  const base = results.filter((r) => r.variant === baseName);
+  const samples = mine.reduce((sum, r) => sum + r.ceilingRows + r.okSamples, 0);
+  const e2e = summarize(mine.flatMap((r) => r.e2eLatenciesMs));
+  return {
+    variant: variant.name,
+    settings: variant.settings,
+    prefillSeconds: stands.find((s) => s.variant === variant)?.prefillSeconds ?? Number.NaN,
+    ceilingRowsPerSecond: median(mine.map((r) => r.ceilingRowsPerSecond)),
+    // the same round's default run is the fairest comparison on a shared machine
+    ceilingVsDefault: median(mine.map((r, i) => r.ceilingRowsPerSecond / base[i]!.ceilingRowsPerSecond)),
+    e2eSamplesPerSecond: median(mine.map((r) => r.e2eSamplesPerSecond)),
+    e2eVsDefault: median(mine.map((r, i) => r.e2eSamplesPerSecond / base[i]!.e2eSamplesPerSecond)),
+    e2eOfCeiling: median(mine.map((r) => r.e2eSamplesPerSecond / r.ceilingRowsPerSecond)),
+    e2eP50: e2e.p50,
+    e2eP99: e2e.p99,
+    checkpoints: mine.reduce((sum, r) => sum + r.counters.checkpoints, 0),
+    walBytesPerSample: mine.reduce((sum, r) => sum + r.counters.walBytes, 0) / samples,
+    fpiPer1kSamples: (1000 * mine.reduce((sum, r) => sum + r.counters.fpi, 0)) / samples,
+    backendWritesPer1kSamples: (1000 * mine.reduce((sum, r) => sum + r.counters.backendWrites, 0)) / samples,
+  };
+});
+const passed = Object.values(correctness).every((gate) => gate.pass);
 if (asJson) {
-  console.log(JSON.stringify({ machine: machineLine(), seconds: SECONDS, configFile: CONFIG_FILE, tableSettings, measured, gates, passed }, null, 2));
+  console.log(JSON.stringify({ machine: machineLine(), seconds: SECONDS, rounds: ROUNDS, prefill: PREFILL, configFile: CONFIG_FILE, tableSettings, summary, results: results.map(({ e2eLatenciesMs, ...rest }) => rest), gates: correctness, passed }, null, 2));
 } else {
   console.log(machineLine());
-  console.log(`${SECONDS} s per phase; one private cluster per configuration, one after another; ceiling ${WRITERS} writers, e2e ${CLIENTS} clients × ${BIG}\n`);
+  console.log(`${ROUNDS} rounds × ${SECONDS} s per phase, configurations alternating; medians over rounds; ceiling ${WRITERS} writers, e2e ${CLIENTS} clients × ${BIG}; prefill ${PREFILL.toLocaleString('en-US')} rows\n`);
   printTable(
     ['configuration', 'ceiling rows/s', '× default', 'e2e samples/s', '× default', 'e2e / ceiling', 'e2e p50 ms', 'e2e p99 ms', 'checkpoints', 'WAL B/sample', 'FPI/1k samples', 'backend writes/1k samples'],
-    measured.map((m) => [
-      m.variant,
-      m.ceilingRowsPerSecond,
-      m.ceilingRowsPerSecond / base.ceilingRowsPerSecond,
-      m.e2eSamplesPerSecond,
-      m.e2eSamplesPerSecond / base.e2eSamplesPerSecond,
-      m.e2eOfCeiling,
-      m.e2eP50,
-      m.e2eP99,
-      m.checkpoints,
-      m.walBytesPerSample,
-      1000 * m.fpiPerSample,
-      1000 * m.backendWritesPerSample,
-    ]),
+    summary.map((m) => [m.variant, m.ceilingRowsPerSecond, m.ceilingVsDefault, m.e2eSamplesPerSecond, m.e2eVsDefault, m.e2eOfCeiling, m.e2eP50, m.e2eP99, m.checkpoints, m.walBytesPerSample, m.fpiPer1kSamples, m.backendWritesPer1kSamples]),
   );
   console.log('');
-  printTable(['gate', 'measured', 'goal', 'result'], Object.entries(gates).map(([name, g]) => [name, g.value, g.goal, g.pass ? 'pass' : 'FAIL']));
+  printTable(['round', 'configuration', 'ceiling rows/s', 'e2e samples/s'], results.map((r) => [String(r.round + 1), r.variant, r.ceilingRowsPerSecond, r.e2eSamplesPerSecond]));
+  console.log('');
+  printTable(['gate', 'measured', 'goal', 'result'], Object.entries(correctness).map(([name, g]) => [name, g.value, g.goal, g.pass ? 'pass' : 'FAIL']));
 }
 process.exit(passed ? 0 : 1);
