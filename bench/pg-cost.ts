@@ -41,7 +41,7 @@ import { freshDatabaseOn } from './lib/bench-database.ts';
 import { machineLine } from './lib/machine.ts';
 import { installPeer, PEERS_DIR, startPeer } from './lib/peer-services.ts';
 import { startPrivatePostgres } from './lib/private-postgres.ts';
-import { startRoundTripProxy } from './lib/round-trip-proxy.ts';
+import { statementsPerRequest, type PerRequest } from './lib/statements-per-request.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { printTable } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';
@@ -258,19 +258,6 @@ for (const side of ['ours', 'rawpg'] as const) {
 }
 
 // ---- statements and round trips per request, through the real services
-interface PerRequest {
-  service: string;
-  requests: number;
-  statementsPerRequest: number;
-  roundTripsPerRequest: number;
-  bytesToServerPerRequest: number;
-  /** the whole request's WAL (claim, samples, watermark, outbox, request row, commit) */
-  walBytesPerSample: number;
-  walRecordsPerSample: number;
-  /** PostgreSQL's execution time of the request's statements (pg_stat_statements; not COMMIT's flush) */
-  execMsPerRequest: number;
-  statements: { query: string; callsPerRequest: number }[];
-}
 const perRequest: PerRequest[] = [];
 if (!flag('--no-services')) {
   const secret = 'pg-cost-bench-secret-0123456789abcdef';
@@ -278,66 +265,15 @@ if (!flag('--no-services')) {
   const user = crypto.randomUUID();
   const token = await tokens.sign(user, 3600);
   const bodies = Array.from({ length: REQUESTS + 5 }, (_, i) => uploadBody(BATCH, Date.UTC(2023, 0, 1) + i * BATCH * 60_000));
-  async function drive(service: string, database: string, start: (url: string) => Promise<{ baseUrl: string; stop(): Promise<void> }>) {
-    const proxy = await startRoundTripProxy({ host: '127.0.0.1', port: pg.port });
-    const child = await start(`postgres://postgres@127.0.0.1:${proxy.port}/${database}`);
-    const db = postgres(`${pg.serverUrl}/${database}`, { max: 1, onnotice: () => {} });
-    try {
-      await db.unsafe('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-      const post = async (body: string) => {
-        const response = await fetch(`${child.baseUrl}/api/v1/health/samples/batch-upsert`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body,
-        });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`${service} answered ${response.status}`);
-      };
-      for (const body of bodies.slice(0, 5)) await post(body); // warm: statements prepared, pool open
-      await db.unsafe('SELECT pg_stat_statements_reset()');
-      await db.unsafe("SELECT pg_stat_reset_shared('wal')");
-      const turns0 = proxy.turns();
-      const bytes0 = proxy.bytes().toServer;
-      for (const body of bodies.slice(5)) await post(body); // one at a time: nothing else on the wire
-      const turns = proxy.turns() - turns0;
-      const bytes = proxy.bytes().toServer - bytes0;
-      const [wal] = await db.unsafe('SELECT wal_bytes::bigint AS bytes, wal_records::bigint AS records FROM pg_stat_wal');
-      const [exec] = await db.unsafe(`SELECT sum(total_exec_time)::float8 AS ms FROM pg_stat_statements
-                                      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`);
-      const rows = await db.unsafe(`SELECT query, sum(calls)::bigint AS calls FROM pg_stat_statements
-                                    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-                                      AND query NOT ILIKE '%pg_stat_statements%'
-                                    GROUP BY query ORDER BY sum(calls) DESC, query`);
-      const statements = rows.map((r) => ({ query: String(r.query).replace(/\s+/g, ' ').slice(0, 90), callsPerRequest: Number(r.calls) / REQUESTS }));
-      // postgres.js sends COMMIT as a prepared statement, which pg_stat_statements does not record
-      const begins = statements.find((s) => s.query.toLowerCase() === 'begin');
-      if (begins && !statements.some((s) => s.query.toLowerCase() === 'commit')) {
-        statements.push({ query: 'commit (prepared: not in pg_stat_statements, one per begin)', callsPerRequest: begins.callsPerRequest });
-      }
-      perRequest.push({
-        service,
-        requests: REQUESTS,
-        statementsPerRequest: statements.reduce((sum, s) => sum + s.callsPerRequest, 0),
-        roundTripsPerRequest: turns / REQUESTS,
-        bytesToServerPerRequest: bytes / REQUESTS,
-        walBytesPerSample: Number(wal!.bytes) / (REQUESTS * BATCH),
-        walRecordsPerSample: Number(wal!.records) / (REQUESTS * BATCH),
-        execMsPerRequest: Number(exec!.ms) / REQUESTS,
-        statements: statements.filter((s) => s.callsPerRequest >= 0.05),
-      });
-    } finally {
-      await db.end();
-      await child.stop();
-      proxy.stop();
-    }
-  }
   await freshDatabaseOn(pg.serverUrl, 'cost_service_ours', 1).then((d) => d.sql.end());
-  await drive('health-ingest (src/api.ts)', 'cost_service_ours', async (url) => {
+  const measure = (service: string, database: string, start: (url: string) => Promise<{ baseUrl: string; stop(): Promise<void> }>) =>
+    statementsPerRequest({ service, pg, database, token, bodies, batchRows: BATCH, start }).then((r) => perRequest.push(r));
+  await measure('health-ingest (src/api.ts)', 'cost_service_ours', async (url) => {
     const child = await startService('src/api.ts', { DATABASE_URL: url, JWT_SECRET: secret, REDIS_URL: 'redis://127.0.0.1:6379/11', LOG_LEVEL: 'warn' });
     return { baseUrl: child.baseUrl, stop: () => child.kill('SIGTERM') };
   });
   const { dir } = installPeer('rawpg', { log: say });
-  await drive('rawpg', 'cost_service_rawpg', async (url) => {
+  await measure('rawpg', 'cost_service_rawpg', async (url) => {
     const peer = await startPeer('rawpg', dir, { DATABASE_URL: url, JWT_SECRET: secret, DB_POOL_SIZE: 16 });
     return { baseUrl: peer.baseUrl, stop: peer.stop };
   });
@@ -390,8 +326,8 @@ if (asJson) {
   console.log('');
   if (perRequest.length > 0) {
     printTable(
-      ['per 399-sample request (sequential)', 'statements', 'round trips', 'bytes to server', 'WAL B/sample', 'WAL records/sample', 'exec ms/request'],
-      perRequest.map((r) => [r.service, r.statementsPerRequest, r.roundTripsPerRequest, r.bytesToServerPerRequest, r.walBytesPerSample, r.walRecordsPerSample, r.execMsPerRequest]),
+      ['per 399-sample request (sequential)', 'statements', 'round trips', 'bytes to server', 'WAL B/sample', 'exec ms/request'],
+      perRequest.map((r) => [r.service, r.statementsPerRequest, r.roundTripsPerRequest, r.bytesToServerPerRequest, r.walBytesPerSample, r.execMsPerRequest]),
     );
     for (const r of perRequest) for (const s of r.statements) console.log(`  ${r.service}: ${s.callsPerRequest.toFixed(2)} × ${s.query}`);
     console.log('');

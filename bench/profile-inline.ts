@@ -106,6 +106,9 @@ async function profiled(
     const started = performance.now();
     const { requests, waitUntilDone } = await load(post, sql);
     await waitUntilDone?.();
+    if (service.process.exitCode !== null || service.process.signalCode !== null) {
+      throw new Error(`${entry} exited during the run (${service.process.exitCode ?? service.process.signalCode}): ${service.output().slice(-2000)}`);
+    }
     const seconds = (performance.now() - started) / 1000;
     const endedAt = Date.now() * 1000;
     const processCpu = processCpuMicros(service.process.pid) - processCpu0;
