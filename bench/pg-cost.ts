@@ -32,13 +32,13 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { startService } from '../test/support/processes.ts';
 import { createUserTokens } from '../src/auth/user-tokens.ts';
-import { validateBatchBody } from '../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../src/domain/catalog.ts';
-import { dedupeSamplesByKey, normalizeSamples } from '../src/domain/sample-rules.ts';
+import { statement } from '../src/db/sql-files.ts';
+import { dedupeSamplesByKey } from '../src/domain/ingest/sample-keys.ts';
 import type { NormalizedSample } from '../src/domain/types.ts';
-import { upsertSamples } from '../src/ingest/queries.ts';
+import { upsertSamples } from '../src/ingest/sample-writes.ts';
 import { freshDatabaseOn } from './lib/bench-database.ts';
 import { machineLine } from './lib/machine.ts';
+import { preparedFromText } from './lib/prepared-batches.ts';
 import { installPeer, PEERS_DIR, startPeer } from './lib/peer-services.ts';
 import { startPrivatePostgres } from './lib/private-postgres.ts';
 import { statementsPerRequest, type PerRequest } from './lib/statements-per-request.ts';
@@ -81,10 +81,7 @@ if (!RAWPG_UPSERT) throw new Error('rawpg UPSERT_SAMPLES not found in its batch-
 
 // ---- the same rows for both
 function normalizedBatch(text: string): NormalizedSample[] {
-  const body = validateBatchBody(JSON.parse(text), 500);
-  if (!body.ok) throw new Error('bench body invalid');
-  const out = normalizeSamples(body.value.samples, { catalog: defaultCatalog, blockedMetrics: new Set(), headerOffsetMinutes: undefined, nowMs: Date.now() });
-  return dedupeSamplesByKey(out.valid);
+  return dedupeSamplesByKey(preparedFromText(crypto.randomUUID(), text).valid);
 }
 const userIds = Array.from({ length: BATCHES }, () => crypto.randomUUID());
 const batches = userIds.map((_, i) => normalizedBatch(uploadBody(BATCH, Date.UTC(2021, 0, 1) + i * BATCH * 60_000)));
@@ -218,7 +215,7 @@ async function explain(side: Side, rows: NormalizedSample[], userId: string, rec
         tx.unsafe(`EXPLAIN (ANALYZE, BUFFERS, WAL, COSTS OFF) ${query}`, params as never[]).then((r) => lines.push(...r.map((x) => String(x['QUERY PLAN']))));
       if (side === 'ours') {
         // the statement our wrapper runs, with the wrapper's parameters
-        const statementText = readFileSync(join(import.meta.dir, '..', 'sql', 'queries', 'ingest', 'upsert_samples.sql'), 'utf8');
+        const statementText = statement('ingest/upsert_samples'); // with its @include fragments, as the service loads it
         const params = oursParams(userId, receivedAt, rows);
         await capture(statementText, params);
       } else {

@@ -2,8 +2,9 @@
 import postgres from 'postgres';
 import { createDb, type Sql } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrator.ts';
+import { textOption } from './args.ts';
 
-export const BENCH_SERVER_URL = process.env.BENCH_DATABASE_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
+export const BENCH_SERVER_URL = textOption('--database-server-url', 'postgres://postgres@127.0.0.1:5432');
 
 export async function freshBenchDatabase(name: string, poolSize = 8): Promise<{ url: string; sql: Sql; serverVersion: string }> {
   return freshDatabaseOn(BENCH_SERVER_URL, name, poolSize);

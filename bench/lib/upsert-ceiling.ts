@@ -2,22 +2,18 @@
 // with no HTTP, no validation, no hashing: `writers` concurrent 399-row transactions of fresh rows
 // (each pass over the pre-built batches writes them for new users, so every upsert inserts).
 import type { Sql } from '../../src/db/client.ts';
-import { validateBatchBody } from '../../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../../src/domain/catalog.ts';
-import { dedupeSamplesByKey, normalizeSamples } from '../../src/domain/sample-rules.ts';
+import { dedupeSamplesByKey } from '../../src/domain/ingest/sample-keys.ts';
 import type { NormalizedSample } from '../../src/domain/types.ts';
-import { upsertSamples } from '../../src/ingest/queries.ts';
+import { upsertSamples } from '../../src/ingest/sample-writes.ts';
 import { closedLoop } from './load.ts';
+import { preparedFromText } from './prepared-batches.ts';
 import { uploadBody } from './sample-bodies.ts';
 
 /** `count` batches of `size` normalized, deduplicated rows, as the inline path would write them. */
 export function ceilingBatches(count: number, size: number): NormalizedSample[][] {
-  return Array.from({ length: count }, (_, i) => {
-    const body = validateBatchBody(JSON.parse(uploadBody(size, Date.UTC(2018, 0, 1) + i * size * 60_000)), 500);
-    if (!body.ok) throw new Error('bench body invalid');
-    const normalized = normalizeSamples(body.value.samples, { catalog: defaultCatalog, blockedMetrics: new Set(), headerOffsetMinutes: undefined, nowMs: Date.now() });
-    return dedupeSamplesByKey(normalized.valid);
-  });
+  return Array.from({ length: count }, (_, i) =>
+    dedupeSamplesByKey(preparedFromText(crypto.randomUUID(), uploadBody(size, Date.UTC(2018, 0, 1) + i * size * 60_000)).valid),
+  );
 }
 
 export async function runUpsertCeiling(sql: Sql, batches: NormalizedSample[][], writers: number, seconds: number) {

@@ -1,16 +1,26 @@
 // The HTTP application. The .use() chain below is the architecture of the API: cross-cutting
-// plugins first (request id, problem+json errors), then one route module per resource.
+// plugins first (request id, problem+json errors, framing, access log, docs), the open probes,
+// then the two authenticated groups — /api/v1/health under the user's Bearer token, /admin under
+// X-Api-Key, each authenticated once for every route added to it. Routes receive services
+// already bound to their pools (start/parts.ts): nothing in http/ holds the database.
 import { Elysia } from 'elysia';
 import type { UserTokens } from '../auth/user-tokens.ts';
-import type { Sql } from '../db/client.ts';
-import type { IngestDeps } from '../ingest/submit-batch.ts';
-import type { QueueListBodyT } from '../domain/operations-schema.ts';
+import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
+import type { QueueListBodyT } from '../domain/operations/operations-schema.ts';
+import type { Ingest } from '../ingest/submit.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { DeadLetters } from '../outbox/dead-letters.ts';
+import type { PrivacySettingsService } from '../privacy/privacy-settings.ts';
+import type { DailySummaryReader } from '../projections/read-daily-summaries.ts';
+import type { RequestStatusReader } from '../requests/request-status.ts';
+import type { SampleReader } from '../samples/list-samples.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
+import { adminApiGroup } from './plugins/admin-auth.ts';
+import { userApiGroup } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
-import { problemsPlugin } from './plugins/problems.ts';
+import { problemsPlugin, type StorageErrors } from './plugins/problems.ts';
 import { requestFramingPlugin } from './plugins/request-framing.ts';
 import { requestIdPlugin } from './plugins/request-id.ts';
 import { adminJobsRoute } from './routes/admin-jobs.ts';
@@ -25,44 +35,59 @@ import { metricsRoute } from './routes/metrics.ts';
 import { privacySettingsRoute } from './routes/privacy-settings.ts';
 import { samplesRoute } from './routes/samples.ts';
 
+/** The services the routes call, bound to their pools and configuration by start/parts.ts. */
+export interface ApiServices {
+  ingest: Ingest;
+  requests: RequestStatusReader;
+  samples: SampleReader;
+  summaries: DailySummaryReader;
+  privacy: PrivacySettingsService;
+  deadLetters: DeadLetters;
+  jobs: JobRunner;
+  queueCounts: () => Promise<QueueListBodyT['queues']>;
+}
+
 export interface AppDeps {
-  db: Sql;
-  ingest: IngestDeps;
+  services: ApiServices;
+  catalog: MetricCatalog;
   tokens: UserTokens;
   log: Logger;
+  /** how the problems plugin tells refused input and an unavailable database from other errors */
+  storageErrors: StorageErrors;
+  /** the receipt clock of uploads */
+  now: () => number;
   readiness: Record<string, ReadinessCheck>;
-  limits: { maxBatchItems: number; maxBodyBytes: number; maxInflightUploads: number };
+  limits: { maxBodyBytes: number; maxInflightUploads: number };
   /** X-Api-Key values accepted by /admin/* (none: every admin request is refused) */
   adminApiKeys: readonly string[];
-  /** the operations surface (CONTRACT §8): metrics, docs, jobs and queues behind /admin */
-  operations: {
-    metrics: Metrics;
-    jobs: JobRunner;
-    queueCounts: () => Promise<QueueListBodyT['queues']>;
-    enableDocs: boolean;
-    version: string;
-  };
+  /** the operations surface (CONTRACT §8): metrics and docs */
+  operations: { metrics: Metrics; enableDocs: boolean; version: string };
 }
 
 export function createApp(deps: AppDeps) {
-  const { db, ingest, tokens, log } = deps;
+  const { services, catalog, log } = deps;
+
+  const user = userApiGroup(deps.tokens);
+  batchUpsertRoute(user, services.ingest, deps.now, deps.limits);
+  ingestRequestsRoute(user, services.requests);
+  privacySettingsRoute(user, services.privacy);
+  metricCatalogRoute(user, catalog);
+  samplesRoute(user, services.samples, catalog);
+  dailySummariesRoute(user, services.summaries, catalog);
+
+  const admin = adminApiGroup(deps.adminApiKeys);
+  adminOutboxRoute(admin, services.deadLetters);
+  adminJobsRoute(admin, services.jobs);
+  adminQueuesRoute(admin, services.queueCounts);
+
   return new Elysia()
     .use(requestIdPlugin)
-    .use(problemsPlugin(log))
+    .use(problemsPlugin(log, deps.storageErrors))
     .use(requestFramingPlugin)
     .use(accessLogPlugin(log, deps.operations.metrics))
     .use(docsPlugin(deps.operations.enableDocs, deps.operations.version))
     .use(healthRoutes(deps.readiness))
     .use(metricsRoute(deps.operations.metrics))
-    .use(batchUpsertRoute(ingest, tokens, deps.limits))
-    .use(ingestRequestsRoute(db, tokens))
-    .use(privacySettingsRoute(db, ingest.catalog, tokens))
-    .use(metricCatalogRoute(ingest.catalog, tokens))
-    .use(samplesRoute(db, ingest.catalog, tokens))
-    .use(dailySummariesRoute(db, ingest.catalog, tokens))
-    .use(adminOutboxRoute(db, deps.adminApiKeys))
-    .use(adminJobsRoute(deps.operations.jobs, deps.adminApiKeys))
-    .use(adminQueuesRoute(deps.operations.queueCounts, deps.adminApiKeys));
+    .use(user)
+    .use(admin);
 }
-
-export type App = ReturnType<typeof createApp>;
