@@ -4,35 +4,44 @@
 // Load shape: a fresh database; the API (`bun run src/api.ts`) as a child process; 8 concurrent
 // clients (8 users) sending fresh 399-sample batches (the largest inline batch), then 50- and
 // 1-sample batches, then idempotent replays of one completed request. Ceiling, same run, same
-// rows: the same upsert statement without HTTP, 4 writers (4 users), 399-row transactions.
+// rows: the same upsert statement without HTTP, 4 writers (4 users), 399-row transactions. Baseline,
+// same run: an ORM-style writer (bench/baselines/orm-writer.ts: the same statement once per row),
+// 4 writers, half a phase.
 // Correctness is checked after timing: every accepted sample is stored exactly once.
-// Gates: end-to-end samples/s ≥ 60 % of the ceiling; p99 of a 399 batch ≤ 50 ms;
-// replays ≥ 5,000/s.
+// Gates: end-to-end samples/s ≥ 60 % of the ceiling and ≥ 10× the ORM-style writer; p99 of a 399
+// batch ≤ 50 ms; replays ≥ 5,000/s.
 //
-// Usage: bun run bench/inline-throughput.ts [--json] [--seconds N]
+// --open-loop adds the soak's inline mix (50- and 399-sample uploads, 5:1), closed-loop for its
+// capacity, then on a schedule at 50 % and 70 % of it (bench/lib/open-loop-mix.ts); gates p99 ≤ 50
+// and ≤ 100 ms (issue 18).
+//
+// Usage: bun run bench/inline-throughput.ts [--json] [--seconds N] [--open-loop]
 import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
-import { validateBatchBody } from '../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../src/domain/catalog.ts';
-import { dedupeSamplesByKey, normalizeSamples } from '../src/domain/sample-rules.ts';
-import { upsertSamples } from '../src/ingest/queries.ts';
+import { dedupeSamplesByKey } from '../src/domain/ingest/sample-keys.ts';
+import { upsertSamples } from '../src/ingest/sample-writes.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
 import { closedLoop } from './lib/load.ts';
 import { machineLine } from './lib/machine.ts';
+import { preparedFromText } from './lib/prepared-batches.ts';
+import { writeRowByRow } from './baselines/orm-writer.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
+import { openLoopMix } from './lib/open-loop-mix.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';
 
 const asJson = flag('--json');
 const SECONDS = numberOption('--seconds', 10);
+const OPEN_LOOP = flag('--open-loop');
 const CLIENTS = 8;
 const DB_WRITERS = 4;
 const BIG = 399;
 
 const { url, sql, serverVersion } = await freshBenchDatabase('health_ingest_bench_inline', 8);
 const tokens = createUserTokens(DEVELOPMENT_JWT_SECRET);
-const users = Array.from({ length: CLIENTS }, () => crypto.randomUUID());
+// the first CLIENTS users are the closed-loop clients; the open-loop mix spreads over all 64
+const users = Array.from({ length: 64 }, () => crypto.randomUUID());
 const userTokens = await Promise.all(users.map((user) => tokens.sign(user, 3600)));
 
 // Bodies are built before timing so the load generator spends its CPU on sending.
@@ -41,17 +50,7 @@ function bodies(size: number, count: number): string[] {
 }
 
 // ---- ceiling: the same statement, no HTTP
-const ceilingRows = bodies(BIG, 1200).map((text) => {
-  const body = validateBatchBody(JSON.parse(text), 500);
-  if (!body.ok) throw new Error('bench body invalid');
-  const normalized = normalizeSamples(body.value.samples, {
-    catalog: defaultCatalog,
-    blockedMetrics: new Set(),
-    headerOffsetMinutes: undefined,
-    nowMs: Date.now(),
-  });
-  return dedupeSamplesByKey(normalized.valid);
-});
+const ceilingRows = bodies(BIG, 1200).map((text) => dedupeSamplesByKey(preparedFromText(crypto.randomUUID(), text).valid));
 let nextCeilingBatch = 0;
 // every pass over the pre-built batches writes them for new users, so each upsert inserts fresh
 // rows (a second pass for the same user would update rows already there and break the count)
@@ -67,6 +66,14 @@ const ceiling = await closedLoop(DB_WRITERS, SECONDS, async (writer) => {
   await sql.begin((tx) => upsertSamples(tx, ceilingUser(writer, Math.floor(batch / ceilingRows.length)), new Date(), rows));
 });
 const ceilingRowsPerSecond = (ceiling.requests * BIG) / ceiling.elapsedSeconds;
+
+// ---- baseline: the same statement once per row (an ORM's save() loop), fresh users
+let nextOrmBatch = 0;
+const orm = await closedLoop(DB_WRITERS, Math.ceil(SECONDS / 2), async () => {
+  const rows = ceilingRows[nextOrmBatch++ % ceilingRows.length]!;
+  await sql.begin((tx) => writeRowByRow(tx, crypto.randomUUID(), new Date(), rows));
+});
+const ormRowsPerSecond = (orm.requests * BIG) / orm.elapsedSeconds;
 
 // ---- end to end
 const service = await startServiceProcess('src/api.ts', { DATABASE_URL: url });
@@ -96,15 +103,22 @@ for (const [size, count, seconds] of [
   scenarios.push({ name: `inline ${size}-sample batches`, size, result });
 }
 
+// open loop (--open-loop): the soak's inline mix on a schedule at 50 % and 70 % of its capacity
+const openLoopResult = OPEN_LOOP
+  ? await openLoopMix({ seconds: SECONDS, clients: CLIENTS, send: (request, i) => post(i, request.body, [200]) })
+  : undefined;
+
 // replays: every client re-sends one completed request
-const replayBodies = users.map(() => uploadBody(50));
+const replayBodies = users.slice(0, CLIENTS).map(() => uploadBody(50));
 await Promise.all(replayBodies.map((body, client) => post(client, body, [200])));
 const replays = await closedLoop(CLIENTS, Math.ceil(SECONDS / 2), (client) => post(client, replayBodies[client]!, [200]));
 
 // ---- correctness after timing: each stored row once, count = accepted samples
 const storedRows = Number((await sql.unsafe('SELECT count(*)::bigint AS n FROM health_samples'))[0]!.n);
 const expectedRows =
-  ceiling.requests * BIG + scenarios.reduce((sum, s) => sum + s.result.requests * s.size, 0) + replayBodies.length * 50;
+  ceiling.requests * BIG +
+  orm.requests * BIG + scenarios.reduce((sum, s) => sum + s.result.requests * s.size, 0) + replayBodies.length * 50 +
+  (openLoopResult?.samples ?? 0);
 await service.stop();
 await sql.end();
 
@@ -114,18 +128,22 @@ const e2eRowsPerSecond = (big.result.requests * BIG) / big.result.elapsedSeconds
 const replayRate = replays.requests / replays.elapsedSeconds;
 const gates = {
   e2eVsCeiling: { value: e2eRowsPerSecond / ceilingRowsPerSecond, goal: '≥ 0.60', pass: e2eRowsPerSecond >= 0.6 * ceilingRowsPerSecond },
+  e2eVsOrmWriter: { value: e2eRowsPerSecond / ormRowsPerSecond, goal: '≥ 10', pass: e2eRowsPerSecond >= 10 * ormRowsPerSecond },
   p99Of399: { value: bigStats.p99, goal: '≤ 50 ms', pass: bigStats.p99 <= 50 },
   replaysPerSecond: { value: replayRate, goal: '≥ 5,000/s', pass: replayRate >= 5000 },
   storedExactlyOnce: { value: storedRows, goal: `= ${expectedRows}`, pass: storedRows === expectedRows },
+  ...openLoopResult?.gates,
 };
 
 const rows = [
   ['ceiling: upsert statement, 4 writers, 399 rows', ceiling.requests, ceilingRowsPerSecond, ...Object.values(summarize(ceiling.latenciesMs)).slice(1)],
+  ['baseline: ORM-style, one upsert per row, 4 writers', orm.requests, ormRowsPerSecond, ...Object.values(summarize(orm.latenciesMs)).slice(1)],
   ...scenarios.map((s) => {
     const stats = summarize(s.result.latenciesMs);
     return [`e2e ${s.name}, ${CLIENTS} clients`, s.result.requests, (s.result.requests * s.size) / s.result.elapsedSeconds, stats.p50, stats.p95, stats.p99];
   }),
   ['e2e idempotent replays, 8 clients', replays.requests, replayRate, ...Object.values(summarize(replays.latenciesMs)).slice(1)],
+  ...(openLoopResult?.rows ?? []),
 ];
 
 if (asJson) {
@@ -133,7 +151,7 @@ if (asJson) {
 } else {
   console.log(machineLine({ postgres: serverVersion }));
   console.log(`${SECONDS} s per phase; load generator, API and PostgreSQL share the machine\n`);
-  printTable(['scenario', 'requests', 'samples/s (replays: req/s)', 'p50 ms', 'p95 ms', 'p99 ms'], rows as (string | number)[][]);
+  printTable(['scenario', 'requests', 'samples/s (replays, mix: req/s)', 'p50 ms', 'p95 ms', 'p99 ms'], rows as (string | number)[][]);
   console.log('');
   printTable(
     ['gate', 'measured', 'goal', 'result'],

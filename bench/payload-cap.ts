@@ -11,30 +11,29 @@
 // Gates: the worst legitimate batch fits (encoded + envelope ≤ cap); refusals issue 0 Redis
 // commands; declared-size refusals take about the same time whatever the size.
 //
-// Usage: bun run bench/payload-cap.ts [--json]
+// Usage: bun run bench/payload-cap.ts [--json] [--redis-url URL]
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../src/config.ts';
-import { defaultCatalog } from '../src/domain/catalog.ts';
-import { computePayloadHash } from '../src/domain/payload-hash.ts';
+import { defaultCatalog } from '../src/domain/catalog/catalog.ts';
+import { computePayloadHash } from '../src/domain/ingest/payload-hash.ts';
 import { ProblemError } from '../src/domain/problems.ts';
-import type { PreparedBatch } from '../src/ingest/apply-batch.ts';
+import type { PreparedBatch } from '../src/ingest/finish-batch.ts';
 import { createLogger } from '../src/log.ts';
-import { encodeBatch } from '../src/queue/batch-codec.ts';
-import { INGEST_JOB_NAME, INGEST_QUEUE_NAME, JOB_ENVELOPE_BYTES, type IngestJobData } from '../src/queue/ingest-batch-job.ts';
-import { createQueuedSubmit } from '../src/queue/queued-submit.ts';
+import { encodeBatch, INGEST_JOB_NAME, INGEST_QUEUE_NAME, JOB_ENVELOPE_BYTES, type IngestJobData } from '../src/queue/ingest-batch-job.ts';
+import { createBatchQueue } from '../src/queue/enqueue.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
 import { machineLine } from './lib/machine.ts';
 import { preparedFromText } from './lib/prepared-batches.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
-import { flag } from './lib/args.ts';
+import { flag, textOption } from './lib/args.ts';
 
 const asJson = flag('--json');
 const CAP = loadConfig({}).maxJobPayloadBytes;
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/8';
+const REDIS_URL = textOption('--redis-url', 'redis://127.0.0.1:6379/8');
 
 /** Random characters U+4E00..U+9FFF: 3 UTF-8 bytes each, no structure for zstd to find. */
 function randomText(units: number): string {
@@ -121,7 +120,7 @@ const observer = new Redis(REDIS_URL);
 const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await observer.info('stats'))![1]);
 const { sql } = await freshBenchDatabase('health_ingest_bench_cap', 2);
 const smallCap = 8 * 1024;
-const submit = createQueuedSubmit({ db: sql, queue, log: createLogger('silent'), maxJobPayloadBytes: smallCap, staleAfterSeconds: 300 });
+const submit = createBatchQueue({ db: sql, queue, log: createLogger('silent'), maxJobPayloadBytes: smallCap, staleAfterSeconds: 300 });
 const overCap = prepare(uploadBody(500, Date.UTC(2025, 0, 1)));
 const before1 = await commands();
 const before2 = await commands();

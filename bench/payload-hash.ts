@@ -9,7 +9,7 @@
 //
 // Usage: bun run bench/payload-hash.ts [--json] [--iterations N]
 
-import { computePayloadHash } from '../src/domain/payload-hash.ts';
+import { computePayloadHash } from '../src/domain/ingest/payload-hash.ts';
 import { machineLine } from './lib/machine.ts';
 import { printTable, summarize } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';

@@ -7,36 +7,38 @@
 // separate `bun run src/worker.ts` process (COPY). Ceiling, same run, same rows: COPY into the
 // staging table + the same upsert, 4 writers, one 500-row batch per transaction, no queue.
 // Correctness after each run: every request completed, rows stored = samples sent.
-// Worker concurrency 16 (WORKER_CONCURRENCY; env BENCH_WORKER_CONCURRENCY), 2 group transactions in
-// flight (BENCH_WORKER_GROUPS). Gate: each COPY worker mode ≥ 80 % of the ceiling.
+// Worker concurrency 16 (WORKER_CONCURRENCY; --concurrency), 2 group transactions in flight
+// (--groups). Gate: each COPY worker mode ≥ 80 % of the ceiling.
 //
-// Usage: bun run bench/queue-throughput.ts [--json] [--samples N]
+// Usage: bun run bench/queue-throughput.ts [--json] [--samples N] [--concurrency N] [--groups N] [--redis-url URL]
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { createDb, type Sql } from '../src/db/client.ts';
-import type { PreparedBatch } from '../src/ingest/apply-batch.ts';
+import type { PreparedBatch } from '../src/ingest/finish-batch.ts';
 import { createLogger } from '../src/log.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from '../src/queue/ingest-batch-job.ts';
-import { startIngestWorker } from '../src/queue/ingest-worker.ts';
-import { createQueuedSubmit } from '../src/queue/queued-submit.ts';
+import { startIngestWorker } from '../src/queue/worker.ts';
+import { createBatchQueue } from '../src/queue/enqueue.ts';
 import { workerConnection } from '../src/queue/redis.ts';
-import { upsertStagedGroup } from '../src/queue/staged-upsert.ts';
-import { dedupeSamplesByKey } from '../src/domain/sample-rules.ts';
+import type { SampleRowWriter } from '../src/ingest/sample-writes.ts';
+import { upsertStagedGroup } from '../src/ingest/staged-upsert.ts';
+import { unnestPerRequestRows } from './baselines/unnest-per-request-rows.ts';
+import { dedupeSamplesByKey } from '../src/domain/ingest/sample-keys.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
 import { closedLoop } from './lib/load.ts';
 import { machineLine } from './lib/machine.ts';
 import { preparedBatch } from './lib/prepared-batches.ts';
 import { startWorkerProcess } from './lib/service-process.ts';
 import { printTable } from './lib/stats.ts';
-import { flag, numberOption } from './lib/args.ts';
+import { flag, numberOption, textOption } from './lib/args.ts';
 
 const asJson = flag('--json');
 const TOTAL = numberOption('--samples', 1_000_000);
 const BATCH = 500;
 const USERS = 50;
-const CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);
-const GROUPS = Number(process.env.BENCH_WORKER_GROUPS ?? 2);
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/7';
+const CONCURRENCY = numberOption('--concurrency', 16);
+const GROUPS = numberOption('--groups', 2);
+const REDIS_URL = textOption('--redis-url', 'redis://127.0.0.1:6379/7');
 const log = createLogger('silent');
 
 const { url, sql, serverVersion } = await freshBenchDatabase('health_ingest_bench_queue', 12);
@@ -86,7 +88,7 @@ async function runQueue(mode: string, startWorker: () => Promise<{ stop(): Promi
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const queue = new Queue<IngestJobData>(INGEST_QUEUE_NAME, { connection });
   await queue.obliterate({ force: true });
-  const submit = createQueuedSubmit({ db: sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
+  const submit = createBatchQueue({ db: sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
   const batches = makeBatches();
   const enqueueStart = performance.now();
   let next = 0;
@@ -106,10 +108,10 @@ async function runQueue(mode: string, startWorker: () => Promise<{ stop(): Promi
   runs.push({ mode, enqueueSeconds, drainSeconds, rows: await countRows(), completed: await countCompleted() });
 }
 
-const inProcess = (writeMode: 'copy' | 'unnest') => async () => {
+const inProcess = (rows?: SampleRowWriter) => async () => {
   const connection = workerConnection(REDIS_URL);
   const leaseDb = createDb(url, { max: 2, synchronousCommit: 'off' });
-  const worker = startIngestWorker({ db: sql, leaseDb, connection, log, concurrency: CONCURRENCY, staleAfterSeconds: 300, writeMode, maxConcurrentGroups: GROUPS });
+  const worker = startIngestWorker({ db: sql, leaseDb, connection, log, concurrency: CONCURRENCY, staleAfterSeconds: 300, ...(rows ? { rows } : {}), maxConcurrentGroups: GROUPS });
   return {
     async stop() {
       await worker.close();
@@ -119,8 +121,8 @@ const inProcess = (writeMode: 'copy' | 'unnest') => async () => {
   };
 };
 
-await runQueue('worker in-process, COPY group commit', inProcess('copy'));
-await runQueue('worker in-process, multi-row unnest', inProcess('unnest'));
+await runQueue('worker in-process, COPY group commit', inProcess());
+await runQueue('worker in-process, multi-row unnest', inProcess(unnestPerRequestRows));
 await runQueue('worker process (bun run src/worker.ts), COPY', () =>
   startWorkerProcess('src/worker.ts', { DATABASE_URL: url, REDIS_URL, WORKER_CONCURRENCY: String(CONCURRENCY) }),
 );

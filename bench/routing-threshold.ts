@@ -16,7 +16,7 @@
 // when T is not supported. (Client-side time to a final result is printed too: the queue always
 // adds a poll round trip, which is the price of protecting everyone else.)
 //
-// Usage: bun run bench/routing-threshold.ts [--json] [--seconds N]
+// Usage: bun run bench/routing-threshold.ts [--json] [--seconds N] [--sizes 50,100,…]
 import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../src/config.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
@@ -25,11 +25,11 @@ import { machineLine } from './lib/machine.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
-import { flag, numberOption } from './lib/args.ts';
+import { flag, numberOption, textOption } from './lib/args.ts';
 
 const asJson = flag('--json');
 const SECONDS = numberOption('--seconds', 6);
-const SIZES = (process.env.BENCH_SIZES ?? "50,100,200,300,400,500").split(",").map(Number);
+const SIZES = textOption('--sizes', '50,100,200,300,400,500').split(',').map(Number);
 const FOREGROUND = 4;
 const BACKGROUND = 4;
 const CONFIGURED = loadConfig({}).ingestQueueThreshold;

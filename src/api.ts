@@ -1,9 +1,9 @@
 // bun run start:api — the HTTP API only (scaled deployments run workers separately).
 import { lastResortErrorHandler } from './http/plugins/problems.ts';
-import { buildApi } from './services.ts';
-import { listenOrExit, onShutdown, startRuntime } from './startup.ts';
+import { buildApi } from './start/parts.ts';
+import { listenOrExit, onShutdown, POOL_SIZES, startRuntime } from './start/runtime.ts';
 
-const runtime = await startRuntime(16);
+const runtime = await startRuntime(POOL_SIZES.api);
 const { config, log } = runtime;
 const api = buildApi(runtime);
 const server = listenOrExit('PORT', config.port, () =>

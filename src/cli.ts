@@ -2,20 +2,20 @@
 import { parseArgs } from 'node:util';
 import { createUserTokens } from './auth/user-tokens.ts';
 import { createDb } from './db/client.ts';
-import { defaultCatalog } from './domain/catalog.ts';
-import { catalogToJson } from './domain/catalog-json.ts';
-import { catalogToMarkdown } from './domain/catalog-markdown.ts';
+import { defaultCatalog } from './domain/catalog/catalog.ts';
+import { catalogToJson } from './domain/catalog/catalog-json.ts';
+import { catalogToMarkdown } from './domain/catalog/catalog-markdown.ts';
 import { describeMismatch, ensureDatabase, migrate, migrationStatus } from './db/migrator.ts';
 import { listJobs } from './jobs/job-list.ts';
 import { createLogger } from './log.ts';
-import { buildJobRunner } from './services.ts';
-import { fail, loadConfigOrExit } from './startup.ts';
+import { buildJobRunner } from './start/parts.ts';
+import { fail, loadConfigOrExit } from './start/runtime.ts';
 
 const HELP = `usage: bun run cli <command>
   migrate                          create the database if missing and apply pending migrations
   migrate:status                   print applied and pending migrations
   catalog [--markdown]             print the metric catalog as JSON, or as the Markdown table
-                                   committed as src/domain/metric-catalog.md
+                                   committed as src/domain/catalog/metric-catalog.md
   token --user <uuid> [--ttl 3600] print a user token signed with JWT_SECRET
   jobs list [--json]               the built-in jobs, their schedules (UTC) and last runs
   jobs run <name>                  run one tick of a job now and print the run as JSON

@@ -19,7 +19,7 @@ import {
   type RateSeries,
 } from './domain/operations/ingest-rates.ts';
 import type { Logger } from './log.ts';
-import { bounded } from './ops/bounded.ts';
+import { bounded } from './bounded.ts';
 
 const FLUSH_EVERY_MS = 1000;
 /** a bucket's key outlives the console's window, with a margin for replicas' clocks */

@@ -1,9 +1,10 @@
 // bun run start — everything in one process: HTTP API, queue worker, outbox processor, cron.
 import { lastResortErrorHandler } from './http/plugins/problems.ts';
-import { buildApi, buildJobSchedule, buildOutboxThread, buildWorker } from './services.ts';
-import { listenOrExit, onShutdown, startRuntime } from './startup.ts';
+import { buildApi, buildJobSchedule, buildOutboxThread, buildWorker } from './start/parts.ts';
+import { OUTBOX_SHUTDOWN_STEP_MS } from './limits.ts';
+import { listenOrExit, onShutdown, POOL_SIZES, startRuntime } from './start/runtime.ts';
 
-const runtime = await startRuntime(20);
+const runtime = await startRuntime(POOL_SIZES.all);
 const { config, log } = runtime;
 const api = buildApi(runtime);
 // listen first: a port in use stops the process before its worker takes any job
@@ -20,7 +21,7 @@ onShutdown(log, [
   { name: 'http', run: async () => server.stop() },
   { name: 'cron', run: () => cron.close() },
   { name: 'worker', run: () => worker.close() },
-  { name: 'outbox', run: () => outbox.close() },
+  { name: 'outbox', run: () => outbox.close(), timeoutMs: OUTBOX_SHUTDOWN_STEP_MS },
   { name: 'queue', run: () => api.close() },
   { name: 'postgres', run: () => runtime.db.end({ timeout: 5 }) },
 ]);

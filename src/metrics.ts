@@ -3,12 +3,12 @@
 // counter increment per upload; everything that needs I/O (queue depth, outbox backlog and lag) is
 // read on scrape, each source bounded so a dead dependency makes the scrape lose a gauge, not hang.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { JobRunStatus, QueueListBodyT } from './domain/operations-schema.ts';
+import type { JobRunStatus, QueueListBodyT } from './domain/operations/operations-schema.ts';
 import type { SampleFailure } from './domain/types.ts';
 import type { IngestRateRecorder } from './ingest-rates.ts';
 import type { Logger } from './log.ts';
-import { bounded } from './ops/bounded.ts';
-import type { OutboxBacklog } from './ops/outbox-backlog.ts';
+import { bounded } from './bounded.ts';
+import type { OutboxBacklog } from './outbox/backlog.ts';
 
 export type IngestPath = 'inline' | 'queued';
 

@@ -1,9 +1,11 @@
 // bun run start:worker — queue worker (+ outbox processor and cron jobs), no HTTP.
 import { createMetrics } from './metrics.ts';
-import { buildJobRunner, buildJobSchedule, buildOutboxThread, buildWorker, serveWorkerMetrics } from './services.ts';
-import { listenOrExit, onShutdown, startRuntime } from './startup.ts';
+import { buildJobRunner, buildJobSchedule, buildOutboxThread, buildWorker } from './start/parts.ts';
+import { serveWorkerMetrics } from './start/worker-metrics.ts';
+import { OUTBOX_SHUTDOWN_STEP_MS } from './limits.ts';
+import { listenOrExit, onShutdown, POOL_SIZES, startRuntime } from './start/runtime.ts';
 
-const runtime = await startRuntime(8);
+const runtime = await startRuntime(POOL_SIZES.worker);
 const { config, log } = runtime;
 const metrics = createMetrics({ log });
 // listen first: a port in use stops the process before it takes any job
@@ -19,6 +21,6 @@ onShutdown(log, [
   { name: 'cron', run: () => cron.close() },
   { name: 'metrics', run: async () => metricsServer?.stop() },
   { name: 'worker', run: () => worker.close() },
-  { name: 'outbox', run: () => outbox.close() },
+  { name: 'outbox', run: () => outbox.close(), timeoutMs: OUTBOX_SHUTDOWN_STEP_MS },
   { name: 'postgres', run: () => runtime.db.end({ timeout: 5 }) },
 ]);

@@ -1,9 +1,9 @@
 // Upload bodies taken through the API's own steps (validate, prepareBatch) into PreparedBatch,
 // as the queue path receives them.
-import { validateBatchBody } from '../../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../../src/domain/catalog.ts';
-import type { PreparedBatch } from '../../src/ingest/apply-batch.ts';
-import { prepareBatch } from '../../src/ingest/submit-batch.ts';
+import { validateBatchBody } from '../../src/domain/ingest/upload-schema.ts';
+import { defaultCatalog } from '../../src/domain/catalog/catalog.ts';
+import type { PreparedBatch } from '../../src/ingest/finish-batch.ts';
+import { prepareBatch } from '../../src/ingest/submit.ts';
 import { uploadBody } from './sample-bodies.ts';
 
 /** A body text validated and prepared for `userId`; throws if the body is not valid. */

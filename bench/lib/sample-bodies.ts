@@ -1,5 +1,5 @@
 // Realistic upload bodies (a mix of metrics, metadata, per-sample offsets) with correct hashes.
-import { computePayloadHash } from '../../src/domain/payload-hash.ts';
+import { computePayloadHash } from '../../src/domain/ingest/payload-hash.ts';
 
 let serial = 0;
 

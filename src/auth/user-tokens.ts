@@ -6,8 +6,9 @@
 // character decode to the same bytes, so one signed token had several spellings that verified,
 // each taking a slot of the verified-token cache.
 import { jwtVerify, SignJWT } from 'jose';
+import { UUID_PATTERN } from '../domain/types.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = new RegExp(UUID_PATTERN);
 
 export const isUuid = (value: string) => UUID.test(value);
 

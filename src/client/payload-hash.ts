@@ -1,12 +1,12 @@
 // The payload hash of CONTRACT §4.2 on WebCrypto, so the SDK runs wherever fetch and
 // crypto.subtle do (Bun, Node ≥ 20, browsers, React Native with a WebCrypto polyfill). The
-// server's own implementation is src/domain/payload-hash.ts (Bun's hasher); the published
+// server's own implementation is src/domain/ingest/payload-hash.ts (Bun's hasher); the published
 // vectors in payload-hash-vectors.json hold both to the same answers.
 //
 // The hash covers the body as the server parses it. A caller's objects reach the wire through
 // JSON.stringify (undefined members dropped, Dates as ISO strings, NaN as null), so each element
 // is canonicalized from its JSON text, never from the object itself.
-import { canonicalJson, KeyOrders } from '../domain/canonical-json.ts';
+import { canonicalJson, KeyOrders } from '../domain/ingest/canonical-json.ts';
 
 /** The JSON text an element has in a request body (JSON.stringify's array-member rule). */
 export function elementText(value: unknown): string {

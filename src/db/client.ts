@@ -1,6 +1,8 @@
-// The postgres.js pool. Timeouts are short on purpose: a request must answer 503 + Retry-After
-// long before Bun's 10 s idle cut, never hang (DESIGN "known traps").
+// The postgres.js pool. Timeouts are short on purpose (src/limits.ts): a request must answer
+// 503 + Retry-After long before Bun's 10 s idle cut, never hang (DESIGN "known traps").
 import postgres from 'postgres';
+import { statement } from './sql-files.ts';
+import { CONNECT_TIMEOUT_MS, IDLE_IN_TRANSACTION_TIMEOUT_MS, SECOND, STATEMENT_TIMEOUT_MS } from '../limits.ts';
 
 export type Sql = postgres.Sql<Record<string, never>>;
 export type Tx = postgres.TransactionSql<Record<string, never>>;
@@ -43,18 +45,26 @@ export function createDb(url: string, options: DbOptions = {}): Sql {
   return postgres(url, {
     max: options.max ?? 10,
     types: { timestamptz: { to: 1184, from: [1184], serialize: (x: Date | string) => (x instanceof Date ? x : new Date(x)).toISOString(), parse: parseTimestamptz } },
-    connect_timeout: 3,
+    connect_timeout: CONNECT_TIMEOUT_MS / SECOND,
     idle_timeout: 60,
     max_lifetime: 60 * 30,
     prepare: true,
     onnotice: () => {},
     connection: {
       application_name: options.applicationName ?? 'health-ingest',
-      statement_timeout: options.statementTimeoutMs ?? 5_000,
-      idle_in_transaction_session_timeout: 15_000,
+      statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
       ...(options.synchronousCommit === 'off' ? { synchronous_commit: 'off' } : {}),
     },
   }) as unknown as Sql;
+}
+
+const PING = statement('health/ping');
+
+/** Readiness: the database answers ('ok'), or this rejects. */
+export async function pingDatabase(db: Queryable): Promise<'ok'> {
+  await run(db, PING);
+  return 'ok';
 }
 
 /** Runs a loaded statement with positional parameters as a prepared statement. */

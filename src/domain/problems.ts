@@ -44,6 +44,14 @@ export class ProblemError extends Error {
   }
 }
 
+/**
+ * A problem the client should retry after `seconds`: the Retry-After header and the body's
+ * retryAfterMs, always together, so every 503 (and 409) says the same thing twice the same way.
+ */
+export function retryLater(code: ProblemCode, detail: string, seconds: number): ProblemError {
+  return new ProblemError(code, detail, { retryAfterMs: seconds * 1000 }, { 'retry-after': String(seconds) });
+}
+
 export function problemBody(code: ProblemCode, detail: string, extras: Record<string, unknown> = {}) {
   const { status, title } = PROBLEMS[code];
   return {

@@ -3,8 +3,8 @@
 // A cursor comes back from the client, so decoding checks everything PostgreSQL would refuse
 // (a date-time it cannot read or store, NUL or a lone surrogate in a string) and the lengths
 // stored keys can have: a forged cursor is a 400, never a 500.
-import { isStorableInstant } from './time-bounds.ts';
-import { parseRfc3339 } from './timestamps.ts';
+import { isStorableInstant } from './time/time-bounds.ts';
+import { parseRfc3339 } from './time/timestamps.ts';
 
 export interface SampleCursor {
   metricCode: string;

@@ -1,7 +1,10 @@
-// Shapes shared by the pure domain and the services that call it.
-// Wire shapes (what a client sends) are TypeBox schemas in src/domain/batch-schema.ts;
-// these are what the domain hands back after normalizing them.
+// Shapes shared by the pure domain and the services that call it. Wire shapes (what a client
+// sends) are TypeBox schemas, their types derived there (ingest/upload-schema.ts SampleBodyT,
+// DeleteRefBodyT); these are what the domain hands back after normalizing them.
 import { Type, type Static } from '@sinclair/typebox';
+
+/** A UUID in any case (ECMA-262 pattern, for TypeBox / OpenAPI and for RegExp alike). */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 export const VALUE_KINDS = ['SCALAR_NUM', 'CUMULATIVE_NUM', 'INTERVAL_NUM', 'CATEGORY'] as const;
 export type ValueKind = (typeof VALUE_KINDS)[number];
@@ -80,21 +83,4 @@ export interface NormalizedDeleteRef {
   /** the catalog's canonical code (an unknown name as sent) */
   metricCode: string | null;
   startAtMs: number | null;
-}
-
-/**
- * A sample as it arrives on the wire, after its TypeBox shape check (batch-schema.ts
- * checkSampleShape) has guaranteed the field types, lengths and RFC 3339 syntax. Per-sample
- * rules (sample-rules.ts) still decide whether the fields make sense together. The type is the
- * schema's, never written twice.
- */
-export type { SampleBodyT as IncomingSample } from './batch-schema.ts';
-
-/** A delete reference as it arrives on the wire (shape already checked). */
-export interface IncomingDeleteRef {
-  sourceRecordId: string;
-  sourceId?: string;
-  metricCode?: string;
-  startAt?: string;
-  [extraField: string]: unknown;
 }

@@ -1,23 +1,35 @@
 // The HTTP application. The .use() chain below is the architecture of the API: cross-cutting
-// plugins first (request id, problem+json errors), then one route module per resource.
+// plugins first (request id, problem+json errors, framing, access log, docs), the open probes,
+// then the two authenticated groups — /api/v1/health under the user's Bearer token, /admin under
+// X-Api-Key, each authenticated once for every route added to it. Routes receive services
+// already bound to their pools (start/parts.ts): nothing in http/ holds the database. The
+// operations console's page and Bull Board sit outside the /admin group: the page carries no data
+// (it asks for the key), and the board has its own cookie (a browser link cannot send X-Api-Key).
 import type { Queue } from 'bullmq';
 import { Elysia } from 'elysia';
 import { createBoardSessions } from '../auth/board-sessions.ts';
 import type { UserTokens } from '../auth/user-tokens.ts';
-import type { Sql } from '../db/client.ts';
-import type { IngestDeps } from '../ingest/submit-batch.ts';
-import type { QueueListBodyT } from '../domain/operations-schema.ts';
+import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
+import type { QueueListBodyT } from '../domain/operations/operations-schema.ts';
 import type { ConsoleFeaturesBodyT, IngestRatesBodyT, OutboxSummaryBodyT } from '../domain/operations/console-schema.ts';
+import type { Ingest } from '../ingest/submit.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { DeadLetters } from '../outbox/dead-letters.ts';
+import type { PrivacySettingsService } from '../privacy/privacy-settings.ts';
+import type { DailySummaryReader } from '../projections/read-daily-summaries.ts';
+import type { RequestStatusReader } from '../requests/request-status.ts';
+import type { SampleReader } from '../samples/list-samples.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
+import { adminApiGroup } from './plugins/admin-auth.ts';
+import { userApiGroup } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
-import { problemsPlugin } from './plugins/problems.ts';
+import { problemsPlugin, type StorageErrors } from './plugins/problems.ts';
 import { requestFramingPlugin } from './plugins/request-framing.ts';
 import { requestIdPlugin } from './plugins/request-id.ts';
 import { adminBoardRoute } from './routes/admin-board.ts';
-import { adminConsoleAssetsRoute, adminConsoleSessionRoute } from './routes/admin-console.ts';
+import { adminConsoleAssetsRoute, adminConsoleRoutes } from './routes/admin-console.ts';
 import { adminIngestRatesRoute } from './routes/admin-ingest-rates.ts';
 import { adminJobsRoute } from './routes/admin-jobs.ts';
 import { adminOutboxRoute } from './routes/admin-outbox.ts';
@@ -31,58 +43,75 @@ import { metricsRoute } from './routes/metrics.ts';
 import { privacySettingsRoute } from './routes/privacy-settings.ts';
 import { samplesRoute } from './routes/samples.ts';
 
+/** The services the routes call, bound to their pools and configuration by start/parts.ts. */
+export interface ApiServices {
+  ingest: Ingest;
+  requests: RequestStatusReader;
+  samples: SampleReader;
+  summaries: DailySummaryReader;
+  privacy: PrivacySettingsService;
+  deadLetters: DeadLetters;
+  jobs: JobRunner;
+  queueCounts: () => Promise<QueueListBodyT['queues']>;
+  /** the outbox backlog, lag and dead letters */
+  outboxSummary: () => Promise<OutboxSummaryBodyT>;
+  /** the console's rate series: every API replica's counts (src/ingest-rates.ts) */
+  ingestRates: () => Promise<IngestRatesBodyT>;
+}
+
 export interface AppDeps {
-  db: Sql;
-  ingest: IngestDeps;
+  services: ApiServices;
+  catalog: MetricCatalog;
   tokens: UserTokens;
   log: Logger;
+  /** how the problems plugin tells refused input and an unavailable database from other errors */
+  storageErrors: StorageErrors;
+  /** the receipt clock of uploads */
+  now: () => number;
   readiness: Record<string, ReadinessCheck>;
-  limits: { maxBatchItems: number; maxBodyBytes: number; maxInflightUploads: number };
+  limits: { maxBodyBytes: number; maxInflightUploads: number };
   /** X-Api-Key values accepted by /admin/* (none: every admin request is refused) */
   adminApiKeys: readonly string[];
-  /** the operations surface (CONTRACT §8): metrics, docs, jobs and queues behind /admin */
-  operations: {
-    metrics: Metrics;
-    jobs: JobRunner;
-    queueCounts: () => Promise<QueueListBodyT['queues']>;
-    /** the console's rate series: every API replica's counts (src/ingest-rates.ts) */
-    ingestRates: () => Promise<IngestRatesBodyT>;
-    outboxSummary: () => Promise<OutboxSummaryBodyT>;
+  /** the operations surface (CONTRACT §8): metrics and docs */
+  operations: { metrics: Metrics; enableDocs: boolean; version: string };
+  /** the operations console (CONTRACT §13) */
+  console: {
     /** the queues Bull Board shows */
     boardQueues: readonly Queue[];
     /** which optional console panels have their endpoints in this build */
-    consoleFeatures: ConsoleFeaturesBodyT;
-    enableDocs: boolean;
-    version: string;
+    features: ConsoleFeaturesBodyT;
   };
 }
 
 export function createApp(deps: AppDeps) {
-  const { db, ingest, tokens, log } = deps;
-  const operations = deps.operations;
+  const { services, catalog, log } = deps;
   const boardSessions = createBoardSessions(deps.adminApiKeys);
+
+  const user = userApiGroup(deps.tokens);
+  batchUpsertRoute(user, services.ingest, deps.now, deps.limits, deps.operations.metrics.observeShed);
+  ingestRequestsRoute(user, services.requests);
+  privacySettingsRoute(user, services.privacy);
+  metricCatalogRoute(user, catalog);
+  samplesRoute(user, services.samples, catalog);
+  dailySummariesRoute(user, services.summaries, catalog);
+
+  const admin = adminApiGroup(deps.adminApiKeys);
+  adminOutboxRoute(admin, services.deadLetters, services.outboxSummary);
+  adminJobsRoute(admin, services.jobs);
+  adminQueuesRoute(admin, services.queueCounts);
+  adminIngestRatesRoute(admin, services.ingestRates);
+  adminConsoleRoutes(admin, boardSessions, deps.console.features);
+
   return new Elysia()
     .use(requestIdPlugin)
-    .use(problemsPlugin(log))
+    .use(problemsPlugin(log, deps.storageErrors))
     .use(requestFramingPlugin)
     .use(accessLogPlugin(log, deps.operations.metrics))
     .use(docsPlugin(deps.operations.enableDocs, deps.operations.version))
     .use(healthRoutes(deps.readiness))
     .use(metricsRoute(deps.operations.metrics))
-    .use(batchUpsertRoute(ingest, tokens, deps.limits, operations.metrics.observeShed))
-    .use(ingestRequestsRoute(db, tokens))
-    .use(privacySettingsRoute(db, ingest.catalog, tokens))
-    .use(metricCatalogRoute(ingest.catalog, tokens))
-    .use(samplesRoute(db, ingest.catalog, tokens))
-    .use(dailySummariesRoute(db, ingest.catalog, tokens))
-    // the console's page and assets, and the board behind its cookie: before the X-Api-Key routes
     .use(adminConsoleAssetsRoute())
-    .use(adminBoardRoute(operations.boardQueues, boardSessions))
-    .use(adminConsoleSessionRoute(boardSessions, operations.consoleFeatures, deps.adminApiKeys))
-    .use(adminIngestRatesRoute(operations.ingestRates, deps.adminApiKeys))
-    .use(adminOutboxRoute(db, operations.outboxSummary, deps.adminApiKeys))
-    .use(adminJobsRoute(deps.operations.jobs, deps.adminApiKeys))
-    .use(adminQueuesRoute(deps.operations.queueCounts, deps.adminApiKeys));
+    .use(adminBoardRoute(deps.console.boardQueues, boardSessions))
+    .use(user)
+    .use(admin);
 }
-
-export type App = ReturnType<typeof createApp>;

@@ -1,19 +1,14 @@
 // A request must answer before Bun's 10 s idle cut and the client's own timeout: past its
 // deadline it answers 503 + Retry-After instead of hanging (DESIGN "known traps"). The work may
 // still commit afterwards; a re-send with the same requestId then gets the stored reply.
-import { ProblemError } from '../domain/problems.ts';
-import { bounded } from '../ops/bounded.ts';
+import { retryLater } from '../domain/problems.ts';
+import { bounded } from '../bounded.ts';
+import { DATABASE_RETRY_AFTER_SECONDS, REQUEST_DEADLINE_MS } from '../limits.ts';
 
-export const REQUEST_DEADLINE_MS = 8_000;
 
 export function withDeadline<T>(work: Promise<T>, ms = REQUEST_DEADLINE_MS): Promise<T> {
-  return bounded(
-    work,
-    ms,
-    () =>
-      new ProblemError('DATABASE_UNAVAILABLE', 'the request could not be completed in time; retry (an upload with the same requestId)', {}, {
-        'retry-after': '2',
-      }),
+  return bounded(work, ms, () =>
+    retryLater('DATABASE_UNAVAILABLE', 'the request could not be completed in time; retry (an upload with the same requestId)', DATABASE_RETRY_AFTER_SECONDS),
   );
 }
 

@@ -6,7 +6,7 @@
 // corrupt part-way (truncated, broken syntax, past the expansion limit) ends the iteration with an
 // ImportFileError once every item read before the damage has been handed out.
 
-import type { SampleBodyT } from '../domain/batch-schema.ts';
+import type { SampleBodyT } from '../domain/ingest/upload-schema.ts';
 import type { ValueKind } from '../domain/types.ts';
 
 /** The catalog's kind of a metric code or platform alias; undefined when the catalog has none. */

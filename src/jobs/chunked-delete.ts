@@ -1,7 +1,7 @@
 // The loop shared by the purger and retention: delete in chunks, each one short statement (its own
 // transaction on the pool), sized by nextChunkRows, until nothing is left, the tick's deadline
 // passes, or the process shuts down. Nothing is held between chunks.
-import { afterChunk, nextChunkRows, type ChunkPlan } from '../domain/purge-chunks.ts';
+import { afterChunk, nextChunkRows, type ChunkPlan } from '../domain/operations/purge-chunks.ts';
 import type { ChunkDelete } from './queries.ts';
 import type { JobContext } from './runner.ts';
 

@@ -1,7 +1,7 @@
 // The job list of GET /admin/jobs and `cli jobs list`: each job's schedule (UTC), in words, its
 // next tick and its last run that held the lock.
-import { describeSchedule } from '../domain/job-schedules.ts';
-import type { JobListBodyT } from '../domain/operations-schema.ts';
+import { describeSchedule } from '../domain/operations/cron-words.ts';
+import type { JobListBodyT } from '../domain/operations/operations-schema.ts';
 import type { JobRunner } from './runner.ts';
 import { nextTick } from './schedule.ts';
 

@@ -1,7 +1,7 @@
 // Typed wrappers over sql/queries/jobs/*.sql.
 import { run, type Queryable } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
-import type { JobRunStatus } from '../domain/operations-schema.ts';
+import type { JobRunStatus } from '../domain/operations/operations-schema.ts';
 
 const TRY_JOB_LOCK = statement('jobs/try_job_lock');
 const HOLD_GUARD = statement('jobs/hold_guard');
@@ -9,12 +9,8 @@ const FIND_RECENT_RUN = statement('jobs/find_recent_run');
 const RECORD_JOB_RUN = statement('jobs/record_job_run');
 const LAST_JOB_RUNS = statement('jobs/last_job_runs');
 const LAST_SUCCESSFUL_JOB_RUNS = statement('jobs/last_successful_job_runs');
-const FAIL_STALE_PROCESSING = statement('jobs/fail_stale_processing_requests');
-const LIST_QUEUED_REQUESTS = statement('jobs/list_queued_requests');
-const FAIL_ORPHANED_QUEUED = statement('jobs/fail_orphaned_queued_requests');
 const PURGE_SOFT_DELETED = statement('jobs/purge_soft_deleted_samples');
 const PURGE_EXPIRED_TOMBSTONES = statement('jobs/purge_expired_tombstones');
-const DELETE_FINISHED_REQUESTS = statement('jobs/delete_finished_requests');
 const DELETE_PROCESSED_OUTBOX = statement('jobs/delete_processed_outbox_events');
 const DELETE_OLD_JOB_RUNS = statement('jobs/delete_old_job_runs');
 
@@ -94,48 +90,6 @@ export async function lastSuccessfulJobRuns(db: Queryable, names: readonly strin
   return rows.map((row) => ({ name: row.name, finishedAt: row.finished_at }));
 }
 
-export interface RequestRef {
-  userId: string;
-  requestId: string;
-}
-
-export async function failStaleProcessingRequests(db: Queryable, staleAfterSeconds: number, limit: number): Promise<RequestRef[]> {
-  const rows = await run<{ user_id: string; request_id: string }>(db, FAIL_STALE_PROCESSING, [staleAfterSeconds, limit]);
-  return rows.map((row) => ({ userId: row.user_id, requestId: row.request_id }));
-}
-
-export interface QueuedRequest extends RequestRef {
-  attempt: number;
-}
-
-export async function listQueuedRequests(
-  db: Queryable,
-  olderThanSeconds: number,
-  after: RequestRef | null,
-  limit: number,
-): Promise<QueuedRequest[]> {
-  const rows = await run<{ user_id: string; request_id: string; attempts: number }>(db, LIST_QUEUED_REQUESTS, [
-    olderThanSeconds,
-    after?.userId ?? null,
-    after?.requestId ?? null,
-    limit,
-  ]);
-  return rows.map((row) => ({ userId: row.user_id, requestId: row.request_id, attempt: row.attempts }));
-}
-
-export async function failOrphanedQueuedRequests(
-  db: Queryable,
-  requests: readonly { userId: string; requestId: string; attempt: number }[],
-): Promise<RequestRef[]> {
-  if (requests.length === 0) return [];
-  const rows = await run<{ user_id: string; request_id: string }>(db, FAIL_ORPHANED_QUEUED, [
-    requests.map((r) => r.userId),
-    requests.map((r) => r.requestId),
-    requests.map((r) => r.attempt),
-  ]);
-  return rows.map((row) => ({ userId: row.user_id, requestId: row.request_id }));
-}
-
 /** One chunk of a bounded delete: how many rows went. */
 export type ChunkDelete = (db: Queryable, retentionDays: number, chunkRows: number) => Promise<number>;
 
@@ -148,6 +102,5 @@ const chunkDelete =
 
 export const purgeSoftDeletedSamples = chunkDelete(PURGE_SOFT_DELETED);
 export const purgeExpiredTombstones = chunkDelete(PURGE_EXPIRED_TOMBSTONES);
-export const deleteFinishedRequests = chunkDelete(DELETE_FINISHED_REQUESTS);
 export const deleteProcessedOutboxEvents = chunkDelete(DELETE_PROCESSED_OUTBOX);
 export const deleteOldJobRuns = chunkDelete(DELETE_OLD_JOB_RUNS);

@@ -3,7 +3,7 @@
 // (The worker process has no producer Queue of its own, and a tick must not wait on a dead Redis.)
 import { Queue, type JobState } from 'bullmq';
 import Redis from 'ioredis';
-import { bounded } from '../ops/bounded.ts';
+import { bounded } from '../bounded.ts';
 import { INGEST_QUEUE_NAME } from '../queue/ingest-batch-job.ts';
 
 export interface QueueProbe {

@@ -9,13 +9,13 @@
 import type { JobState } from 'bullmq';
 import { ingestJobId } from '../queue/ingest-batch-job.ts';
 import type { OpenQueueProbe, QueueProbe } from './queue-probe.ts';
-import { failOrphanedQueuedRequests, failStaleProcessingRequests, listQueuedRequests, type QueuedRequest } from './queries.ts';
+import { failOrphanedQueuedRequests, failStaleProcessingRequests, listQueuedRequests, type QueuedRequest } from '../requests/queries.ts';
+import { MINUTE } from '../limits.ts';
 import { JobFailure, type JobDefinition } from './runner.ts';
 
 export const REAPER_JOB = 'reaper';
 export const REAPER_LOCK_KEY = 1;
 
-const MINUTE = 60_000;
 /** a queued request younger than this may still be between its claim and its job's add */
 export const QUEUED_GRACE_SECONDS = 120;
 const PAGE_ROWS = 500;

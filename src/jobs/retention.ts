@@ -2,16 +2,17 @@
 // 'failed', IDEMPOTENCY_RETENTION_DAYS after their last change), outbox events 'processed' more
 // than OUTBOX_RETENTION_DAYS ago, and job run records older than JOB_RUNS_RETENTION_DAYS — each in
 // short chunks. Pending and dead outbox events, and unfinished requests, are never deleted.
-import type { ChunkPlan } from '../domain/purge-chunks.ts';
+import type { ChunkPlan } from '../domain/operations/purge-chunks.ts';
 import { deleteInChunks, type ChunkedDeleteStats } from './chunked-delete.ts';
-import { deleteFinishedRequests, deleteOldJobRuns, deleteProcessedOutboxEvents, type ChunkDelete } from './queries.ts';
+import { deleteFinishedRequests } from '../requests/queries.ts';
+import { deleteOldJobRuns, deleteProcessedOutboxEvents, type ChunkDelete } from './queries.ts';
 import type { JobDefinition } from './runner.ts';
+import { MINUTE } from '../limits.ts';
 
 export const RETENTION_JOB = 'retention';
 export const RETENTION_LOCK_KEY = 3;
 export const JOB_RUNS_RETENTION_DAYS = 30;
 
-const MINUTE = 60_000;
 
 export const RETENTION_CHUNK_PLAN: ChunkPlan = { initialRows: 1000, minRows: 100, maxRows: 10_000, targetMs: 200 };
 

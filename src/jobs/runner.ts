@@ -17,15 +17,16 @@
 // one cannot outlive its transaction. A job that throws is recorded 'failed'; the runner never
 // throws for a job's failure.
 import { hostname } from 'node:os';
+import { settleWithin } from '../bounded.ts';
 import type { Sql } from '../db/client.ts';
-import type { JobRunBodyT, JobRunStatus } from '../domain/operations-schema.ts';
+import type { JobRunBodyT, JobRunStatus } from '../domain/operations/operations-schema.ts';
+import { SECOND } from '../limits.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
 import { findRecentRun, holdGuard, lastJobRuns, lastSuccessfulJobRuns, recordJobRun, tryJobLock, type StoredJobRun } from './queries.ts';
 
 /** First key of every job lock (ASCII "JOBS"); the second is the job's own `lockKey`. */
 export const JOB_LOCK_NAMESPACE = 0x4a4f4253;
 
-const SECOND = 1000;
 /** the guard's idle-in-transaction timeout (sql/queries/jobs/hold_guard.sql) */
 export const GUARD_IDLE_CEILING_MS = 30 * 60 * SECOND;
 /** a job's deadline stays this far inside the guard's timeout */
@@ -249,7 +250,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
     async stop(timeoutMs = 10 * SECOND) {
       stopping.abort();
-      await Promise.race([Promise.allSettled([...inFlight]), Bun.sleep(timeoutMs)]);
+      await settleWithin(Promise.allSettled([...inFlight]), timeoutMs);
     },
   };
 }

@@ -3,15 +3,15 @@
 // that long ago, in chunks of one short statement each (rows a writer holds are skipped, never
 // waited for), so it never holds long locks. A tick that reaches its deadline stops; the next
 // tick goes on where it left off (oldest first).
-import type { ChunkPlan } from '../domain/purge-chunks.ts';
+import type { ChunkPlan } from '../domain/operations/purge-chunks.ts';
 import { deleteInChunks } from './chunked-delete.ts';
 import { purgeExpiredTombstones, purgeSoftDeletedSamples } from './queries.ts';
 import type { JobDefinition } from './runner.ts';
+import { MINUTE } from '../limits.ts';
 
 export const SOFT_DELETE_PURGER_JOB = 'soft-delete-purger';
 export const SOFT_DELETE_PURGER_LOCK_KEY = 2;
 
-const MINUTE = 60_000;
 
 /** ~200 ms per chunk keeps each statement's row locks short and far inside statement_timeout */
 export const PURGE_CHUNK_PLAN: ChunkPlan = { initialRows: 1000, minRows: 100, maxRows: 10_000, targetMs: 200 };

@@ -1,6 +1,7 @@
 // Typed wrappers over sql/queries/outbox/*.sql.
 import { run, type Queryable } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
+import type { OutboxEvent } from '../domain/outbox-event.ts';
 
 const CLAIM_EVENTS = statement('outbox/claim_events');
 const MARK_PROCESSED = statement('outbox/mark_processed');
@@ -11,17 +12,6 @@ const COUNT_DEAD_EVENTS = statement('outbox/count_dead_events');
 
 /** The channel complete_request and replay_dead_events notify at commit. */
 export const OUTBOX_CHANNEL = 'health_outbox';
-
-export interface OutboxEvent {
-  id: number;
-  userId: string;
-  type: string;
-  /** the user's watermark seq of the transaction that wrote the event */
-  seq: number;
-  payload: unknown;
-  /** claims so far, this one included */
-  attempts: number;
-}
 
 export interface EventRow {
   id: string;

@@ -2,7 +2,8 @@
 // applies to the very next one. Blocked metrics are stored as canonical codes.
 import { run, type Queryable } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
-import { resolveMetric, type MetricCatalog } from '../domain/catalog.ts';
+import { resolveMetric } from '../domain/catalog/catalog.ts';
+import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
 import { ProblemError } from '../domain/problems.ts';
 
 const GET_SETTINGS = statement('privacy/get_settings');
@@ -40,4 +41,18 @@ export async function replacePrivacySettings(
     [...canonical].sort(),
   ]);
   return { syncEnabled: row!.sync_enabled, blockedMetrics: row!.blocked_metrics };
+}
+
+/** A user's privacy settings, bound to a pool and the catalog (what the HTTP routes receive). */
+export interface PrivacySettingsService {
+  get(userId: string): Promise<PrivacySettings>;
+  /** replaces them; unknown metric codes are a VALIDATION_FAILED problem */
+  replace(userId: string, wanted: PrivacySettings): Promise<PrivacySettings>;
+}
+
+export function privacySettingsService(db: Queryable, catalog: MetricCatalog): PrivacySettingsService {
+  return {
+    get: (userId) => getPrivacySettings(db, userId),
+    replace: (userId, wanted) => replacePrivacySettings(db, catalog, userId, wanted),
+  };
 }

@@ -1,4 +1,5 @@
-// The projection coordinator: routes a user's outbox events to every registered projection.
+// The projection coordinator: the outbox sink (outbox/event-sink.ts) that routes a user's events
+// to every registered projection.
 //
 // A projection is a read model with a name, the event types it handles and an idempotent apply.
 // For each projection, one transaction: lock the (user, projection) checkpoint, apply the
@@ -7,8 +8,9 @@
 // per projection, and each apply reads the samples after taking it, so the read model converges
 // on the latest state whatever the order or repetition of events (at-least-once delivery).
 import type { Sql, Tx } from '../db/client.ts';
-import { advanceCheckpoint, sameCheckpoint } from '../domain/projection-checkpoint.ts';
-import type { OutboxEvent } from '../outbox/queries.ts';
+import { advanceCheckpoint, sameCheckpoint } from '../domain/summaries/projection-checkpoint.ts';
+import type { OutboxEvent } from '../domain/outbox-event.ts';
+import type { EventSink } from '../outbox/event-sink.ts';
 import { lockCheckpoint, saveCheckpoint } from './queries.ts';
 
 export interface Projection {
@@ -22,7 +24,8 @@ export interface Projection {
   apply(tx: Tx, userId: string, events: readonly OutboxEvent[]): Promise<void>;
 }
 
-export class ProjectionCoordinator {
+export class ProjectionCoordinator implements EventSink {
+  readonly name = 'projections';
   readonly projections: readonly Projection[];
 
   constructor(
@@ -42,7 +45,7 @@ export class ProjectionCoordinator {
    * (the outbox's "mark processed") runs in the last projection's transaction, so with one
    * projection the apply and the mark commit together.
    */
-  async applyUserEvents(
+  async handle(
     userId: string,
     events: readonly OutboxEvent[],
     finish?: (tx: Tx) => Promise<unknown>,

@@ -5,8 +5,9 @@
 // computed by PostgreSQL; metrics summarized in seconds (categories, workouts) from the samples
 // that may reach the cell (look-back CATEGORY_LOOKBACK_DAYS), split at local midnight.
 import type { Tx } from '../db/client.ts';
-import { type MetricCatalog, resolveMetric } from '../domain/catalog.ts';
-import { SAMPLES_CHANGED } from '../domain/change-event.ts';
+import { resolveMetric } from '../domain/catalog/catalog.ts';
+import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
+import { SAMPLES_CHANGED } from '../domain/ingest/change-event.ts';
 import {
   CATEGORY_LOOKBACK_DAYS,
   cellKey,
@@ -14,8 +15,8 @@ import {
   summarizeCategories,
   summarizeNumeric,
   summaryStyleOf,
-} from '../domain/daily-summary.ts';
-import type { OutboxEvent } from '../outbox/queries.ts';
+} from '../domain/summaries/daily-summary.ts';
+import type { OutboxEvent } from '../domain/outbox-event.ts';
 import type { Projection } from './coordinator.ts';
 import { aggregateNumericCells, listCategorySamples, replaceDailySummaries } from './queries.ts';
 

@@ -1,8 +1,8 @@
 // Typed wrappers over sql/queries/projections/*.sql.
 import { run, type Queryable, type Tx } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
-import type { CategorySample, DailySummary, NumericPartial, SummaryCell } from '../domain/daily-summary.ts';
-import type { Checkpoint } from '../domain/projection-checkpoint.ts';
+import type { CategorySample, DailySummary, NumericPartial, SummaryCell } from '../domain/summaries/daily-summary.ts';
+import type { Checkpoint } from '../domain/summaries/projection-checkpoint.ts';
 
 const LOCK_CHECKPOINT = statement('projections/lock_checkpoint');
 const SAVE_CHECKPOINT = statement('projections/save_checkpoint');

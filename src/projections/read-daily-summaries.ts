@@ -3,12 +3,10 @@
 // applied every change up to N; if it has not by then, the answer says stale: true.
 // The freshness is read before the rows, so the rows are at least as fresh as projectedSeq says.
 import type { Queryable } from '../db/client.ts';
-import type { DailySummaryQuery } from '../domain/daily-summary-query.ts';
+import { MAX_MIN_SEQ_WAIT_MS } from '../limits.ts';
+import type { DailySummaryQuery } from '../domain/summaries/daily-summary-query.ts';
 import { DAILY_SUMMARIES } from './daily-summaries.ts';
 import { getFreshness, listDailySummaries, type Freshness, type StoredDailySummary } from './queries.ts';
-
-/** The bound on a minSeq wait. */
-export const MAX_MIN_SEQ_WAIT_MS = 2000;
 
 /** A stored summary as answered: categorySeconds only for CATEGORY metrics (absent otherwise). */
 export type DailySummaryItem = Omit<StoredDailySummary, 'categorySeconds'> & {
@@ -51,4 +49,13 @@ async function waitForSeq(db: Queryable, userId: string, minSeq: number, maxWait
     await Bun.sleep(Math.min(pause, left));
     pause = Math.min(pause * 1.5, 100);
   }
+}
+
+/** The read of daily summaries, bound to a pool (what the HTTP route receives). */
+export interface DailySummaryReader {
+  read(userId: string, query: DailySummaryQuery): Promise<DailySummariesBody>;
+}
+
+export function dailySummaryReader(db: Queryable): DailySummaryReader {
+  return { read: (userId, query) => readDailySummaries(db, userId, query) };
 }

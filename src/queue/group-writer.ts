@@ -1,6 +1,7 @@
 // Group commit for queued batches: jobs that are active at the same time in one worker process
-// are written together — one transaction, one COPY, one upsert — while each request still gets
-// its own claim check, deletes, watermark bump, outbox event and stored reply.
+// are written together by the write core (ingest/write-group.ts) — one transaction, one COPY, one
+// upsert — while each request still gets its own lease check, deletes, watermark bump, outbox
+// event and stored reply. This file only batches: which pending requests form a group.
 //
 // Lock order: the requests of a group are locked in ascending user id, one request per user per
 // group (two requests of one user would share keys in one upsert, and each needs its own seq);
@@ -12,14 +13,13 @@
 // one COPY and one upsert, and per-request statements would give up the group commit. The
 // re-run costs nothing until a group fails. A database that is unavailable fails every request
 // at once instead: writing them one by one could not succeed either.
-import type { Sql, Tx } from '../db/client.ts';
+import type { Sql } from '../db/client.ts';
 import { databaseUnavailable } from '../db/errors.ts';
-import { dedupeSamplesByKey } from '../domain/sample-rules.ts';
-import type { NormalizedSample } from '../domain/types.ts';
-import { finishBatch, type PreparedBatch, type StoredReply } from '../ingest/apply-batch.ts';
-import { softDeleteSamples, upsertSamples, type WrittenSample } from '../ingest/queries.ts';
-import { lockRequestForWrite, type RequestAttempt } from './queries.ts';
-import { upsertStagedGroup, type StagedRequest } from './staged-upsert.ts';
+import { uploadPart, type PreparedBatch, type StoredReply } from '../ingest/finish-batch.ts';
+import type { SampleRowWriter } from '../ingest/sample-writes.ts';
+import { copyRows } from '../ingest/staged-upsert.ts';
+import { writeGroup } from '../ingest/write-group.ts';
+import { lockRequestForWrite, type RequestAttempt } from '../requests/queries.ts';
 
 export type GroupOutcome = { kind: 'completed'; reply: StoredReply } | { kind: 'superseded' };
 
@@ -35,9 +35,8 @@ export interface GroupWriterOptions {
   maxGroupSize: number;
   /** groups written at once (each on its own connection) */
   maxConcurrentGroups: number;
-  copyTimeoutMs?: number;
-  /** 'copy' (default): one COPY + one upsert per group; 'unnest': the inline statement per request */
-  writeMode?: 'copy' | 'unnest';
+  /** how the rows are written (default: COPY → staging → one upsert; the benches compare others) */
+  rows?: SampleRowWriter;
   /** told when a group failed and is written again one request per transaction */
   onGroupFailure?: (size: number, error: unknown) => void;
 }
@@ -45,11 +44,14 @@ export interface GroupWriterOptions {
 export class GroupWriter {
   private readonly pending: Pending[] = [];
   private running = 0;
+  private readonly rows: SampleRowWriter;
 
   constructor(
     private readonly db: Sql,
     private readonly options: GroupWriterOptions,
-  ) {}
+  ) {
+    this.rows = options.rows ?? copyRows();
+  }
 
   write(attempt: RequestAttempt, batch: PreparedBatch): Promise<GroupOutcome> {
     return new Promise((resolve, reject) => {
@@ -109,48 +111,10 @@ export class GroupWriter {
     return group.sort((a, b) => (a.attempt.userId < b.attempt.userId ? -1 : a.attempt.userId > b.attempt.userId ? 1 : 0));
   }
 
-  private writeGroup(group: Pending[]): Promise<GroupOutcome[]> {
-    return this.db.begin(async (tx) => {
-      const outcomes: GroupOutcome[] = group.map(() => ({ kind: 'superseded' }));
-      // pipelined: the server still takes the locks one by one, in ascending user order
-      const locked = await Promise.all(group.map((entry) => lockRequestForWrite(tx, entry.attempt)));
-      const owned: { index: number; rows: NormalizedSample[] }[] = [];
-      for (const [index, entry] of group.entries()) {
-        if (locked[index]) owned.push({ index, rows: dedupeSamplesByKey(entry.batch.valid) });
-      }
-      const staged = owned.map(({ index, rows }) => ({
-        userId: group[index]!.batch.userId,
-        receivedAt: group[index]!.batch.receivedAt,
-        rows,
-      }));
-      const written =
-        this.options.writeMode === 'unnest'
-          ? await upsertEach(tx, staged)
-          : await upsertStagedGroup(tx, staged, this.options.copyTimeoutMs);
-      // deletes after the upsert, then the completions; each step pipelined across the group
-      const deleted = await Promise.all(
-        owned.map(({ index }) => {
-          const batch = group[index]!.batch;
-          return batch.deleteRefs.length > 0 ? softDeleteSamples(tx, batch.userId, batch.receivedAt, batch.deleteRefs) : [];
-        }),
-      );
-      const replies = await Promise.all(
-        owned.map(({ index, rows }, i) => {
-          const batch = group[index]!.batch;
-          return finishBatch(tx, batch, rows, written.get(batch.userId) ?? [], deleted[i]!);
-        }),
-      );
-      owned.forEach(({ index }, i) => (outcomes[index] = { kind: 'completed', reply: replies[i]! }));
-      return outcomes;
-    }) as Promise<GroupOutcome[]>;
+  /** The group's requests in one transaction, each writing only while its attempt holds the lease. */
+  private async writeGroup(group: Pending[]): Promise<GroupOutcome[]> {
+    const parts = group.map((entry) => uploadPart(entry.batch, (tx) => lockRequestForWrite(tx, entry.attempt)));
+    const outcomes = await writeGroup(this.db, parts, this.rows);
+    return outcomes.map((outcome) => (outcome.kind === 'written' ? { kind: 'completed', reply: outcome.result } : { kind: 'superseded' }));
   }
-}
-
-/** The multi-row (unnest) alternative to the COPY group write, kept for comparison benchmarks. */
-async function upsertEach(tx: Tx, requests: readonly StagedRequest[]): Promise<Map<string, WrittenSample[]>> {
-  const byUser = new Map<string, WrittenSample[]>();
-  for (const request of requests) {
-    byUser.set(request.userId, request.rows.length > 0 ? await upsertSamples(tx, request.userId, request.receivedAt, request.rows) : []);
-  }
-  return byUser;
 }

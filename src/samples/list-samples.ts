@@ -1,20 +1,11 @@
 // The read side of raw samples (CONTRACT §7): a user's live samples, keyset-paginated.
 import { run, type Queryable } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
-import { encodeSampleCursor, type SampleCursor } from '../domain/sample-cursor.ts';
+import { encodeSampleCursor } from '../domain/sample-cursor.ts';
+import type { SampleQuery } from '../domain/sample-query.ts';
 
 const LIST_SAMPLES = statement('samples/list_samples');
 const LIST_SAMPLES_OF_METRIC = statement('samples/list_samples_of_metric');
-
-export interface SampleQuery {
-  userId: string;
-  /** canonical metric code, or null for every metric */
-  metricCode: string | null;
-  from: Date | null;
-  to: Date | null;
-  after: SampleCursor | null;
-  limit: number;
-}
 
 interface SampleRow {
   source_id: string;
@@ -34,12 +25,12 @@ interface SampleRow {
   source_version: string | null;
 }
 
-export async function listSamples(db: Queryable, query: SampleQuery) {
+export async function listSamples(db: Queryable, userId: string, query: SampleQuery) {
   const after = query.after;
   const rows =
     query.metricCode === null
       ? await run<SampleRow>(db, LIST_SAMPLES, [
-          query.userId,
+          userId,
           query.from,
           query.to,
           after?.metricCode ?? null,
@@ -49,7 +40,7 @@ export async function listSamples(db: Queryable, query: SampleQuery) {
           query.limit + 1,
         ])
       : await run<SampleRow>(db, LIST_SAMPLES_OF_METRIC, [
-          query.userId,
+          userId,
           query.metricCode,
           query.from,
           query.to,
@@ -88,4 +79,15 @@ export async function listSamples(db: Queryable, query: SampleQuery) {
         })
       : null;
   return { items, nextCursor };
+}
+
+export type SamplePage = Awaited<ReturnType<typeof listSamples>>;
+
+/** The read of raw samples, bound to a pool (what the HTTP route receives). */
+export interface SampleReader {
+  list(userId: string, query: SampleQuery): Promise<SamplePage>;
+}
+
+export function sampleReader(db: Queryable): SampleReader {
+  return { list: (userId, query) => listSamples(db, userId, query) };
 }

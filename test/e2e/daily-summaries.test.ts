@@ -3,7 +3,7 @@
 // and the operators' dead-letter endpoints.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { batch, getJson, upload } from '../support/batches.ts';
-import { sleepStage, steps } from '../support/outbox.ts';
+import { sleepStage, steps } from '../support/batches.ts';
 import { until } from '../support/poll.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 

@@ -3,7 +3,7 @@
 // stored yet), and once the worker writes the batch, X is still gone: the delete wins.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { createLogger } from '../../src/log.ts';
-import { buildWorker } from '../../src/services.ts';
+import { buildWorker } from '../../src/start/parts.ts';
 import { batch, getJson, heartRate, upload } from '../support/batches.ts';
 import { until } from '../support/poll.ts';
 import { startTestService, type TestService } from '../support/service.ts';

@@ -3,6 +3,7 @@
 // arriving take none.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { batch, heartRate, upload } from '../support/batches.ts';
+import { until } from '../support/poll.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 
 let service: TestService;
@@ -45,6 +46,14 @@ function slowBodyUpload(token: string) {
   return { finish, response };
 }
 
+/** Sessions of this service's database waiting for an advisory lock (the user's write lock). */
+const waitingForWriteLock = async () =>
+  (
+    await service.db.sql.unsafe(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+    )
+  )[0]!.n as number;
+
 const storedRequests = async (requestId: string) =>
   (await service.db.sql.unsafe('SELECT count(*)::int AS n FROM health_ingest_requests WHERE request_id = $1', [requestId]))[0]!.n as number;
 
@@ -53,7 +62,7 @@ test('past the limit an upload is 503 SERVER_BUSY with Retry-After, stores nothi
   const busyToken = await service.token(busyUser);
   const unblock = await blockWritesOf(busyUser);
   const held = [upload(service.baseUrl, busyToken, batch([heartRate()])), upload(service.baseUrl, busyToken, batch([heartRate()]))];
-  await Bun.sleep(300); // both are admitted and waiting for the user's lock
+  await until(waitingForWriteLock, (n) => n === 2, 10_000, 'both admitted and waiting for the user lock');
 
   const refused = batch([heartRate()]);
   const otherToken = await service.token(crypto.randomUUID());
@@ -75,7 +84,8 @@ test('past the limit an upload is 503 SERVER_BUSY with Retry-After, stores nothi
 test('bodies still arriving hold no slot', async () => {
   const token = await service.token(crypto.randomUUID());
   const slow = [slowBodyUpload(token), slowBodyUpload(token), slowBodyUpload(token)];
-  await Bun.sleep(200);
+  // all three are in their handlers, reading their bodies
+  await until(() => service.pendingRequests(), (n) => n >= 3, 10_000, 'three slow bodies arriving');
   const meanwhile = await upload(service.baseUrl, token, batch([heartRate()]));
   expect(meanwhile.status).toBe(200);
   for (const s of slow) {

@@ -12,7 +12,7 @@
 // - date-times and dates PostgreSQL cannot store (year 0000, year 10000 in UTC, toISOString's
 //   extended years) in queries, cursors and delete refs → 400 naming the parameter; in samples → no 5xx;
 // - other spellings of a valid token (padding, unused low bits) → 401.
-import { computePayloadHash } from '../../src/domain/payload-hash.ts';
+import { computePayloadHash } from '../../src/domain/ingest/payload-hash.ts';
 import { seededRandom as random } from '../support/seeded-random.ts';
 
 export interface FuzzCase {

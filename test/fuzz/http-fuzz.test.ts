@@ -4,7 +4,7 @@
 // verbatim, and memory flat. The long run (≥ 10,000 cases, server in a child process) is
 // `bun run test:fuzz` (long-fuzz.ts).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { computePayloadHash } from '../../src/domain/payload-hash.ts';
+import { computePayloadHash } from '../../src/domain/ingest/payload-hash.ts';
 import { heartRate, upload } from '../support/batches.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 import { rssGrowth, runFuzz } from './fuzz-runner.ts';

@@ -3,7 +3,7 @@
 // table-driven vectors and the plain reference implementation live in test/unit/domain.
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { computePayloadHash } from '../../src/domain/payload-hash.ts';
+import { computePayloadHash } from '../../src/domain/ingest/payload-hash.ts';
 
 const RUNS = { numRuns: 200 };
 

@@ -5,8 +5,9 @@
 // ~2,000 spellings but ~150 distinct conversions).
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { defaultCatalog, PLATFORMS, resolveUnit, scopeOf } from '../../src/domain/catalog.ts';
-import { fromCanonical, toCanonical, type UnitConversion } from '../../src/domain/units.ts';
+import { defaultCatalog, resolveUnit, scopeOf } from '../../src/domain/catalog/catalog.ts';
+import { PLATFORMS } from '../../src/domain/catalog/platforms.ts';
+import { fromCanonical, toCanonical, type UnitConversion } from '../../src/domain/catalog/units.ts';
 
 const RELATIVE = 1e-9;
 

@@ -8,11 +8,12 @@ import { createLogger } from '../../src/log.ts';
 import { adminAuthPlugin } from '../../src/http/plugins/admin-auth.ts';
 import { problemsPlugin } from '../../src/http/plugins/problems.ts';
 import { requestIdPlugin } from '../../src/http/plugins/request-id.ts';
+import { databaseUnavailable, refusedInput } from '../../src/db/errors.ts';
 
 function adminApp(keys: readonly string[]) {
   return new Elysia()
     .use(requestIdPlugin)
-    .use(problemsPlugin(createLogger('silent')))
+    .use(problemsPlugin(createLogger('silent'), { refusedInput, databaseUnavailable }))
     .use(new Elysia().use(adminAuthPlugin(keys)).get('/admin/ping', ({ admin }) => ({ admin })));
 }
 

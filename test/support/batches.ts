@@ -1,5 +1,5 @@
 // Builders for upload bodies with a correct payloadHash, and a small HTTP client for them.
-import { computePayloadHash } from '../../src/domain/payload-hash.ts';
+import { computePayloadHash } from '../../src/domain/ingest/payload-hash.ts';
 
 export type SampleInput = Record<string, unknown>;
 
@@ -62,4 +62,36 @@ export async function putJson(baseUrl: string, path: string, token: string, body
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+let serial = 0;
+
+/** A steps sample of `sourceId` (CUMULATIVE_NUM, count, offset +01:00). */
+
+export function steps(sourceId: string, value: number, startAt: string, overrides: SampleInput = {}): SampleInput {
+  return {
+    sourceId,
+    sourceRecordId: `steps-${++serial}`,
+    metricCode: 'steps',
+    valueKind: 'CUMULATIVE_NUM',
+    value,
+    unit: 'count',
+    startAt,
+    timezoneOffsetMinutes: 60,
+    ...overrides,
+  };
+}
+
+export function sleepStage(sourceId: string, stage: string, startAt: string, endAt: string, overrides: SampleInput = {}): SampleInput {
+  return {
+    sourceId,
+    sourceRecordId: `sleep-${++serial}`,
+    metricCode: 'sleep_stage',
+    valueKind: 'CATEGORY',
+    categoryCode: stage,
+    startAt,
+    endAt,
+    timezoneOffsetMinutes: 60,
+    ...overrides,
+  };
 }

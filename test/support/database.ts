@@ -56,9 +56,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
-  templateReady ??= buildTemplate();
-  const template = await templateReady;
+/** A database of its own; `empty` gives one without migrations (for the migrator's own tests). */
+export async function createTestDatabase(options: { poolSize?: number; empty?: boolean } = {}): Promise<TestDatabase> {
+  const template = options.empty ? 'template0' : await (templateReady ??= buildTemplate());
   const name = `hi_test_${process.pid}_${crypto.randomUUID().slice(0, 8)}`;
   const sql = admin();
   try {

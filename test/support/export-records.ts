@@ -9,8 +9,8 @@
 // a Correlation are skipped (the export lists them at top level too).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { REALDATA_DIR } from './realdata.ts';
 
-export const REALDATA_DIR = path.resolve(import.meta.dir, '../../../shared/realdata');
 
 export type ExportPlatform = 'healthkit' | 'healthconnect';
 

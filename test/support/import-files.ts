@@ -2,7 +2,7 @@
 // reader yields (and the error that ended it), and zip files the way the Health app lays out
 // its export.
 import { zipSync, type Zippable } from 'fflate';
-import { defaultCatalog, resolveMetric } from '../../src/domain/catalog.ts';
+import { defaultCatalog, resolveMetric } from '../../src/domain/catalog/catalog.ts';
 import { ImportFileError, type ImportFormat, type ImportItem, type KindOf, type ReadOptions } from '../../src/imports/format.ts';
 
 /** The catalog's kinds, falling back to the identifier's family while the catalog is being extended. */

@@ -1,12 +1,6 @@
-// Helpers for the built-in jobs' tests: polling, and seeding rows straight into the tables the
-// jobs clean up (test-only SQL: the service's own statements live in sql/queries).
+// Helpers for the built-in jobs' tests: seeding rows straight into the tables the jobs clean up
+// (test-only SQL: the service's own statements live in sql/queries).
 import type { Sql } from '../../src/db/client.ts';
-import { until } from './poll.ts';
-
-/** Polls `condition` until it holds (no sleeps in assertions); throws after `timeoutMs`. */
-export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  await until(condition, Boolean, timeoutMs, what);
-}
 
 export interface SeededRequest {
   userId: string;

@@ -1,73 +1,13 @@
-// Helpers for the outbox and projection tests: write through the real ingest core (so every
-// change leaves its real outbox event), and read the outbox, summaries and checkpoints.
-import { validateBatchBody } from '../../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../../src/domain/catalog.ts';
-import { submitBatch, type IngestDeps } from '../../src/ingest/submit-batch.ts';
+// For the outbox and projection tests: a user's history of writes, and reads of the outbox, the
+// summaries and the checkpoints.
 import type { Sql } from '../../src/db/client.ts';
-import { batch, type SampleInput } from './batches.ts';
-import { toEvent, type EventRow, type OutboxEvent } from '../../src/outbox/queries.ts';
-
-export function ingestDeps(db: Sql): IngestDeps {
-  return {
-    db,
-    config: { ingestQueueThreshold: 400, reaperStaleAfterSeconds: 300 },
-    catalog: defaultCatalog,
-    now: Date.now,
-    queue: {
-      submit: () => {
-        throw new Error('outbox tests stay below the queue threshold');
-      },
-      releaseAbandoned: () => {
-        throw new Error('outbox tests stay below the queue threshold');
-      },
-    },
-  };
-}
-
-/** Writes a batch inline; returns the user's new watermark seq (null when nothing changed). */
-export async function write(db: Sql, userId: string, samples: SampleInput[], deleted?: SampleInput[]): Promise<number | null> {
-  const body = batch(samples, deleted ? { deleted } : {});
-  const checked = validateBatchBody(body, 500);
-  if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
-  const reply = await submitBatch(ingestDeps(db), {
-    userId,
-    body: checked.value,
-    headerOffsetMinutes: undefined,
-    receivedAt: new Date(),
-  });
-  if (reply.status >= 300) throw new Error(`write answered ${reply.status}: ${reply.bodyText}`);
-  return JSON.parse(reply.bodyText).watermarkSeq;
-}
-
-let serial = 0;
-
-export function steps(sourceId: string, value: number, startAt: string, overrides: SampleInput = {}): SampleInput {
-  return {
-    sourceId,
-    sourceRecordId: `steps-${++serial}`,
-    metricCode: 'steps',
-    valueKind: 'CUMULATIVE_NUM',
-    value,
-    unit: 'count',
-    startAt,
-    timezoneOffsetMinutes: 60,
-    ...overrides,
-  };
-}
-
-export function sleepStage(sourceId: string, stage: string, startAt: string, endAt: string, overrides: SampleInput = {}): SampleInput {
-  return {
-    sourceId,
-    sourceRecordId: `sleep-${++serial}`,
-    metricCode: 'sleep_stage',
-    valueKind: 'CATEGORY',
-    categoryCode: stage,
-    startAt,
-    endAt,
-    timezoneOffsetMinutes: 60,
-    ...overrides,
-  };
-}
+import { defaultCatalog } from '../../src/domain/catalog/catalog.ts';
+import type { OutboxEvent } from '../../src/domain/outbox-event.ts';
+import { toEvent, type EventRow } from '../../src/outbox/queries.ts';
+import { ProjectionCoordinator } from '../../src/projections/coordinator.ts';
+import { dailySummariesProjection } from '../../src/projections/daily-summaries.ts';
+import { sleepStage, steps } from './batches.ts';
+import { write } from './ingest.ts';
 
 /** The user's outbox events in seq order, as the processor sees them. */
 export async function eventsOf(db: Sql, userId: string): Promise<(OutboxEvent & { status: string })[]> {
@@ -115,4 +55,33 @@ export async function seedDeadLetter(db: Sql, userId: string, error = 'projectio
     [userId, error],
   );
   return Number(row!.id);
+}
+
+/** Rebuilds the user's summaries from scratch, applying every event once in seq order. */
+export async function rebuiltInOrder(db: Sql, userId: string) {
+  await db.unsafe('DELETE FROM health_daily_summaries WHERE user_id = $1', [userId]);
+  await db.unsafe('DELETE FROM projection_checkpoints WHERE user_id = $1', [userId]);
+  const coordinator = new ProjectionCoordinator(db, [dailySummariesProjection(defaultCatalog)]);
+  for (const event of await eventsOf(db, userId)) await coordinator.handle(userId, [event]);
+  return summariesOf(db, userId);
+}
+
+/** A user with steps from two sources over two dates, an update, a delete and a night of sleep. */
+export async function historyOf(db: Sql, userId: string, between?: (seq: number) => Promise<void>) {
+  const first = [
+    steps('phone', 1000, '2026-11-20T08:00:00Z'),
+    steps('watch', 1200, '2026-11-20T08:00:00Z'),
+    steps('watch', 300, '2026-11-21T09:00:00Z'),
+  ];
+  const writes: [unknown[], unknown[]?][] = [
+    [first],
+    [[{ ...first[0]!, value: 1500 }, steps('phone', 50, '2026-11-21T10:00:00Z')]], // update + new
+    [[sleepStage('watch', 'core', '2026-11-20T22:00:00Z', '2026-11-21T01:00:00Z')]], // 23:00–02:00 local
+    [[], [{ sourceRecordId: first[2]!.sourceRecordId }]], // delete
+    [[sleepStage('watch', 'deep', '2026-11-21T01:00:00Z', '2026-11-21T02:00:00Z')]],
+  ];
+  for (const [samples, deleted] of writes) {
+    const seq = await write(db, userId, samples as never, deleted as never);
+    if (seq !== null) await between?.(seq);
+  }
 }

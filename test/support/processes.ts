@@ -1,6 +1,7 @@
 // Dependencies and service entry points as child processes of a test, each on a spare loopback
 // port, so a test can SIGKILL or restart them without touching the shared PostgreSQL (5432) and
-// Redis (6379). Used by the chaos suite, the long fuzz and the log scan.
+// Redis (6379). Used by the chaos suite, the long fuzz, the log scan and the benches (the one
+// process launcher).
 //
 // PostgreSQL: initdb into a temp dir (as the `postgres` user when we are root: initdb refuses
 // root), fsync off (the host never crashes in these tests), managed with pg_ctl.
@@ -162,35 +163,45 @@ export interface ServiceChild {
 
 /**
  * `bun run <entry>` with the given environment; resolves once it answers /healthz (API entries)
- * or logs `readyLine` (the worker). stdout/stderr are captured, not inherited.
+ * or logs `readyLine` (the worker), or at once with `ready: false`. stdout/stderr are captured,
+ * or passed through with `inheritOutput` (the benches: their services log little, and a long
+ * run must not hold its logs in memory). A child still running when this process exits is
+ * killed: an orphan would keep its port, the output pipe and the next run's database busy.
  */
 export async function startService(
   entry: 'src/main.ts' | 'src/api.ts' | 'src/worker.ts',
   env: Record<string, string>,
-  options: { readyLine?: string; port?: number; timeoutMs?: number } = {},
+  options: { readyLine?: string; port?: number; timeoutMs?: number; ready?: boolean; inheritOutput?: boolean; bunFlags?: string[] } = {},
 ): Promise<ServiceChild> {
   const port = options.port ?? sparePort();
-  const child = spawn(['bun', ...BUN_FLAGS, 'run', entry], {
+  const output = options.inheritOutput ? 'inherit' : 'pipe';
+  // bunFlags: more runtime flags (a bench's --cpu-prof)
+  const child = spawn(['bun', ...BUN_FLAGS, ...(options.bunFlags ?? []), 'run', entry], {
     cwd: join(import.meta.dir, '..', '..'),
     env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port) },
-    stdout: 'pipe',
-    stderr: 'pipe',
+    stdout: output,
+    stderr: output,
+  });
+  process.on('exit', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   const chunks: string[] = [];
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
     for await (const chunk of stream) chunks.push(decoder.decode(chunk, { stream: true }));
   };
-  void pump(child.stdout as ReadableStream<Uint8Array>);
-  void pump(child.stderr as ReadableStream<Uint8Array>);
+  if (!options.inheritOutput) {
+    void pump(child.stdout as ReadableStream<Uint8Array>);
+    void pump(child.stderr as ReadableStream<Uint8Array>);
+  }
   const baseUrl = `http://127.0.0.1:${port}`;
-  const output = () => chunks.join('');
+  const outputSoFar = () => chunks.join('');
   const readyLine = options.readyLine ?? (entry === 'src/worker.ts' ? 'worker started' : undefined);
   try {
-    await until(
+    if (options.ready !== false) await until(
       async () => {
-        if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}: ${output().slice(-2000)}`);
-        if (readyLine) return output().includes(readyLine);
+        if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}: ${outputSoFar().slice(-2000)}`);
+        if (readyLine) return outputSoFar().includes(readyLine);
         try {
           return (await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1000) })).ok;
         } catch {
@@ -210,7 +221,7 @@ export async function startService(
     baseUrl,
     port,
     process: child,
-    output,
+    output: outputSoFar,
     async kill(signal = 'SIGKILL') {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill(signal);

@@ -3,7 +3,7 @@
 import { createUserTokens } from '../../src/auth/user-tokens.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
-import { buildApi, buildOutboxProcessor, buildWorker } from '../../src/services.ts';
+import { buildApi, buildOutboxProcessor, buildWorker } from '../../src/start/parts.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -14,6 +14,8 @@ export interface TestService {
   db: TestDatabase;
   queuePrefix: string;
   token(userId: string, ttlSeconds?: number): Promise<string>;
+  /** requests the server is handling right now (Bun's count): a test waits on it, never on time */
+  pendingRequests(): number;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startTestService(
     db,
     queuePrefix,
     token: (userId, ttlSeconds = 3600) => tokens.sign(userId, ttlSeconds),
+    pendingRequests: () => server.pendingRequests,
     async close() {
       await server.stop(true);
       await worker?.close();

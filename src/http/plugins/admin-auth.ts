@@ -1,6 +1,7 @@
 // Admin routes (/admin/*): header X-Api-Key must be one of ADMIN_API_KEYS (CONTRACT §2).
 // Keys are compared in constant time (as SHA-256 digests, so lengths leak nothing either);
 // with no keys configured, every admin request is refused, saying so. Runs before validation (derive).
+// Applied once, to the group every /admin route is added to (adminApiGroup).
 import { Elysia } from 'elysia';
 import { timingSafeEqual } from 'node:crypto';
 import { ProblemError } from '../../domain/problems.ts';
@@ -21,3 +22,12 @@ export function adminAuthPlugin(adminApiKeys: readonly string[]) {
     return { admin: true as const, adminKey: sent };
   });
 }
+
+/** The group of the admin API: the routes added to it are authenticated once, here. */
+export function adminApiGroup(adminApiKeys: readonly string[]) {
+  return new Elysia().use(adminAuthPlugin(adminApiKeys));
+}
+export type AdminApi = ReturnType<typeof adminApiGroup>;
+
+/** OpenAPI security of every admin route. */
+export const ADMIN_SECURITY = [{ adminApiKey: [] as string[] }];

@@ -1,5 +1,6 @@
 // Bearer JWT → userId for the user routes (CONTRACT §2). Runs before body or query validation,
-// so an anonymous caller learns nothing about the shape of the API.
+// so an anonymous caller learns nothing about the shape of the API. Applied once, to the group
+// every /api/v1/health route is added to (userApiGroup).
 import { Elysia } from 'elysia';
 import type { UserTokens } from '../../auth/user-tokens.ts';
 import { ProblemError } from '../../domain/problems.ts';
@@ -15,3 +16,12 @@ export function userAuthPlugin(tokens: UserTokens) {
     return { userId };
   });
 }
+
+/** The group of the user API: the routes added to it (route files take it as `app`) are authenticated once, here. */
+export function userApiGroup(tokens: UserTokens) {
+  return new Elysia().use(userAuthPlugin(tokens));
+}
+export type UserApi = ReturnType<typeof userApiGroup>;
+
+/** OpenAPI security of a user route (documented where a route declares its own). */
+export const USER_SECURITY = [{ bearer: [] as string[] }];

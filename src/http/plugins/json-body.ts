@@ -2,16 +2,14 @@
 // Content-Length over the cap is refused before reading; a chunked body is counted as it streams.
 // Reading is bounded in time too (a slow-drip client gets 408, not a held connection), and a
 // client that goes away mid-body is an ordinary 4xx, not an unexpected error.
-import { findNonFiniteNumbers } from '../../domain/finite-numbers.ts';
+import { parseJsonBody } from '../../domain/json-body.ts';
 import { ProblemError } from '../../domain/problems.ts';
-import { bounded } from '../../ops/bounded.ts';
+import { bounded } from '../../bounded.ts';
+import { BODY_READ_TIMEOUT_MS } from '../../limits.ts';
 
 function tooLarge(cap: number): ProblemError {
   return new ProblemError('PAYLOAD_TOO_LARGE', `request body exceeds ${cap} bytes`, { maxBytes: cap });
 }
-
-/** Longest a client may take to send its body. */
-export const BODY_READ_TIMEOUT_MS = 15_000;
 
 export async function readBodyText(request: Request, cap: number, timeoutMs = BODY_READ_TIMEOUT_MS): Promise<string> {
   const declared = request.headers.get('content-length');
@@ -49,19 +47,6 @@ async function readStreamed(request: Request, cap: number): Promise<string> {
     chunks.push(value);
   }
   return Buffer.concat(chunks, total).toString('utf8');
-}
-
-/** JSON.parse, refusing a body that is not JSON (MALFORMED_JSON) or holds a number a double cannot (VALIDATION_FAILED). */
-export function parseJsonBody(text: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ProblemError('MALFORMED_JSON', text.length === 0 ? 'the request body is empty' : 'the request body is not valid JSON');
-  }
-  const errors = findNonFiniteNumbers(value, text);
-  if (errors.length > 0) throw new ProblemError('VALIDATION_FAILED', 'the body holds numbers no double can hold', { errors });
-  return value;
 }
 
 export async function readJsonBody(request: Request, cap: number): Promise<unknown> {

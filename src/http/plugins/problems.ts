@@ -1,11 +1,12 @@
 // Every error leaves as RFC 9457 problem+json with a stable `code` (catalogue: domain/problems.ts).
 // Elysia's own errors are mapped here (its 422 for schema failures would collide with
 // IDEMPOTENCY_KEY_REUSED), and so is what PostgreSQL still refuses of a request's values after
-// every check before it (db/errors.ts refusedInput): a 400, never a 500. Unexpected errors are
-// logged with the request id and answered 500 without stack or SQL.
+// every check before it (the classifier start/ passes in: db/errors.ts): a 400, never a 500.
+// Unexpected errors are logged with the request id and answered 500 without stack or SQL.
 import { Elysia } from 'elysia';
-import { problemBody, ProblemError, type ProblemCode } from '../../domain/problems.ts';
-import { databaseUnavailable, refusedInput } from '../../db/errors.ts';
+import { problemBody, ProblemError, retryLater, type ProblemCode } from '../../domain/problems.ts';
+import { MAX_REPORTED_ERRORS } from '../../domain/validation.ts';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../limits.ts';
 import type { Logger } from '../../log.ts';
 import { requestIdOf } from './request-id.ts';
 
@@ -22,6 +23,8 @@ export function problemResponse(
     headers: { 'content-type': 'application/problem+json', 'x-request-id': requestIdOf(request), ...headers },
   });
 }
+
+const render = (request: Request, problem: ProblemError) => problemResponse(request, problem.code, problem.detail, problem.extras, problem.headers);
 
 interface TypeBoxIssue {
   path?: string;
@@ -43,7 +46,15 @@ export function lastResortErrorHandler(log: Logger) {
   };
 }
 
-export function problemsPlugin(log: Logger) {
+/** What the plugin asks of the database layer about an error (db/errors.ts, passed in by start/). */
+export interface StorageErrors {
+  /** the SQLSTATE when the database refused a value the request carried, else null */
+  refusedInput(error: unknown): string | null;
+  /** a short reason when the database is (temporarily) unavailable, else null */
+  databaseUnavailable(error: unknown): string | null;
+}
+
+export function problemsPlugin(log: Logger, storage: StorageErrors) {
   return new Elysia({ name: 'problems' }).onError({ as: 'global' }, (context) => {
     const response = toProblem(context.code, context.error, context.request);
     // the access log and the latency histogram read the status from here
@@ -52,23 +63,21 @@ export function problemsPlugin(log: Logger) {
   });
 
   function toProblem(code: unknown, error: unknown, request: Request): Response {
-    if (error instanceof ProblemError) {
-      return problemResponse(request, error.code, error.detail, error.extras, error.headers);
-    }
+    if (error instanceof ProblemError) return render(request, error);
     switch (code) {
       case 'NOT_FOUND':
         return problemResponse(request, 'NOT_FOUND', 'no such resource');
       case 'PARSE':
         return problemResponse(request, 'MALFORMED_JSON', 'the request body could not be parsed');
       case 'VALIDATION': {
-        const issues = ((error as { all?: TypeBoxIssue[] }).all ?? []).slice(0, 50);
+        const issues = ((error as { all?: TypeBoxIssue[] }).all ?? []).slice(0, MAX_REPORTED_ERRORS);
         const on = (error as { type?: string }).type ?? 'request';
         return problemResponse(request, 'VALIDATION_FAILED', `invalid ${on}`, {
           errors: issues.map((issue) => ({ path: `/${on}${issue.path ?? ''}`, message: issue.message ?? 'invalid' })),
         });
       }
     }
-    const refused = refusedInput(error);
+    const refused = storage.refusedInput(error);
     if (refused) {
       // the SQLSTATE only: PostgreSQL's message quotes the value it refused
       log.warn({ requestId: requestIdOf(request), sqlState: refused }, 'the database refused a value of the request');
@@ -76,12 +85,10 @@ export function problemsPlugin(log: Logger) {
         errors: [{ path: '', message: `refused by the database (SQLSTATE ${refused}); check date-times, numbers and text` }],
       });
     }
-    const unavailable = databaseUnavailable(error);
+    const unavailable = storage.databaseUnavailable(error);
     if (unavailable) {
       log.warn({ requestId: requestIdOf(request), reason: unavailable }, 'database unavailable');
-      return problemResponse(request, 'DATABASE_UNAVAILABLE', 'the database is unavailable; retry later', {}, {
-        'retry-after': '2',
-      });
+      return render(request, retryLater('DATABASE_UNAVAILABLE', 'the database is unavailable; retry later', DATABASE_RETRY_AFTER_SECONDS));
     }
     log.error({ requestId: requestIdOf(request), err: error }, 'unhandled error');
     return problemResponse(request, 'INTERNAL', 'an unexpected error occurred');

@@ -1,15 +1,15 @@
 // The operations console (CONTRACT §13):
 //   GET  /admin/console                  the page (no key: it asks for one; it carries no data)
 //   GET  /admin/console/{console.js,console.css,icon.svg}   its assets (no data either)
-//   GET  /admin/console/features         X-Api-Key → which optional panels this server fills
-//   POST /admin/console/board-session    X-Api-Key → 204 + the Bull Board cookie (auth/board-sessions.ts)
+//   GET  /admin/console/features         (admin group) which optional panels this server fills
+//   POST /admin/console/board-session    (admin group) → 204 + the Bull Board cookie (auth/board-sessions.ts)
 // Every response carries a strict Content-Security-Policy: scripts, styles, images and requests
 // from this origin only, no inline script or style, no framing, no form posts elsewhere.
 import { Elysia } from 'elysia';
 import { boardCookie, type BoardSessions } from '../../auth/board-sessions.ts';
 import { ConsoleFeaturesBody, type ConsoleFeaturesBodyT } from '../../domain/operations/console-schema.ts';
 import { consoleAssets, type ConsoleAssetName } from '../console/assets.ts';
-import { adminAuthPlugin } from '../plugins/admin-auth.ts';
+import { ADMIN_SECURITY, type AdminApi } from '../plugins/admin-auth.ts';
 
 export const CONSOLE_CSP = [
   "default-src 'none'",
@@ -56,33 +56,28 @@ export function adminConsoleAssetsRoute() {
   return app;
 }
 
-export function adminConsoleSessionRoute(
-  sessions: BoardSessions,
-  features: ConsoleFeaturesBodyT,
-  adminApiKeys: readonly string[],
-  now: () => number = Date.now,
-) {
-  return new Elysia()
-    .use(adminAuthPlugin(adminApiKeys))
+/** The console's two admin-group routes: its optional panels, and the Bull Board session. */
+export function adminConsoleRoutes(app: AdminApi, sessions: BoardSessions, features: ConsoleFeaturesBodyT, now: () => number = Date.now): void {
+  app
     .get('/admin/console/features', () => features, {
       response: { 200: ConsoleFeaturesBody },
-      detail: { summary: "Which of the console's optional panels this server fills", tags: ['admin'], security: [{ adminApiKey: [] }] },
+      detail: { summary: "Which of the console's optional panels this server fills", tags: ['admin'], security: ADMIN_SECURITY },
     })
     .post(
-    '/admin/console/board-session',
-    ({ request, adminKey, set }) => {
-      set.status = 204;
-      set.headers['set-cookie'] = boardCookie(sessions.mint(adminKey, now()), overHttps(request));
-      set.headers['cache-control'] = 'no-store';
-      return null;
-    },
-    {
-      detail: {
-        summary: 'Open Bull Board for this browser: a 30-minute HttpOnly, SameSite=Strict cookie scoped to /admin/queues/board',
-        tags: ['admin'],
-        security: [{ adminApiKey: [] }],
-        responses: { 204: { description: 'The cookie is set (Set-Cookie)' } },
+      '/admin/console/board-session',
+      ({ request, adminKey, set }) => {
+        set.status = 204;
+        set.headers['set-cookie'] = boardCookie(sessions.mint(adminKey, now()), overHttps(request));
+        set.headers['cache-control'] = 'no-store';
+        return null;
       },
-    },
-  );
+      {
+        detail: {
+          summary: 'Open Bull Board for this browser: a 30-minute HttpOnly, SameSite=Strict cookie scoped to /admin/queues/board',
+          tags: ['admin'],
+          security: ADMIN_SECURITY,
+          responses: { 204: { description: 'The cookie is set (Set-Cookie)' } },
+        },
+      },
+    );
 }

@@ -1,25 +1,18 @@
-// GET /admin/jobs and POST /admin/jobs/{name}/run (CONTRACT §8), behind X-Api-Key. A run answers
+// GET /admin/jobs and POST /admin/jobs/{name}/run (CONTRACT §8), in the admin group. A run answers
 // 200 with the run whatever its outcome (succeeded, failed, skipped); an unknown job is a 404.
-import { Elysia, t } from 'elysia';
-import { JobListBody, JobRunBody } from '../../domain/operations-schema.ts';
+import { t } from 'elysia';
+import { JobListBody, JobRunBody } from '../../domain/operations/operations-schema.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import { listJobs } from '../../jobs/job-list.ts';
 import type { JobRunner } from '../../jobs/runner.ts';
-import { adminAuthPlugin } from '../plugins/admin-auth.ts';
+import { ADMIN_SECURITY, type AdminApi } from '../plugins/admin-auth.ts';
 
-const ADMIN_SECURITY = [{ adminApiKey: [] as string[] }];
-
-export function adminJobsRoute(runner: JobRunner, adminApiKeys: readonly string[]) {
-  return new Elysia()
-    .use(adminAuthPlugin(adminApiKeys))
-    .get(
-      '/admin/jobs',
-      () => listJobs(runner),
-      {
-        response: { 200: JobListBody },
-        detail: { summary: 'Built-in jobs, their schedules (UTC) and last runs', tags: ['admin'], security: ADMIN_SECURITY },
-      },
-    )
+export function adminJobsRoute(app: AdminApi, runner: JobRunner): void {
+  app
+    .get('/admin/jobs', () => listJobs(runner), {
+      response: { 200: JobListBody },
+      detail: { summary: 'Built-in jobs, their schedules (UTC) and last runs', tags: ['admin'], security: ADMIN_SECURITY },
+    })
     .post(
       '/admin/jobs/:name/run',
       async ({ params }) => {
@@ -30,11 +23,7 @@ export function adminJobsRoute(runner: JobRunner, adminApiKeys: readonly string[
       {
         params: t.Object({ name: t.String() }),
         response: { 200: JobRunBody },
-        detail: {
-          summary: 'Run a job now (skipped when another replica holds its lock)',
-          tags: ['admin'],
-          security: ADMIN_SECURITY,
-        },
+        detail: { summary: 'Run a job now (skipped when another replica holds its lock)', tags: ['admin'], security: ADMIN_SECURITY },
       },
     );
 }

@@ -1,16 +1,20 @@
-// GET /admin/queues (CONTRACT §8): BullMQ job counts per queue, behind X-Api-Key; Redis
+// GET /admin/queues (CONTRACT §8): BullMQ job counts per queue, in the admin group; Redis
 // unreachable → 503 QUEUE_UNAVAILABLE within about a second.
-import { Elysia } from 'elysia';
-import { QueueListBody, type QueueListBodyT } from '../../domain/operations-schema.ts';
-import { adminAuthPlugin } from '../plugins/admin-auth.ts';
+import { QueueListBody, type QueueListBodyT } from '../../domain/operations/operations-schema.ts';
+import { retryLater } from '../../domain/problems.ts';
+import { QUEUE_RETRY_AFTER_SECONDS } from '../../limits.ts';
+import { ADMIN_SECURITY, type AdminApi } from '../plugins/admin-auth.ts';
 
-export function adminQueuesRoute(queueCounts: () => Promise<QueueListBodyT['queues']>, adminApiKeys: readonly string[]) {
-  return new Elysia().use(adminAuthPlugin(adminApiKeys)).get(
+export function adminQueuesRoute(app: AdminApi, queueCounts: () => Promise<QueueListBodyT['queues']>): void {
+  app.get(
     '/admin/queues',
-    async (): Promise<QueueListBodyT> => ({ queues: await queueCounts() }),
-    {
-      response: { 200: QueueListBody },
-      detail: { summary: 'Job counts per queue', tags: ['admin'], security: [{ adminApiKey: [] }] },
+    async (): Promise<QueueListBodyT> => {
+      try {
+        return { queues: await queueCounts() };
+      } catch (error) {
+        throw retryLater('QUEUE_UNAVAILABLE', `cannot read the queue: ${(error as Error).message}`, QUEUE_RETRY_AFTER_SECONDS);
+      }
     },
+    { response: { 200: QueueListBody }, detail: { summary: 'Job counts per queue', tags: ['admin'], security: ADMIN_SECURITY } },
   );
 }

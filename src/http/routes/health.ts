@@ -2,7 +2,7 @@
 // Checks run in parallel, each bounded (READINESS_CHECK_TIMEOUT_MS), so an unreachable dependency
 // turns /readyz 503 within about a second instead of hanging the probe.
 import { Elysia } from 'elysia';
-import { bounded } from '../../ops/bounded.ts';
+import { bounded } from '../../bounded.ts';
 
 export const READINESS_CHECK_TIMEOUT_MS = 1000;
 

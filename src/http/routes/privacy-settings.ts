@@ -1,21 +1,16 @@
 // GET / PUT /api/v1/health/privacy-settings (CONTRACT §6).
-import { Elysia } from 'elysia';
-import type { UserTokens } from '../../auth/user-tokens.ts';
-import type { Sql } from '../../db/client.ts';
-import { validatePrivacySettingsBody } from '../../domain/batch-schema.ts';
-import type { MetricCatalog } from '../../domain/catalog.ts';
+import { validatePrivacySettingsBody } from '../../domain/privacy-schema.ts';
 import { ProblemError } from '../../domain/problems.ts';
-import { getPrivacySettings, replacePrivacySettings } from '../../privacy/privacy-settings.ts';
-import { userAuthPlugin } from '../plugins/auth.ts';
+import type { PrivacySettingsService } from '../../privacy/privacy-settings.ts';
+import type { UserApi } from '../plugins/auth.ts';
 import { readJsonBody } from '../plugins/json-body.ts';
 import { withDeadline } from '../deadline.ts';
 
 const PRIVACY_BODY_MAX_BYTES = 64 * 1024;
 
-export function privacySettingsRoute(db: Sql, catalog: MetricCatalog, tokens: UserTokens) {
-  return new Elysia()
-    .use(userAuthPlugin(tokens))
-    .get('/api/v1/health/privacy-settings', ({ userId }) => withDeadline(getPrivacySettings(db, userId)), {
+export function privacySettingsRoute(app: UserApi, privacy: PrivacySettingsService): void {
+  app
+    .get('/api/v1/health/privacy-settings', ({ userId }) => withDeadline(privacy.get(userId)), {
       detail: { summary: "The user's privacy settings", tags: ['privacy'] },
     })
     .put(
@@ -25,7 +20,7 @@ export function privacySettingsRoute(db: Sql, catalog: MetricCatalog, tokens: Us
         if (!checked.ok) {
           throw new ProblemError('VALIDATION_FAILED', 'invalid privacy settings', { errors: checked.errors });
         }
-        return withDeadline(replacePrivacySettings(db, catalog, userId, checked.value));
+        return withDeadline(privacy.replace(userId, checked.value));
       },
       { parse: 'none', detail: { summary: "Replace the user's privacy settings", tags: ['privacy'] } },
     );

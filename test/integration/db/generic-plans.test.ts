@@ -238,12 +238,12 @@ for (const [label, at] of [['statistics older than the history', 0], ['statistic
 
     test('queue heartbeat_requests', async () => {
       const { users, requests } = await someRequests();
-      expect(await visited('queue/heartbeat_requests', [users, requests, users.map(() => 1)])).toBeLessThan(50);
+      expect(await visited('requests/heartbeat_requests', [users, requests, users.map(() => 1)])).toBeLessThan(50);
     });
 
     test('reaper fail_orphaned_queued_requests', async () => {
       const { users, requests } = await someRequests();
-      expect(await visited('jobs/fail_orphaned_queued_requests', [users, requests, users.map(() => 1)])).toBeLessThan(50);
+      expect(await visited('requests/fail_orphaned_queued_requests', [users, requests, users.map(() => 1)])).toBeLessThan(50);
     });
   });
 }

@@ -37,7 +37,7 @@ beforeAll(async () => {
   });
   app = new Elysia()
     .use(requestIdPlugin)
-    .use(problemsPlugin(createLogger('info', 'test', sink)))
+    .use(problemsPlugin(createLogger('info', 'test', sink), { refusedInput, databaseUnavailable }))
     .get('/case/:index', ({ params }) => db.sql.unsafe(cases[Number(params.index)]![2], [MARKER])) as unknown as Elysia;
 });
 afterAll(() => db.drop());

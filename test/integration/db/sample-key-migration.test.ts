@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { createDb, type Sql } from '../../../src/db/client.ts';
 import { migrate } from '../../../src/db/migrator.ts';
 import { migrationFiles } from '../../../src/db/sql-files.ts';
-import { softDeleteSamples, upsertSamples } from '../../../src/ingest/queries.ts';
+import { softDeleteSamples, upsertSamples } from '../../../src/ingest/sample-writes.ts';
 import type { NormalizedSample } from '../../../src/domain/types.ts';
 import { SERVER_URL } from '../../support/database.ts';
 

@@ -5,19 +5,21 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { defaultCatalog } from '../../../src/domain/catalog.ts';
-import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
-import { prepareBatch, submitBatch, type IngestDeps, type Reply } from '../../../src/ingest/submit-batch.ts';
+import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
+import { validateBatchBody } from '../../../src/domain/ingest/upload-schema.ts';
+import type { Reply } from '../../../src/ingest/finish-batch.ts';
+import { prepareBatch, submitBatch, type IngestDeps } from '../../../src/ingest/submit.ts';
 import { createLogger } from '../../../src/log.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from '../../../src/queue/ingest-batch-job.ts';
-import { startIngestWorker } from '../../../src/queue/ingest-worker.ts';
-import { createQueuedSubmit } from '../../../src/queue/queued-submit.ts';
+import { startIngestWorker } from '../../../src/queue/worker.ts';
+import { createBatchQueue } from '../../../src/queue/enqueue.ts';
 import { workerConnection } from '../../../src/queue/redis.ts';
 import { batch, heartRate, type SampleInput } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { until } from '../../support/poll.ts';
 import { TEST_REDIS_URL } from '../../support/service.ts';
 import { seededRandom } from '../../support/seeded-random.ts';
+import { ingestDeps } from '../../support/ingest.ts';
 
 let db: TestDatabase;
 let deps: IngestDeps;
@@ -25,18 +27,7 @@ const T = Date.parse('2026-11-21T00:00:00Z');
 
 beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 24 });
-  deps = {
-    db: db.sql,
-    config: { ingestQueueThreshold: 400, reaperStaleAfterSeconds: 300 },
-    catalog: defaultCatalog,
-    now: () => T,
-    queue: {
-      submit: () => {
-        throw new Error('inline tests stay below the queue threshold');
-      },
-      releaseAbandoned: async () => false,
-    },
-  };
+  deps = ingestDeps(db.sql, () => T);
 });
 afterAll(() => db.drop());
 
@@ -187,7 +178,7 @@ describe('the worker path (COPY group write)', () => {
     const samples = Array.from({ length: 400 }, (_, i) => sample({ sourceRecordId: `q-${i}`, startAt: new Date(T - 86_400_000 + i * 60_000).toISOString() }));
     const body = batch(samples);
     const queuedAt = Date.now();
-    const submit = createQueuedSubmit({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
+    const submit = createBatchQueue({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
     const prepared = prepareBatch(defaultCatalog, { userId, body: checked(body), headerOffsetMinutes: undefined, receivedAt: new Date(queuedAt) }, new Set(), queuedAt);
     expect((await submit.submit(prepared)).status).toBe(202);
     // the client deletes three of them (each ref form) before any worker ran

@@ -1,11 +1,12 @@
 // The inline write path against a real PostgreSQL: idempotency states, races, conflict rules.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { defaultCatalog } from '../../../src/domain/catalog.ts';
-import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
+import { validateBatchBody } from '../../../src/domain/ingest/upload-schema.ts';
 import { ProblemError } from '../../../src/domain/problems.ts';
-import { submitBatch, type IngestDeps, type Reply } from '../../../src/ingest/submit-batch.ts';
+import type { Reply } from '../../../src/ingest/finish-batch.ts';
+import { submitBatch, type IngestDeps } from '../../../src/ingest/submit.ts';
 import { batch, heartRate, type SampleInput } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { ingestDeps } from '../../support/ingest.ts';
 
 let db: TestDatabase;
 let deps: IngestDeps;
@@ -13,20 +14,7 @@ let clock = Date.parse('2026-11-21T00:00:00Z');
 
 beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 24 });
-  deps = {
-    db: db.sql,
-    config: { ingestQueueThreshold: 400, reaperStaleAfterSeconds: 300 },
-    catalog: defaultCatalog,
-    now: () => clock,
-    queue: {
-      submit: () => {
-        throw new Error('these tests stay below the queue threshold');
-      },
-      releaseAbandoned: () => {
-        throw new Error('these tests stay below the queue threshold');
-      },
-    },
-  };
+  deps = ingestDeps(db.sql, () => clock);
 });
 afterAll(() => db.drop());
 

@@ -5,7 +5,7 @@ import { createDb, type Sql } from '../../../src/db/client.ts';
 import { createJobRunner, JobFailure, type JobDefinition } from '../../../src/jobs/runner.ts';
 import { createLogger } from '../../../src/log.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { eventually } from '../../support/jobs.ts';
+import { until } from '../../support/poll.ts';
 
 const log = createLogger('silent');
 let database: TestDatabase;
@@ -64,7 +64,7 @@ describe('two replicas ticking the same job at once', () => {
       // later (the skip could be answered before it did: asserting at once was flaky)
       const first = await Promise.race([tickA, tickB]);
       expect(first!.status).toBe('skipped');
-      await eventually(() => executions === 1, 'the lock holder runs the job');
+      await until(() => executions === 1, Boolean, 5000, 'the lock holder runs the job');
     } finally {
       release(); // a failed assertion must not leave the job (and its lock) hanging for the next tests
       runs = await Promise.all([tickA, tickB]);
@@ -172,7 +172,7 @@ describe('a run', () => {
     });
     const runner = createJobRunner({ db: replicaA, log, jobs: [looping] });
     const running = runner.run('looping', 'manual');
-    await eventually(async () => (await jobLocksHeld()) > 0, 'lock taken');
+    await until(async () => (await jobLocksHeld()) > 0, Boolean, 5000, 'lock taken');
     await runner.stop(5000);
     expect(sawAbort).toBe(true);
     expect((await running)!.status).toBe('succeeded');

@@ -7,7 +7,7 @@ import { createJobRunner, type JobDefinition } from '../../../src/jobs/runner.ts
 import { startJobSchedule } from '../../../src/jobs/schedule.ts';
 import { createLogger } from '../../../src/log.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { eventually } from '../../support/jobs.ts';
+import { until } from '../../support/poll.ts';
 
 const log = createLogger('silent');
 let database: TestDatabase;
@@ -37,7 +37,7 @@ describe('scheduled ticks in two replicas', () => {
     const runners = replicas.map((db, i) => createJobRunner({ db, log, jobs: [everySecond], runnerId: `replica-${i}` }));
     const schedules = runners.map((runner) => startJobSchedule(runner, log));
     try {
-      await eventually(() => executions >= 3, 'three ticks ran', 10_000);
+      await until(() => executions >= 3, Boolean, 10_000, 'three ticks ran');
     } finally {
       for (const schedule of schedules) schedule.stop();
       await Promise.all(runners.map((runner) => runner.stop()));

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { run } from '../../../src/db/client.ts';
 import { statement } from '../../../src/db/sql-files.ts';
-import { copyWithWatchdog } from '../../../src/queue/staged-upsert.ts';
+import { copyWithWatchdog } from '../../../src/ingest/staged-upsert.ts';
+import { until } from '../../support/poll.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 let db: TestDatabase;
@@ -13,8 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const CREATE_STAGING_TABLE = statement('queue/create_staging_table');
-const COPY_INTO_STAGING = statement('queue/copy_into_staging');
+const CREATE_STAGING_TABLE = statement('ingest/create_staging_table');
+const COPY_INTO_STAGING = statement('ingest/copy_into_staging');
 const REJECTED_BY_SERVER = 'not\tenough\tcolumns\n';
 
 const idleInTransaction = async () =>
@@ -60,8 +61,7 @@ test('the watchdog ends a stuck COPY: the transaction fails, nothing leaks, the 
   }
   expect(failure).toBeInstanceOf(Error);
   expect(performance.now() - started).toBeLessThan(5_000);
-  for (let i = 0; i < 200 && (await idleInTransaction()) > 0; i++) await Bun.sleep(50);
-  expect(await idleInTransaction()).toBe(0);
+  expect(await until(idleInTransaction, (n) => n === 0, 10_000, 'no connection left idle in a transaction')).toBe(0);
   const results = await Promise.all(Array.from({ length: 8 }, () => db.sql.unsafe('SELECT 1 AS ok')));
   expect(results.every((rows) => rows[0]!.ok === 1)).toBe(true);
 });

@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Writable } from 'node:stream';
-import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../../../src/domain/catalog.ts';
-import { prepareBatch } from '../../../src/ingest/submit-batch.ts';
+import { validateBatchBody } from '../../../src/domain/ingest/upload-schema.ts';
+import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
+import { prepareBatch } from '../../../src/ingest/submit.ts';
 import { createLogger } from '../../../src/log.ts';
 import { INGEST_QUEUE_NAME, ingestJobId, type IngestJobData } from '../../../src/queue/ingest-batch-job.ts';
-import { startIngestWorker } from '../../../src/queue/ingest-worker.ts';
-import { createQueuedSubmit } from '../../../src/queue/queued-submit.ts';
+import { startIngestWorker } from '../../../src/queue/worker.ts';
+import { createBatchQueue } from '../../../src/queue/enqueue.ts';
 import { workerConnection } from '../../../src/queue/redis.ts';
 import { batch, heartRate } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -59,7 +59,7 @@ describe('a poison job beside healthy ones in one group', () => {
     // every failed attempt of any job, retried or final
     const failures: { jobId: string; reason: string }[] = [];
     const { log, lines } = capturedLogger();
-    const submit = createQueuedSubmit({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
+    const submit = createBatchQueue({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
 
     const users = Array.from({ length: 6 }, () => crypto.randomUUID());
     const poisonUser = users[3]!;

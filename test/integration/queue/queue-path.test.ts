@@ -2,17 +2,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { validateBatchBody } from '../../../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../../../src/domain/catalog.ts';
+import { validateBatchBody } from '../../../src/domain/ingest/upload-schema.ts';
+import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
 import { ProblemError } from '../../../src/domain/problems.ts';
-import { prepareBatch } from '../../../src/ingest/submit-batch.ts';
-import { bodyDigest } from '../../../src/domain/body-digest.ts';
-import type { PreparedBatch } from '../../../src/ingest/apply-batch.ts';
+import { prepareBatch } from '../../../src/ingest/submit.ts';
+import { bodyDigest } from '../../../src/domain/ingest/body-digest.ts';
+import type { PreparedBatch } from '../../../src/ingest/finish-batch.ts';
 import { createLogger } from '../../../src/log.ts';
-import { encodeBatch } from '../../../src/queue/batch-codec.ts';
-import { INGEST_JOB_NAME, INGEST_JOB_OPTIONS, INGEST_QUEUE_NAME, ingestJobId, type IngestJobData } from '../../../src/queue/ingest-batch-job.ts';
-import { startIngestWorker } from '../../../src/queue/ingest-worker.ts';
-import { createQueuedSubmit } from '../../../src/queue/queued-submit.ts';
+import { encodeBatch, INGEST_JOB_NAME, INGEST_JOB_OPTIONS, INGEST_QUEUE_NAME, ingestJobId, type IngestJobData } from '../../../src/queue/ingest-batch-job.ts';
+import { startIngestWorker } from '../../../src/queue/worker.ts';
+import { createBatchQueue } from '../../../src/queue/enqueue.ts';
 import { workerConnection } from '../../../src/queue/redis.ts';
 import { batch, heartRate, upload } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -54,7 +53,7 @@ describe('enqueue', () => {
     await queue.waitUntilReady();
     const observer = new Redis(TEST_REDIS_URL);
     try {
-      const submit = createQueuedSubmit({ db: db.sql, queue, log, maxJobPayloadBytes: 4096, staleAfterSeconds: 300 });
+      const submit = createBatchQueue({ db: db.sql, queue, log, maxJobPayloadBytes: 4096, staleAfterSeconds: 300 });
       const userId = crypto.randomUUID();
       const prepared = prepare(userId, batch(samplesOf(400)));
       expect(encodeBatch(prepared).length).toBeGreaterThan(4096);
@@ -139,7 +138,7 @@ describe('the worker', () => {
     );
     const stale: IngestJobData = { userId, requestId: body.requestId, attempt: 1, batch: encodeBatch(prepared) };
     await queue.add(INGEST_JOB_NAME, stale, { ...INGEST_JOB_OPTIONS, jobId: ingestJobId(userId, body.requestId, 1) });
-    const submit = createQueuedSubmit({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
+    const submit = createBatchQueue({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
     const reply = await submit.submit(prepared);
     expect(reply.status).toBe(202);
     expect(await requestRow(userId, body.requestId)).toMatchObject({ status: 'queued', attempts: 2 });
@@ -164,7 +163,7 @@ describe('the worker', () => {
     const prefix = `hi-test-${crypto.randomUUID().slice(0, 8)}`;
     const connection = new Redis(TEST_REDIS_URL);
     const queue = new Queue<IngestJobData>(INGEST_QUEUE_NAME, { connection, prefix });
-    const submit = createQueuedSubmit({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
+    const submit = createBatchQueue({ db: db.sql, queue, log, maxJobPayloadBytes: 5 << 20, staleAfterSeconds: 300 });
     const users = Array.from({ length: 6 }, () => crypto.randomUUID());
     const requests: { userId: string; requestId: string }[] = [];
     for (const userId of users) {

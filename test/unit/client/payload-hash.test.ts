@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
 import { canonicalPayloadText, compareByCodePoints, elementText, payloadHash, utf8ByteLength } from '../../../src/client/payload-hash.ts';
-import { computePayloadHash } from '../../../src/domain/payload-hash.ts';
+import { computePayloadHash } from '../../../src/domain/ingest/payload-hash.ts';
 import { hashVectors } from '../../support/hash-vectors.ts';
 
 const vectors = hashVectors();

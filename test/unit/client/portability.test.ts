@@ -69,9 +69,9 @@ describe('the SDK is portable', () => {
   });
 
   test('the scan finds such uses (the service\'s own hash uses Bun\'s hasher and Buffer)', () => {
-    const { problems } = scan([join(ROOT, 'src/domain/payload-hash.ts')]);
-    expect(problems).toContain('src/domain/payload-hash.ts uses Buffer');
-    expect(problems).toContain('src/domain/payload-hash.ts uses Bun.');
-    expect(scan([join(ROOT, 'src/domain/batch-schema.ts')]).problems).toContain('src/domain/batch-schema.ts imports the package "@sinclair/typebox"');
+    const { problems } = scan([join(ROOT, 'src/domain/ingest/payload-hash.ts')]);
+    expect(problems).toContain('src/domain/ingest/payload-hash.ts uses Buffer');
+    expect(problems).toContain('src/domain/ingest/payload-hash.ts uses Bun.');
+    expect(scan([join(ROOT, 'src/domain/ingest/upload-schema.ts')]).problems).toContain('src/domain/ingest/upload-schema.ts imports the package "@sinclair/typebox"');
   });
 });

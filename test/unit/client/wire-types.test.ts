@@ -3,7 +3,8 @@
 // schema types accept is a valid SDK input (compile time), and both name the same fields (run time).
 import { describe, expect, test } from 'bun:test';
 import type { DeleteRefInput, PrivacySettings, SampleInput } from '../../../src/client/index.ts';
-import { DeleteRefBody, PrivacySettingsBody, SampleBody, type DeleteRefBodyT, type PrivacySettingsBodyT, type SampleBodyT } from '../../../src/domain/batch-schema.ts';
+import { DeleteRefBody, SampleBody, type DeleteRefBodyT, type SampleBodyT } from '../../../src/domain/ingest/upload-schema.ts';
+import { PrivacySettingsBody, type PrivacySettingsBodyT } from '../../../src/domain/privacy-schema.ts';
 
 // compile time: what the service's schemas type is assignable to what the SDK takes
 export const sampleFits = (sample: SampleBodyT): SampleInput => sample;

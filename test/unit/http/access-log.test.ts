@@ -8,7 +8,8 @@ import { accessLogPlugin } from '../../../src/http/plugins/access-log.ts';
 import { problemsPlugin } from '../../../src/http/plugins/problems.ts';
 import { requestIdPlugin } from '../../../src/http/plugins/request-id.ts';
 import { createMetrics } from '../../../src/metrics.ts';
-import { eventually } from '../../support/jobs.ts';
+import { until } from '../../support/poll.ts';
+import { databaseUnavailable, refusedInput } from '../../../src/db/errors.ts';
 
 function appWithLog() {
   const lines: Record<string, unknown>[] = [];
@@ -16,7 +17,7 @@ function appWithLog() {
   const metrics = createMetrics({ processMetrics: false });
   const app = new Elysia()
     .use(requestIdPlugin)
-    .use(problemsPlugin(log))
+    .use(problemsPlugin(log, { refusedInput, databaseUnavailable }))
     .use(accessLogPlugin(log, metrics))
     .get('/things/:thingId', ({ params }) => new Response(JSON.stringify({ id: params.thingId }), { status: 207 }))
     .post('/upload', async ({ request }) => ({ got: (await request.text()).length }), { parse: 'none' })
@@ -34,7 +35,7 @@ describe('the access log', () => {
     const response = await app.handle(new Request('http://localhost/things/secret-id-123?q=1', { headers: { 'x-request-id': 'req-1' } }));
     expect(response.status).toBe(207);
     // after-response hooks run once the response is handed over
-    await eventually(() => accessLines(lines).length > 0, 'access line written');
+    await until(() => accessLines(lines).length > 0, Boolean, 5000, 'access line written');
     const [line, ...rest] = accessLines(lines);
     expect(rest).toHaveLength(0);
     expect(line).toMatchObject({ level: 30, requestId: 'req-1', method: 'GET', route: '/things/:thingId', status: 207 });
@@ -48,7 +49,7 @@ describe('the access log', () => {
   ])('logs %s with its error status %p as route %s', async (path, status, route) => {
     const { app, lines } = appWithLog();
     expect((await app.handle(new Request(`http://localhost${path}`))).status).toBe(status);
-    await eventually(() => accessLines(lines).length > 0, 'access line written');
+    await until(() => accessLines(lines).length > 0, Boolean, 5000, 'access line written');
     expect(accessLines(lines)).toEqual([expect.objectContaining({ route, status, requestId: expect.any(String) })]);
   });
 
@@ -61,7 +62,7 @@ describe('the access log', () => {
         body: JSON.stringify({ samples: [{ metricCode: 'blood_glucose', value: 123.456 }] }),
       }),
     );
-    await eventually(() => accessLines(lines).length > 0, 'access line written');
+    await until(() => accessLines(lines).length > 0, Boolean, 5000, 'access line written');
     const text = JSON.stringify(lines);
     for (const secret of ['eyJ.token.sig', 'admin-key', '123.456', 'blood_glucose']) expect(text).not.toContain(secret);
     expect(accessLines(lines)).toHaveLength(1);
@@ -72,7 +73,7 @@ describe('the access log', () => {
     await app.handle(new Request('http://localhost/things/a'));
     await app.handle(new Request('http://localhost/things/b'));
     const series = 'http_request_duration_seconds_count{method="GET",route="/things/:thingId",status="207"} 2';
-    await eventually(async () => (await metrics.scrape()).body.includes(series), 'both requests observed');
+    await until(async () => (await metrics.scrape()).body.includes(series), Boolean, 5000, 'both requests observed');
     const { body } = await metrics.scrape();
     expect(body).toContain(series);
   });

@@ -6,7 +6,7 @@
 // Three dates per record, millions of records: read at fixed positions with integer arithmetic
 // (going through parseRfc3339 on a rebuilt string cost more than the rest of a record).
 
-import { parseRfc3339 } from '../../../domain/timestamps.ts';
+import { parseRfc3339 } from '../../../domain/time/timestamps.ts';
 
 export interface ExportDate {
   /** RFC 3339 with the written offset, e.g. 2019-06-15T08:13:44-04:00. */

@@ -12,7 +12,7 @@
 //   zone (metadata.timeZone, no offset); else the offset written in startDate.
 // - sourceRecordId: HKMetadataKeySyncIdentifier where present, else derived (record-id.ts).
 
-import type { SampleBodyT } from '../../../domain/batch-schema.ts';
+import type { SampleBodyT } from '../../../domain/ingest/upload-schema.ts';
 import type { ValueKind } from '../../../domain/types.ts';
 import type { ImportItem, KindOf } from '../../format.ts';
 import { parseDevice, type DeviceFields } from './device.ts';

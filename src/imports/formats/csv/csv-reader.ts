@@ -7,7 +7,7 @@
 // Time zone: the row's timezoneOffsetMinutes, else its metadata.timeZone, else the caller's
 // timeZone as metadata.timeZone, else nothing (the service's default applies).
 
-import type { SampleBodyT } from '../../../domain/batch-schema.ts';
+import type { SampleBodyT } from '../../../domain/ingest/upload-schema.ts';
 import type { ValueKind } from '../../../domain/types.ts';
 import { ChunkedImportReader } from '../../chunked-reader.ts';
 import { ImportFileError, type ImportItem, type ReadOptions } from '../../format.ts';

@@ -1,6 +1,6 @@
 // The built-in jobs with their schedule, last run and next tick, and run-now, from GET /admin/jobs
 // and POST /admin/jobs/{name}/run.
-import type { JobListBodyT, JobRunBodyT } from '../../../../domain/operations-schema.ts';
+import type { JobListBodyT, JobRunBodyT } from '../../../../domain/operations/operations-schema.ts';
 import { ApiError, type Api } from '../api.ts';
 import { h, panelBody, replaceChildren, setText, syncKeyed } from '../dom.ts';
 import { formatCount, formatDuration, formatRelative, formatTime } from '../format.ts';

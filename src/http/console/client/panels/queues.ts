@@ -1,5 +1,5 @@
 // Queue counts and the oldest waiting job, per BullMQ queue, from GET /admin/queues.
-import type { QueueListBodyT } from '../../../../domain/operations-schema.ts';
+import type { QueueListBodyT } from '../../../../domain/operations/operations-schema.ts';
 import type { Api } from '../api.ts';
 import { h, panelBody, setText, syncKeyed } from '../dom.ts';
 import { formatCount, formatDuration } from '../format.ts';

@@ -5,10 +5,10 @@ import { describe, expect, test } from 'bun:test';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SampleBody } from '../../../../../src/domain/batch-schema.ts';
-import { defaultCatalog } from '../../../../../src/domain/catalog.ts';
-import { normalizeSamples } from '../../../../../src/domain/sample-rules.ts';
-import type { IncomingSample } from '../../../../../src/domain/types.ts';
+import { SampleBody } from '../../../../../src/domain/ingest/upload-schema.ts';
+import { defaultCatalog } from '../../../../../src/domain/catalog/catalog.ts';
+import { normalizeSamples } from '../../../../../src/domain/ingest/sample-rules.ts';
+import type { SampleBodyT } from '../../../../../src/domain/ingest/upload-schema.ts';
 import { appleHealthFormat } from '../../../../../src/imports/formats/apple-health/index.ts';
 import { readAll } from '../../../../support/import-files.ts';
 import { realExportFiles } from '../../../../support/realdata.ts';
@@ -21,7 +21,7 @@ describe.each([undefined, 'Europe/Amsterdam'])('real exports read with timeZone 
     const { items } = await readAll(appleHealthFormat, new Uint8Array(readFileSync(file)), 64 * 1024, timeZone === undefined ? {} : { timeZone });
     const samples = items.flatMap((item) => (item.kind === 'sample' ? [item.sample] : []));
     expect(samples.filter((sample) => !sampleShape.Check(sample))).toEqual([]);
-    const { failures } = normalizeSamples(samples as IncomingSample[], {
+    const { failures } = normalizeSamples(samples as SampleBodyT[], {
       catalog: defaultCatalog,
       blockedMetrics: new Set(),
       headerOffsetMinutes: undefined,

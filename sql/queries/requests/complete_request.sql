@@ -1,0 +1,16 @@
+-- Ends a write transaction: when something changed, bumps the user's watermark to the seq the
+-- samples were written with and appends one outbox event; always stores the response that
+-- replays will return. Data-modifying CTEs always run, referenced or not.
+-- With an event, also NOTIFY health_outbox (delivered at commit) to wake the outbox processors.
+-- Returns one row: watermark_seq (null when nothing changed), event_id, notified; no row = the
+-- request row is gone (the caller throws and the transaction rolls back).
+-- $1 user_id uuid, $2 request_id uuid, $3 changed boolean, $4 event_type text,
+-- $5 event_payload jsonb, $6 response_status integer, $7 response_body text (exact JSON bytes to replay)
+WITH
+-- @include ingest/_record_change
+UPDATE health_ingest_requests r
+SET status = 'completed', response_status = $6, response_body = $7::text::json,
+    heartbeat_at = NULL, completed_at = now(), updated_at = now()
+WHERE r.user_id = $1::uuid AND r.request_id = $2::uuid
+RETURNING (SELECT seq FROM bumped) AS watermark_seq, (SELECT id FROM event) AS event_id,
+          (SELECT count(pg_notify('health_outbox', '')) FROM event) AS notified

@@ -1,0 +1,21 @@
+-- Retention: deletes one chunk of finished idempotency records ('completed' or 'failed') last
+-- touched more than $1 days ago (index health_ingest_requests_finished). A re-send of such a
+-- requestId afterwards is processed as new. Never touches 'queued' or 'processing' rows.
+-- Returns one row: deleted (how many went).
+-- $1 retention_days integer, $2 chunk_rows integer
+WITH doomed AS (
+  SELECT user_id, request_id
+  FROM health_ingest_requests
+  WHERE status IN ('completed', 'failed')
+    AND updated_at < now() - make_interval(days => $1::integer)
+  ORDER BY updated_at
+  LIMIT $2::integer
+  FOR UPDATE SKIP LOCKED
+), gone AS (
+  DELETE FROM health_ingest_requests r
+  USING doomed
+  WHERE r.user_id = doomed.user_id AND r.request_id = doomed.request_id
+    AND r.status IN ('completed', 'failed')
+  RETURNING 1
+)
+SELECT count(*)::integer AS deleted FROM gone

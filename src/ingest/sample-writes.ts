@@ -1,0 +1,177 @@
+// The two statements that write samples (sql/queries/ingest/): the upsert of a batch's rows as
+// typed arrays (unnest) and the deletes with their tombstones, both under the user's write lock;
+// and the port through which the write core (write-group.ts) sends a group's rows, implemented
+// here by the unnest statement (the inline path) and in staged-upsert.ts by COPY (groups).
+import { run, type Queryable, type Tx } from '../db/client.ts';
+import { statement } from '../db/sql-files.ts';
+import type { NormalizedDeleteRef, NormalizedSample } from '../domain/types.ts';
+
+const UPSERT_SAMPLES = statement('ingest/upsert_samples');
+const SOFT_DELETE_SAMPLES = statement('ingest/soft_delete_samples');
+
+/** One user's rows in a group: deduplicated and sorted by key (dedupeSamplesByKey). */
+export interface PartRows {
+  userId: string;
+  receivedAt: Date;
+  rows: readonly NormalizedSample[];
+}
+
+/** How a group's rows reach health_samples; every user's lock is already taken (or requested). */
+export interface SampleRowWriter {
+  /**
+   * true: for a group of one, the rows may go out right behind the claim, before it answers (one
+   * round trip less); a lost claim then rolls the whole transaction back.
+   */
+  readonly pipelinedWithClaim: boolean;
+  /** Writes the parts' rows (at most one part per user); the written rows per user. */
+  write(tx: Tx, parts: readonly PartRows[]): Promise<Map<string, WrittenSample[]>>;
+}
+
+/** The inline path's writer: the unnest statement, one part (a batch below the queue threshold). */
+export const unnestRows: SampleRowWriter = {
+  pipelinedWithClaim: true,
+  async write(tx, parts) {
+    if (parts.length !== 1) throw new Error('the unnest writer takes a group of one');
+    const [part] = parts;
+    return new Map([[part!.userId, await upsertSamples(tx, part!.userId, part!.receivedAt, part!.rows)]]);
+  },
+};
+
+export interface WrittenSample {
+  sourceId: string;
+  sourceRecordId: string;
+  metricCode: string;
+  startAtMs: number;
+  changedSeq: number;
+  /** where the write moved a live row from, when it moved it */
+  previousSpan: { metricCode: string; startAtMs: number; endAtMs: number; timezoneOffsetMinutes: number } | null;
+}
+
+/** What upsert_samples and upsert_staged_samples return per written row. */
+export interface WrittenSampleRow {
+  source_id: string;
+  source_record_id: string;
+  metric_code: string;
+  start_at: Date;
+  changed_seq: string;
+  previous_span: [string, string, string, number] | null;
+}
+
+export function toWrittenSample(row: WrittenSampleRow): WrittenSample {
+  const span = row.previous_span;
+  return {
+    sourceId: row.source_id,
+    sourceRecordId: row.source_record_id,
+    metricCode: row.metric_code,
+    startAtMs: row.start_at.getTime(),
+    changedSeq: Number(row.changed_seq),
+    previousSpan:
+      span === null
+        ? null
+        : { metricCode: span[0], startAtMs: Date.parse(span[1]), endAtMs: Date.parse(span[2]), timezoneOffsetMinutes: span[3] },
+  };
+}
+
+/** Upserts deduplicated rows of one user; returns only the rows that changed. */
+export async function upsertSamples(
+  db: Queryable,
+  userId: string,
+  receivedAt: Date,
+  rows: readonly NormalizedSample[],
+): Promise<WrittenSample[]> {
+  const n = rows.length;
+  const columns = {
+    sourceId: new Array<string>(n),
+    sourceRecordId: new Array<string>(n),
+    startAt: new Array<string>(n),
+    endAt: new Array<string>(n),
+    metricCode: new Array<string>(n),
+    valueKind: new Array<string>(n),
+    value: new Array<number | null>(n),
+    unit: new Array<string | null>(n),
+    categoryCode: new Array<string | null>(n),
+    durationSeconds: new Array<number | null>(n),
+    timezoneOffsetMinutes: new Array<number>(n),
+    timezoneSource: new Array<string>(n),
+    localDate: new Array<string>(n),
+    metadata: new Array<Record<string, unknown>>(n),
+    sourceVersion: new Array<number | null>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!;
+    columns.sourceId[i] = row.sourceId;
+    columns.sourceRecordId[i] = row.sourceRecordId;
+    columns.startAt[i] = new Date(row.startAtMs).toISOString();
+    columns.endAt[i] = new Date(row.endAtMs).toISOString();
+    columns.metricCode[i] = row.metricCode;
+    columns.valueKind[i] = row.valueKind;
+    columns.value[i] = row.value;
+    columns.unit[i] = row.unit;
+    columns.categoryCode[i] = row.categoryCode;
+    columns.durationSeconds[i] = row.durationSeconds;
+    columns.timezoneOffsetMinutes[i] = row.timezoneOffsetMinutes;
+    columns.timezoneSource[i] = row.timezoneSource;
+    columns.localDate[i] = row.localDate;
+    columns.metadata[i] = row.metadata;
+    columns.sourceVersion[i] = row.sourceVersion;
+  }
+  const written = await run<WrittenSampleRow>(db, UPSERT_SAMPLES, [
+    userId,
+    receivedAt,
+    columns.sourceId,
+    columns.sourceRecordId,
+    columns.startAt,
+    columns.endAt,
+    columns.metricCode,
+    columns.valueKind,
+    columns.value,
+    columns.unit,
+    columns.categoryCode,
+    columns.durationSeconds,
+    columns.timezoneOffsetMinutes,
+    columns.timezoneSource,
+    columns.localDate,
+    columns.metadata,
+    columns.sourceVersion,
+  ]);
+  return written.map(toWrittenSample);
+}
+
+export interface DeletedSample {
+  metricCode: string;
+  startAt: Date;
+  endAt: Date;
+  timezoneOffsetMinutes: number;
+  changedSeq: number;
+}
+
+/** Soft-deletes what the refs match and leaves a tombstone per ref (soft_delete_samples.sql). */
+export async function softDeleteSamples(
+  db: Queryable,
+  userId: string,
+  receivedAt: Date,
+  refs: readonly NormalizedDeleteRef[],
+): Promise<DeletedSample[]> {
+  const rows = await run<{
+    metric_code: string;
+    start_at: Date;
+    end_at: Date;
+    timezone_offset_minutes: number;
+    changed_seq: string;
+  }>(db, SOFT_DELETE_SAMPLES, [
+    userId,
+    receivedAt,
+    refs.map((ref) => ref.sourceRecordId),
+    refs.map((ref) => ref.sourceId),
+    refs.map((ref) => (ref.startAtMs === null ? null : new Date(ref.startAtMs).toISOString())),
+    // ?? null: jobs queued before delete refs carried a metric decode without the field
+    refs.map((ref) => ref.metricCode ?? null),
+  ]);
+  return rows.map((row) => ({
+    metricCode: row.metric_code,
+    startAt: row.start_at,
+    endAt: row.end_at,
+    timezoneOffsetMinutes: row.timezone_offset_minutes,
+    changedSeq: Number(row.changed_seq),
+  }));
+}

@@ -1,0 +1,162 @@
+// The write core: every sample that reaches health_samples goes through writeGroup — an upload
+// written inline, a group of queued uploads, and the groups of an import. One transaction per
+// group; for each part (one user's samples):
+//
+//   claim        the caller's first statement: the user's write lock, then the caller's own row
+//                (a request's lease, an import's progress); a part that lost it writes nothing
+//   dedupe       the last occurrence of each key, sorted by key (lock order)
+//   rows         the group's rows through a SampleRowWriter: COPY → staging → one upsert
+//                (staged-upsert.ts) or, for one inline batch, the unnest statement
+//                (sample-writes.ts), pipelined right behind its claim
+//   deletes      after the rows, per part: soft-deletes with their tombstones
+//   complete     the caller's last statement, handed the change: bumps the user's watermark to
+//                the change's seq and appends its outbox event (when something changed), with the
+//                caller's bookkeeping (a request's stored reply, an import's counts)
+//
+// Each step is pipelined across the parts. The core knows no request or import row: claim and
+// complete are the caller's. Lock order: parts in ascending user id (the caller passes them so);
+// a group holds at most one part per user, since each part needs its own seq.
+import type { Sql, Tx } from '../db/client.ts';
+import { buildSamplesChangedPayload, SAMPLES_CHANGED, type SamplesChangedPayload, type TouchedSpan } from '../domain/ingest/change-event.ts';
+import { dedupeSamplesByKey, sampleKey } from '../domain/ingest/sample-keys.ts';
+import type { NormalizedDeleteRef, NormalizedSample } from '../domain/types.ts';
+import { softDeleteSamples, type DeletedSample, type SampleRowWriter, type WrittenSample } from './sample-writes.ts';
+
+/** What one part changed, handed to its completion inside the transaction. */
+export interface PartChange {
+  /** the part's rows as written: deduplicated, a key's last occurrence */
+  rows: readonly NormalizedSample[];
+  /** keys (sampleKey) of the rows that were written; every other row was unchanged */
+  writtenKeys: ReadonlySet<string>;
+  /** live samples the delete refs marked deleted */
+  deletedCount: number;
+  /** the seq this change commits with; null when nothing changed (no bump, no event) */
+  seq: number | null;
+  /** the outbox event to append with the watermark bump; null exactly when seq is */
+  event: { type: typeof SAMPLES_CHANGED; payload: SamplesChangedPayload } | null;
+}
+
+export interface GroupPart<R> {
+  userId: string;
+  /** names the change in its outbox event: an upload's requestId, an import's id */
+  changeId: string;
+  /** when the server received these samples: decides which write wins (CONTRACT §4.4) */
+  receivedAt: Date;
+  /** valid normalized samples, any order; a key sent twice is written once (its last occurrence) */
+  samples: readonly NormalizedSample[];
+  deleteRefs: readonly NormalizedDeleteRef[];
+  /** takes the user's write lock and the caller's row; false when the part lost it */
+  claim(tx: Tx): Promise<boolean>;
+  /**
+   * Records the change: when change.event is not null, bumps the user's watermark and appends
+   * the event (one statement can do both with the caller's own update: requests/complete_request
+   * includes ingest/_record_change). Returns the seq the watermark now has (null when untouched)
+   * and what the caller wants back.
+   */
+  complete(tx: Tx, change: PartChange): Promise<{ committedSeq: number | null; result: R }>;
+}
+
+export type PartOutcome<R> = { kind: 'written'; result: R; change: PartChange } | { kind: 'lost' };
+
+class ClaimLost extends Error {}
+
+/**
+ * Writes the parts in one transaction, through `rows`; one outcome per part, in order. Throws
+ * (the transaction rolled back) when any statement fails.
+ */
+export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], rows: SampleRowWriter): Promise<PartOutcome<R>[]> {
+  if (new Set(parts.map((part) => part.userId)).size !== parts.length) throw new Error('a group holds at most one part per user');
+  if (parts.length === 1 && rows.pipelinedWithClaim) return [await writePipelined(db, parts[0]!, rows)];
+  return (await db.begin(async (tx) => {
+    // pipelined: the server still takes the locks one by one, in the parts' order
+    const claimed = await Promise.all(parts.map((part) => part.claim(tx)));
+    const owned = parts.flatMap((part, index) => (claimed[index] ? [{ index, part, rows: dedupeSamplesByKey(part.samples) }] : []));
+    const withRows = owned.filter((entry) => entry.rows.length > 0);
+    const written =
+      withRows.length > 0
+        ? await rows.write(tx, withRows.map(({ part, rows }) => ({ userId: part.userId, receivedAt: part.receivedAt, rows })))
+        : new Map<string, WrittenSample[]>();
+    const deleted = await Promise.all(owned.map(({ part }) => deleteRefsOf(tx, part)));
+    const completed = await Promise.all(
+      owned.map(({ part, rows }, i) => completePart(tx, part, rows, written.get(part.userId) ?? [], deleted[i]!)),
+    );
+    const outcomes: PartOutcome<R>[] = parts.map(() => ({ kind: 'lost' }));
+    owned.forEach(({ index }, i) => (outcomes[index] = completed[i]!));
+    return outcomes;
+  })) as PartOutcome<R>[];
+}
+
+/** A group of one whose rows go out behind its claim; a lost claim rolls everything back. */
+async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWriter): Promise<PartOutcome<R>> {
+  const deduped = dedupeSamplesByKey(part.samples);
+  try {
+    return (await db.begin(async (tx) => {
+      const claimed = part.claim(tx);
+      const written =
+        deduped.length > 0
+          ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
+          : Promise.resolve(new Map<string, WrittenSample[]>());
+      const deleted = deleteRefsOf(tx, part);
+      // the pipelined statements may fail after a lost claim: their outcome is the claim's
+      written.catch(() => {});
+      deleted.catch(() => {});
+      if (!(await claimed)) throw new ClaimLost();
+      return completePart(tx, part, deduped, (await written).get(part.userId) ?? [], await deleted);
+    })) as PartOutcome<R>;
+  } catch (error) {
+    if (error instanceof ClaimLost) return { kind: 'lost' };
+    throw error;
+  }
+}
+
+function deleteRefsOf(tx: Tx, part: GroupPart<unknown>): Promise<DeletedSample[]> {
+  return part.deleteRefs.length > 0 ? softDeleteSamples(tx, part.userId, part.receivedAt, part.deleteRefs) : Promise.resolve([]);
+}
+
+/** The part's change (written keys, seq, event), completed by the caller in the transaction. */
+async function completePart<R>(
+  tx: Tx,
+  part: GroupPart<R>,
+  rows: readonly NormalizedSample[],
+  written: readonly WrittenSample[],
+  deleted: readonly DeletedSample[],
+): Promise<PartOutcome<R>> {
+  const spans: TouchedSpan[] = [];
+  const writtenKeys = new Set<string>();
+  let seq: number | null = null;
+  const rowsByKey = new Map(rows.map((row) => [sampleKey(row), row]));
+  for (const change of written) {
+    const key = sampleKey(change);
+    const row = rowsByKey.get(key);
+    if (!row) throw new Error('the upsert returned a key that was not in the batch');
+    writtenKeys.add(key);
+    seq = change.changedSeq;
+    spans.push(row);
+    if (change.previousSpan) spans.push(change.previousSpan);
+  }
+  for (const row of deleted) {
+    seq = row.changedSeq;
+    spans.push({
+      metricCode: row.metricCode,
+      startAtMs: row.startAt.getTime(),
+      endAtMs: row.endAt.getTime(),
+      timezoneOffsetMinutes: row.timezoneOffsetMinutes,
+    });
+  }
+  const change: PartChange = {
+    rows,
+    writtenKeys,
+    deletedCount: deleted.length,
+    seq,
+    event:
+      seq === null
+        ? null
+        : { type: SAMPLES_CHANGED, payload: { ...buildSamplesChangedPayload({ userId: part.userId, requestId: part.changeId, seq, spans }) } },
+  };
+  const { committedSeq, result } = await part.complete(tx, change);
+  if (committedSeq !== seq) {
+    // the user's lock makes this impossible; if it ever happens, roll back rather than lie
+    throw new Error(`watermark mismatch: wrote seq ${seq}, bumped to ${committedSeq}`);
+  }
+  return { kind: 'written', result, change };
+}

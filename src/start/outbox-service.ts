@@ -1,0 +1,42 @@
+// The outbox processor with its sinks, on a pool of its own: the one place that knows both the
+// outbox and what it feeds (a new sink, such as signed webhooks, is one more entry in `sinks`).
+//
+// Its commits are asynchronous (synchronous_commit off): everything it writes derives from the
+// outbox, and a database crash loses only a suffix of the WAL — claims, applies and marks after
+// some point, in commit order — so the events concerned are simply processed again. It spares
+// each claim, apply and mark the wait for the WAL flush (bench/outbox-lag.ts).
+import { createDb } from '../db/client.ts';
+import { defaultCatalog } from '../domain/catalog/catalog.ts';
+import type { Logger } from '../log.ts';
+import { ProjectionCoordinator } from '../projections/coordinator.ts';
+import { registeredProjections } from '../projections/registry.ts';
+import type { EventSink } from '../outbox/event-sink.ts';
+import { OutboxProcessor, type OutboxProcessorOptions } from '../outbox/processor.ts';
+
+export interface OutboxService {
+  processor: OutboxProcessor;
+  start(): Promise<void>;
+  /** stops claiming, finishes the batches in flight (bounded), closes the pool */
+  close(): Promise<void>;
+}
+
+export function createOutboxService(
+  databaseUrl: string,
+  log: Logger,
+  options: Partial<Omit<OutboxProcessorOptions, 'db' | 'log' | 'sinks'>> = {},
+): OutboxService {
+  const lanes = options.lanes ?? 4;
+  const db = createDb(databaseUrl, { max: lanes + 1, synchronousCommit: 'off', applicationName: 'health-ingest-outbox' });
+  const sinks: EventSink[] = [
+    new ProjectionCoordinator(db, registeredProjections(defaultCatalog)),
+  ];
+  const processor = new OutboxProcessor({ ...options, db, log, sinks, lanes });
+  return {
+    processor,
+    start: () => processor.start(),
+    async close() {
+      await processor.close();
+      await db.end({ timeout: 5 });
+    },
+  };
+}
