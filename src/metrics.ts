@@ -3,8 +3,9 @@
 // counter increment per upload; everything that needs I/O (queue depth, outbox backlog and lag) is
 // read on scrape, each source bounded so a dead dependency makes the scrape lose a gauge, not hang.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { JobRunStatus, QueueCountsBodyT } from './domain/operations/operations-schema.ts';
+import type { JobRunStatus, QueueListBodyT } from './domain/operations/operations-schema.ts';
 import type { SampleFailure } from './domain/types.ts';
+import type { IngestRateRecorder } from './ingest-rates.ts';
 import type { Logger } from './log.ts';
 import { bounded } from './bounded.ts';
 import type { OutboxBacklog } from './outbox/backlog.ts';
@@ -14,11 +15,15 @@ import type { EndpointBacklog } from './webhooks/queries.ts';
 export type IngestPath = 'inline' | 'queued';
 
 export interface ScrapeSources {
-  /** per queue name */
-  queueCounts?: () => Promise<{ name: string; counts: QueueCountsBodyT }[]>;
+  /** per queue name: counts and the oldest waiting job */
+  queueCounts?: () => Promise<QueueListBodyT['queues']>;
   outboxBacklog?: () => Promise<OutboxBacklog>;
   /** per webhook endpoint: pending deliveries and the age of the oldest */
   webhookBacklog?: () => Promise<EndpointBacklog[]>;
+  /** dead letters waiting for a replay */
+  outboxDead?: () => Promise<number>;
+  /** when each built-in job last succeeded, on any replica (from job_runs) */
+  jobLastSuccess?: () => Promise<Map<string, Date>>;
 }
 
 export interface Metrics {
@@ -29,13 +34,24 @@ export interface Metrics {
   observeJobRun(job: string, status: JobRunStatus, seconds: number): void;
   /** webhook attempts and finished deliveries (counted by the delivery worker, in batches) */
   observeWebhook(observation: DeliveryObservation, count?: number): void;
+  /** an upload answered 503 SERVER_BUSY (load shedding) */
+  observeShed(): void;
   /** the Prometheus text exposition, scrape sources included */
   scrape(): Promise<{ contentType: string; body: string }>;
 }
 
 const SCRAPE_SOURCE_TIMEOUT_MS = 1000;
 
-export function createMetrics(options: { sources?: ScrapeSources; log?: Logger; processMetrics?: boolean } = {}): Metrics {
+export function createMetrics(
+  options: {
+    sources?: ScrapeSources;
+    log?: Logger;
+    processMetrics?: boolean;
+    /** the console's rate series (src/ingest-rates.ts): fed the same observations */
+    rates?: IngestRateRecorder;
+  } = {},
+): Metrics {
+  const rates = options.rates;
   const registry = new Registry();
   const sources = options.sources ?? {};
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
@@ -90,11 +106,30 @@ export function createMetrics(options: { sources?: ScrapeSources; log?: Logger; 
     help: 'Webhook endpoints this process disabled after they failed for 5 days',
     registers: [registry],
   });
+  const shed = new Counter({
+    name: 'health_ingest_uploads_shed_total',
+    help: 'Uploads answered 503 SERVER_BUSY by this process (load shedding: MAX_INFLIGHT_UPLOADS reached)',
+    registers: [registry],
+  });
+  const rateLimited = new Counter({
+    name: 'health_ingest_rate_limited_total',
+    help: 'Requests answered 429 RATE_LIMITED by this process (USER_RATE_LIMIT_PER_MINUTE reached)',
+    registers: [registry],
+  });
 
   const warn = (what: string, error: unknown) => options.log?.warn({ err: error, source: what }, 'metrics source unavailable');
 
+  /** one read per scrape shared by the gauges that need it; null when the source failed */
+  const oncePerScrape = <T>(read: () => Promise<T>, what: string) => {
+    let inFlight: Promise<T | null> | null = null;
+    return () =>
+      (inFlight ??= bounded(read(), SCRAPE_SOURCE_TIMEOUT_MS, what)
+        .catch((error: unknown) => (warn(what, error), null))
+        .finally(() => setTimeout(() => (inFlight = null), 0)));
+  };
+
   if (sources.queueCounts) {
-    const read = sources.queueCounts;
+    const queues = oncePerScrape(sources.queueCounts, 'queue counts');
     new Gauge({
       name: 'health_ingest_queue_jobs',
       help: 'BullMQ jobs by queue and state (read on scrape; absent when Redis is unreachable)',
@@ -102,32 +137,55 @@ export function createMetrics(options: { sources?: ScrapeSources; log?: Logger; 
       registers: [registry],
       async collect() {
         this.reset();
-        try {
-          for (const { name, counts } of await bounded(read(), SCRAPE_SOURCE_TIMEOUT_MS, 'queue counts')) {
-            for (const [state, count] of Object.entries(counts)) this.set({ queue: name, state }, count);
-          }
-        } catch (error) {
-          warn('queue', error);
+        for (const { name, counts } of (await queues()) ?? []) {
+          for (const [state, count] of Object.entries(counts)) this.set({ queue: name, state }, count);
         }
+      },
+    });
+    new Gauge({
+      name: 'health_ingest_queue_oldest_waiting_seconds',
+      help: 'Age of the job that has waited longest per queue, 0 when none waits (read on scrape)',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const { name, oldestWaiting } of (await queues()) ?? []) this.set({ queue: name }, oldestWaiting?.ageSeconds ?? 0);
+      },
+    });
+  }
+  if (sources.outboxDead) {
+    const dead = oncePerScrape(sources.outboxDead, 'outbox dead letters');
+    new Gauge({
+      name: 'health_ingest_outbox_dead_events',
+      help: 'Outbox events that exhausted their attempts and wait for a replay (read on scrape)',
+      registers: [registry],
+      async collect() {
+        // NaN, not 0, when unreadable: an unlabelled gauge cannot be absent, and 0 would say "none"
+        this.set((await dead()) ?? Number.NaN);
+      },
+    });
+  }
+  if (sources.jobLastSuccess) {
+    const last = oncePerScrape(sources.jobLastSuccess, 'job runs');
+    new Gauge({
+      name: 'health_ingest_job_last_success_timestamp_seconds',
+      help: 'When each built-in job last succeeded on any replica, Unix seconds (read on scrape; absent for a job that never did)',
+      labelNames: ['job'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [job, at] of (await last()) ?? new Map<string, Date>()) this.set({ job }, at.getTime() / 1000);
       },
     });
   }
   if (sources.outboxBacklog) {
-    const read = sources.outboxBacklog;
-    // one read per scrape feeds both gauges
-    let pending: Promise<OutboxBacklog | null> | null = null;
-    const backlog = () =>
-      (pending ??= bounded(read(), SCRAPE_SOURCE_TIMEOUT_MS, 'outbox backlog')
-        .catch((error: unknown) => (warn('outbox', error), null))
-        .finally(() => setTimeout(() => (pending = null), 0)));
+    const backlog = oncePerScrape<OutboxBacklog>(sources.outboxBacklog, 'outbox backlog');
     new Gauge({
       name: 'health_ingest_outbox_pending_events',
       help: 'Outbox events not yet processed (read on scrape)',
       registers: [registry],
       async collect() {
-        const value = await backlog();
-        if (value) this.set(value.pending);
-        else this.reset();
+        this.set((await backlog())?.pending ?? Number.NaN);
       },
     });
     new Gauge({
@@ -135,20 +193,13 @@ export function createMetrics(options: { sources?: ScrapeSources; log?: Logger; 
       help: 'Age of the oldest pending outbox event, 0 when none (read on scrape)',
       registers: [registry],
       async collect() {
-        const value = await backlog();
-        if (value) this.set(value.oldestAgeSeconds);
-        else this.reset();
+        this.set((await backlog())?.oldestAgeSeconds ?? Number.NaN);
       },
     });
   }
 
   if (sources.webhookBacklog) {
-    const read = sources.webhookBacklog;
-    let pending: Promise<EndpointBacklog[] | null> | null = null;
-    const backlog = () =>
-      (pending ??= bounded(read(), SCRAPE_SOURCE_TIMEOUT_MS, 'webhook backlog')
-        .catch((error: unknown) => (warn('webhooks', error), null))
-        .finally(() => setTimeout(() => (pending = null), 0)));
+    const backlog = oncePerScrape(sources.webhookBacklog, 'webhook backlog');
     const perEndpoint = (name: string, help: string, value: (row: EndpointBacklog) => number) =>
       new Gauge({
         name,
@@ -173,10 +224,20 @@ export function createMetrics(options: { sources?: ScrapeSources; log?: Logger; 
     registry,
     observeHttp(method, route, status, seconds) {
       http.observe({ method, route, status }, seconds);
+      // 429 is RATE_LIMITED's status alone (CONTRACT §2): counted wherever the limit is enforced
+      if (status === 429) {
+        rateLimited.inc();
+        rates?.rateLimited();
+      }
     },
     observeSamples(path, count, failures) {
       if (count > 0) accepted.inc({ path }, count);
       for (const failure of failures) failed.inc({ path, code: failure.code });
+      rates?.samples(count, failures.map((failure) => failure.code));
+    },
+    observeShed() {
+      shed.inc();
+      rates?.shed();
     },
     observeJobRun(job, status, seconds) {
       jobRuns.inc({ job, status });

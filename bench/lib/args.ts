@@ -17,3 +17,9 @@ export function numberOption(name: string, fallback: number): number {
   const at = args.indexOf(name);
   return at >= 0 ? Number(args[at + 1]) : fallback;
 }
+
+/** The text after `name`, or `fallback` when the option is absent. */
+export function stringOption(name: string, fallback: string): string {
+  const at = args.indexOf(name);
+  return at >= 0 && args[at + 1] !== undefined ? args[at + 1]! : fallback;
+}

@@ -2,11 +2,16 @@
 // plugins first (request id, problem+json errors, framing, access log, docs), the open probes,
 // then the two authenticated groups — /api/v1/health under the user's Bearer token, /admin under
 // X-Api-Key, each authenticated once for every route added to it. Routes receive services
-// already bound to their pools (start/parts.ts): nothing in http/ holds the database.
+// already bound to their pools (start/parts.ts): nothing in http/ holds the database. The
+// operations console's page and Bull Board sit outside the /admin group: the page carries no data
+// (it asks for the key), and the board has its own cookie (a browser link cannot send X-Api-Key).
+import type { Queue } from 'bullmq';
 import { Elysia } from 'elysia';
+import { createBoardSessions } from '../auth/board-sessions.ts';
 import type { UserTokens } from '../auth/user-tokens.ts';
 import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
 import type { QueueListBodyT } from '../domain/operations/operations-schema.ts';
+import type { ConsoleFeaturesBodyT, IngestRatesBodyT, OutboxSummaryBodyT } from '../domain/operations/console-schema.ts';
 import type { Ingest } from '../ingest/submit.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
@@ -24,6 +29,9 @@ import { docsPlugin } from './plugins/docs.ts';
 import { problemsPlugin, type StorageErrors } from './plugins/problems.ts';
 import { requestFramingPlugin } from './plugins/request-framing.ts';
 import { requestIdPlugin } from './plugins/request-id.ts';
+import { adminBoardRoute } from './routes/admin-board.ts';
+import { adminConsoleAssetsRoute, adminConsoleRoutes } from './routes/admin-console.ts';
+import { adminIngestRatesRoute } from './routes/admin-ingest-rates.ts';
 import { adminJobsRoute } from './routes/admin-jobs.ts';
 import { adminOutboxRoute } from './routes/admin-outbox.ts';
 import { adminQueuesRoute } from './routes/admin-queues.ts';
@@ -48,6 +56,10 @@ export interface ApiServices {
   jobs: JobRunner;
   queueCounts: () => Promise<QueueListBodyT['queues']>;
   webhooks: WebhookAdmin;
+  /** the outbox backlog, lag and dead letters */
+  outboxSummary: () => Promise<OutboxSummaryBodyT>;
+  /** the console's rate series: every API replica's counts (src/ingest-rates.ts) */
+  ingestRates: () => Promise<IngestRatesBodyT>;
 }
 
 export interface AppDeps {
@@ -65,13 +77,21 @@ export interface AppDeps {
   adminApiKeys: readonly string[];
   /** the operations surface (CONTRACT §8): metrics and docs */
   operations: { metrics: Metrics; enableDocs: boolean; version: string };
+  /** the operations console (CONTRACT §13) */
+  console: {
+    /** the queues Bull Board shows */
+    boardQueues: readonly Queue[];
+    /** which optional console panels have their endpoints in this build */
+    features: ConsoleFeaturesBodyT;
+  };
 }
 
 export function createApp(deps: AppDeps) {
   const { services, catalog, log } = deps;
+  const boardSessions = createBoardSessions(deps.adminApiKeys);
 
   const user = userApiGroup(deps.tokens);
-  batchUpsertRoute(user, services.ingest, deps.now, deps.limits);
+  batchUpsertRoute(user, services.ingest, deps.now, deps.limits, deps.operations.metrics.observeShed);
   ingestRequestsRoute(user, services.requests);
   privacySettingsRoute(user, services.privacy);
   metricCatalogRoute(user, catalog);
@@ -79,10 +99,12 @@ export function createApp(deps: AppDeps) {
   dailySummariesRoute(user, services.summaries, catalog);
 
   const admin = adminApiGroup(deps.adminApiKeys);
-  adminOutboxRoute(admin, services.deadLetters);
+  adminOutboxRoute(admin, services.deadLetters, services.outboxSummary);
   adminJobsRoute(admin, services.jobs);
   adminQueuesRoute(admin, services.queueCounts);
   adminWebhooksRoute(admin, services.webhooks);
+  adminIngestRatesRoute(admin, services.ingestRates);
+  adminConsoleRoutes(admin, boardSessions, deps.console.features);
 
   return new Elysia()
     .use(requestIdPlugin)
@@ -92,6 +114,8 @@ export function createApp(deps: AppDeps) {
     .use(docsPlugin(deps.operations.enableDocs, deps.operations.version))
     .use(healthRoutes(deps.readiness))
     .use(metricsRoute(deps.operations.metrics))
+    .use(adminConsoleAssetsRoute())
+    .use(adminBoardRoute(deps.console.boardQueues, boardSessions))
     .use(user)
     .use(admin);
 }

@@ -8,6 +8,7 @@ const HOLD_GUARD = statement('jobs/hold_guard');
 const FIND_RECENT_RUN = statement('jobs/find_recent_run');
 const RECORD_JOB_RUN = statement('jobs/record_job_run');
 const LAST_JOB_RUNS = statement('jobs/last_job_runs');
+const LAST_SUCCESSFUL_JOB_RUNS = statement('jobs/last_successful_job_runs');
 const PURGE_SOFT_DELETED = statement('jobs/purge_soft_deleted_samples');
 const PURGE_EXPIRED_TOMBSTONES = statement('jobs/purge_expired_tombstones');
 const DELETE_PROCESSED_OUTBOX = statement('jobs/delete_processed_outbox_events');
@@ -81,6 +82,12 @@ export async function lastJobRuns(db: Queryable, names: readonly string[]): Prom
     affectedRows: Number(row.affected_rows),
     error: row.error,
   }));
+}
+
+/** When each named job last succeeded (any replica); jobs that never did are absent. */
+export async function lastSuccessfulJobRuns(db: Queryable, names: readonly string[]): Promise<{ name: string; finishedAt: Date }[]> {
+  const rows = await run<{ name: string; finished_at: Date }>(db, LAST_SUCCESSFUL_JOB_RUNS, [names]);
+  return rows.map((row) => ({ name: row.name, finishedAt: row.finished_at }));
 }
 
 /** One chunk of a bounded delete: how many rows went. */

@@ -22,7 +22,7 @@ import type { Sql } from '../db/client.ts';
 import type { JobRunBodyT, JobRunStatus } from '../domain/operations/operations-schema.ts';
 import { SECOND } from '../limits.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
-import { findRecentRun, holdGuard, lastJobRuns, recordJobRun, tryJobLock, type StoredJobRun } from './queries.ts';
+import { findRecentRun, holdGuard, lastJobRuns, lastSuccessfulJobRuns, recordJobRun, tryJobLock, type StoredJobRun } from './queries.ts';
 
 /** First key of every job lock (ASCII "JOBS"); the second is the job's own `lockKey`. */
 export const JOB_LOCK_NAMESPACE = 0x4a4f4253;
@@ -95,6 +95,8 @@ export interface JobRunner {
   run(name: string, trigger: JobTrigger): Promise<JobRunBodyT | undefined>;
   /** The latest run that held the lock, per job name. */
   lastRuns(): Promise<Map<string, JobRunBodyT>>;
+  /** When each job last succeeded, on any replica (jobs that never did are absent). */
+  lastSuccesses(): Promise<Map<string, Date>>;
   /** Aborts running ticks (they stop at their next chunk boundary) and waits for them, bounded. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -241,6 +243,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     async lastRuns() {
       const rows = await lastJobRuns(db, options.jobs.map((job) => job.name));
       return new Map(rows.map((row) => [row.name, toJobRunBody(row.name, row)]));
+    },
+    async lastSuccesses() {
+      const rows = await lastSuccessfulJobRuns(db, options.jobs.map((job) => job.name));
+      return new Map(rows.map((row) => [row.name, row.finishedAt]));
     },
     async stop(timeoutMs = 10 * SECOND) {
       stopping.abort();

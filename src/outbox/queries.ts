@@ -8,6 +8,7 @@ const MARK_PROCESSED = statement('outbox/mark_processed');
 const FAIL_EVENTS = statement('outbox/fail_events');
 const LIST_DEAD_EVENTS = statement('outbox/list_dead_events');
 const REPLAY_DEAD_EVENTS = statement('outbox/replay_dead_events');
+const COUNT_DEAD_EVENTS = statement('outbox/count_dead_events');
 
 /** The channel complete_request and replay_dead_events notify at commit. */
 export const OUTBOX_CHANNEL = 'health_outbox';
@@ -93,4 +94,10 @@ export async function listDeadEvents(db: Queryable, afterId: number, limit: numb
 export async function replayDeadEvents(db: Queryable, ids: readonly number[] | null): Promise<number> {
   const [row] = await run<{ replayed: number }>(db, REPLAY_DEAD_EVENTS, [ids]);
   return row?.replayed ?? 0;
+}
+
+/** Dead letters waiting for a replay. */
+export async function countDeadEvents(db: Queryable): Promise<number> {
+  const [row] = await run<{ dead: number }>(db, COUNT_DEAD_EVENTS);
+  return row?.dead ?? 0;
 }

@@ -20,7 +20,7 @@ import { shortLivedQueueProbe } from '../jobs/queue-probe.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { startJobSchedule, type JobSchedule } from '../jobs/schedule.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
-import { outboxBacklog } from '../outbox/backlog.ts';
+import { outboxBacklog, outboxSummary } from '../outbox/backlog.ts';
 import { queueCounts } from '../queue/counts.ts';
 import { createOutboxService, type OutboxService } from './outbox-service.ts';
 import { outboxThread, type OutboxThread } from '../outbox/thread.ts';
@@ -31,6 +31,9 @@ import { producerConnection, workerConnection } from '../queue/redis.ts';
 import type { Runtime } from './runtime.ts';
 import { settleWithin } from '../bounded.ts';
 import { SECOND } from '../limits.ts';
+import { createIngestRateReader, createIngestRateRecorder } from '../ingest-rates.ts';
+import { countDeadEvents } from '../outbox/queries.ts';
+import { oldestWaitingJob } from '../queue/oldest-waiting.ts';
 import { createAddressGuard } from '../webhooks/address-guard.ts';
 import { createDeliveryService, type DeliveryService } from '../webhooks/delivery-service.ts';
 import { deliveryThread, type DeliveryThread } from '../webhooks/delivery-thread.ts';
@@ -59,12 +62,27 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
   });
   queue.on('error', () => {});
-  const listQueues = async () => [{ name: INGEST_QUEUE_NAME, counts: await queueCounts(queue) }];
+  const listQueues = async () => {
+    const [counts, oldestWaiting] = await Promise.all([queueCounts(queue), oldestWaitingJob(queue)]);
+    return [{ name: INGEST_QUEUE_NAME, counts, oldestWaiting }];
+  };
+  // the console's rates live in the queue's Redis, under the queue prefix (tests get their own)
+  const ratesPrefix = `${options.queuePrefix ?? 'bull'}:health-ingest`;
+  const rates = createIngestRateRecorder({ redis, prefix: ratesPrefix, log });
+  const ratesReader = createIngestRateReader({ redis, prefix: ratesPrefix });
+  let jobs: JobRunner;
   const metrics = createMetrics({
     log,
-    sources: { queueCounts: listQueues, outboxBacklog: () => outboxBacklog(db), webhookBacklog: () => undeliveredByEndpoint(db) },
+    rates,
+    sources: {
+      queueCounts: listQueues,
+      outboxBacklog: () => outboxBacklog(db),
+      outboxDead: () => countDeadEvents(db),
+      jobLastSuccess: () => jobs.lastSuccesses(),
+      webhookBacklog: () => undeliveredByEndpoint(db),
+    },
   });
-  const jobs = buildJobRunner(runtime, { ...options, metrics });
+  jobs = buildJobRunner(runtime, { ...options, metrics });
   const ingest: IngestDeps = {
     db,
     config,
@@ -89,6 +107,8 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       deadLetters: deadLetters(db),
       jobs,
       queueCounts: listQueues,
+      outboxSummary: () => outboxSummary(db),
+      ingestRates: () => ratesReader.read(),
       webhooks: createWebhookAdmin({
         db,
         secrets: createSecretBox(config.webhookSecretKey),
@@ -108,6 +128,8 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       migrations: async () => describeMismatch(await migrationStatus(db)) ?? 'ok',
     },
     operations: { metrics, enableDocs: config.enableDocs, version: SERVICE_VERSION },
+    // the import pipeline and webhooks bring their admin endpoints with them
+    console: { boardQueues: [queue], features: { imports: false, webhooks: false } },
   });
   return {
     app,
@@ -116,6 +138,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     metrics,
     jobs,
     async close() {
+      await settleWithin(rates.close(), 2 * SECOND);
       await settleWithin(queue.close(), 2 * SECOND);
       redis.disconnect();
     },

@@ -85,7 +85,7 @@ describe('admin endpoints', () => {
     expect(response.body.code).toBe('NOT_FOUND');
   });
 
-  test('GET /admin/queues gives the ingest queue counts', async () => {
+  test('GET /admin/queues gives the ingest queue counts and its oldest waiting job (none here)', async () => {
     const response = await call(service.baseUrl, 'GET', '/admin/queues', KEY);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
@@ -93,6 +93,7 @@ describe('admin endpoints', () => {
         {
           name: 'health-ingest-batch',
           counts: { waiting: expect.any(Number), active: expect.any(Number), completed: expect.any(Number), failed: expect.any(Number), delayed: expect.any(Number) },
+          oldestWaiting: response.body.queues[0].counts.waiting === 0 ? null : expect.objectContaining({ jobId: expect.any(String) }),
         },
       ],
     });

@@ -42,6 +42,21 @@ export async function pendingCount(db: Sql): Promise<number> {
   return row!.n as number;
 }
 
+/**
+ * A real dead letter: a batch written through the ingest core, its outbox event then marked as
+ * the processor marks one that exhausted its attempts (test-only SQL; call it before any
+ * processor runs on `db`). Returns the event's id.
+ */
+export async function seedDeadLetter(db: Sql, userId: string, error = 'projection failed: simulated by the test'): Promise<number> {
+  await write(db, userId, [steps('com.apple.health.phone', 1200, '2026-11-20T08:00:00Z')]);
+  const [row] = await db.unsafe(
+    `UPDATE outbox_events SET status = 'dead', attempts = 10, last_error = $2
+     WHERE id = (SELECT max(id) FROM outbox_events WHERE user_id = $1 AND status = 'pending') RETURNING id`,
+    [userId, error],
+  );
+  return Number(row!.id);
+}
+
 /** Rebuilds the user's summaries from scratch, applying every event once in seq order. */
 export async function rebuiltInOrder(db: Sql, userId: string) {
   await db.unsafe('DELETE FROM health_daily_summaries WHERE user_id = $1', [userId]);

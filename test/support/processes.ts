@@ -171,11 +171,12 @@ export interface ServiceChild {
 export async function startService(
   entry: 'src/main.ts' | 'src/api.ts' | 'src/worker.ts',
   env: Record<string, string>,
-  options: { readyLine?: string; port?: number; timeoutMs?: number; ready?: boolean; inheritOutput?: boolean } = {},
+  options: { readyLine?: string; port?: number; timeoutMs?: number; ready?: boolean; inheritOutput?: boolean; bunFlags?: string[] } = {},
 ): Promise<ServiceChild> {
   const port = options.port ?? sparePort();
   const output = options.inheritOutput ? 'inherit' : 'pipe';
-  const child = spawn(['bun', ...BUN_FLAGS, 'run', entry], {
+  // bunFlags: more runtime flags (a bench's --cpu-prof)
+  const child = spawn(['bun', ...BUN_FLAGS, ...(options.bunFlags ?? []), 'run', entry], {
     cwd: join(import.meta.dir, '..', '..'),
     env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdout: output,

@@ -28,6 +28,8 @@ export async function startTestService(
     /** the webhook delivery worker, on this event loop (options: a fast retry schedule, a clock, …) */
     webhooks?: boolean | Partial<DeliveryWorkerOptions>;
     database?: TestDatabase;
+    /** share another service's queue (and Redis keys): a second replica of it */
+    queuePrefix?: string;
   } = {},
 ): Promise<TestService> {
   const db = options.database ?? (await createTestDatabase({ poolSize: 20 }));
@@ -39,7 +41,7 @@ export async function startTestService(
   });
   const log = createLogger(config.logLevel);
   const runtime = { config, db: db.sql, log };
-  const queuePrefix = `hi-test-${crypto.randomUUID().slice(0, 8)}`;
+  const queuePrefix = options.queuePrefix ?? `hi-test-${crypto.randomUUID().slice(0, 8)}`;
   const api = buildApi(runtime, { queuePrefix });
   const worker = options.worker ? buildWorker(runtime, { queuePrefix }) : undefined;
   const outbox = options.outbox ? buildOutboxProcessor(runtime) : undefined;

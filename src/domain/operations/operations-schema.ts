@@ -42,7 +42,18 @@ export const QueueCountsBody = Type.Object(
 );
 export type QueueCountsBodyT = Static<typeof QueueCountsBody>;
 
+/** the job that has waited longest (the next one a worker takes), or null when none waits */
+export const OldestWaitingBody = Type.Union([
+  Type.Object({
+    jobId: Type.String(),
+    enqueuedAt: Type.String({ format: 'date-time' }),
+    ageSeconds: Type.Number({ minimum: 0 }),
+  }),
+  Type.Null(),
+]);
+export type OldestWaitingBodyT = Static<typeof OldestWaitingBody>;
+
 export const QueueListBody = Type.Object({
-  queues: Type.Array(Type.Object({ name: Type.String(), counts: QueueCountsBody })),
+  queues: Type.Array(Type.Object({ name: Type.String(), counts: QueueCountsBody, oldestWaiting: OldestWaitingBody })),
 });
 export type QueueListBodyT = Static<typeof QueueListBody>;

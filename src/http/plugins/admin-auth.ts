@@ -1,6 +1,6 @@
 // Admin routes (/admin/*): header X-Api-Key must be one of ADMIN_API_KEYS (CONTRACT §2).
 // Keys are compared in constant time (as SHA-256 digests, so lengths leak nothing either);
-// with no keys configured, every admin request is refused. Runs before validation (derive).
+// with no keys configured, every admin request is refused, saying so. Runs before validation (derive).
 // Applied once, to the group every /admin route is added to (adminApiGroup).
 import { Elysia } from 'elysia';
 import { timingSafeEqual } from 'node:crypto';
@@ -16,8 +16,10 @@ export function adminAuthPlugin(adminApiKeys: readonly string[]) {
     // compare against every key, always, so timing does not reveal which one matched
     let ok = false;
     for (const key of allowed) ok = timingSafeEqual(key, candidate) || ok;
+    if (allowed.length === 0) throw new ProblemError('UNAUTHORIZED', 'admin endpoints are disabled: no key is configured (ADMIN_API_KEYS)');
     if (sent === null || !ok) throw new ProblemError('UNAUTHORIZED', 'a valid X-Api-Key header is required');
-    return { admin: true as const };
+    /** the key that opened the request (the console signs its Bull Board session with it) */
+    return { admin: true as const, adminKey: sent };
   });
 }
 

@@ -1,8 +1,10 @@
-// Outbox dead letters for operators, in the admin group (X-Api-Key):
+// The outbox for operators, in the admin group (X-Api-Key):
+//   GET  /admin/outbox                        backlog (pending events), lag and dead letters (the console)
 //   GET  /admin/outbox/dead?afterId=&limit=   a page of dead events, oldest first
 //   POST /admin/outbox/dead/replay            {"ids": [..]} those, or no body / {} every dead event:
 //                                             back to pending with fresh attempts, processors woken
 import { t } from 'elysia';
+import { DeadEventPageBody, OutboxSummaryBody, ReplayedDeadEventsBody, type OutboxSummaryBodyT } from '../../domain/operations/console-schema.ts';
 import { parseDeadLetterQuery } from '../../domain/operations/dead-letter-query.ts';
 import { parseJsonBody } from '../../domain/json-body.ts';
 import { ProblemError } from '../../domain/problems.ts';
@@ -14,10 +16,15 @@ import { checkedQuery } from '../query.ts';
 const MAX_REPLAY_IDS = 1000;
 const MAX_REPLAY_BODY_BYTES = 64 * 1024;
 
-export function adminOutboxRoute(app: AdminApi, deadLetters: DeadLetters): void {
+export function adminOutboxRoute(app: AdminApi, deadLetters: DeadLetters, outboxSummary: () => Promise<OutboxSummaryBodyT>): void {
   app
+    .get('/admin/outbox', () => outboxSummary(), {
+      response: { 200: OutboxSummaryBody },
+      detail: { summary: 'Outbox backlog, lag and dead letters', tags: ['admin'], security: ADMIN_SECURITY },
+    })
     .get('/admin/outbox/dead', ({ query }) => deadLetters.list(checkedQuery(parseDeadLetterQuery(query))), {
       query: t.Object({ afterId: t.Optional(t.String()), limit: t.Optional(t.String()) }),
+      response: { 200: DeadEventPageBody },
       detail: { summary: 'Outbox events that exhausted their attempts (dead letters)', tags: ['admin'], security: ADMIN_SECURITY },
     })
     .post(
@@ -41,6 +48,7 @@ export function adminOutboxRoute(app: AdminApi, deadLetters: DeadLetters): void 
       },
       {
         parse: 'none',
+        response: { 200: ReplayedDeadEventsBody },
         detail: { summary: 'Replay dead letters (the given ids, or all)', tags: ['admin'], security: ADMIN_SECURITY },
       },
     );

@@ -19,6 +19,8 @@ export function batchUpsertRoute(
   ingest: Ingest,
   now: () => number,
   limits: { maxBodyBytes: number; maxInflightUploads: number },
+  /** counts an upload shed (SERVER_BUSY): /metrics and the console's rates */
+  observeShed: () => void = () => {},
 ): void {
   const admission = new UploadAdmission(limits.maxInflightUploads);
 
@@ -29,6 +31,7 @@ export function batchUpsertRoute(
     // database round trip: shedding later let the replay lookups of an overload queue up on
     // the pool until every upload timed out (bench/soak.ts at 5×)
     if (!admission.tryEnter()) {
+      observeShed();
       throw retryLater(
         'SERVER_BUSY',
         `${admission.limit} uploads are being processed on this server; retry after ${SERVER_BUSY_RETRY_AFTER_SECONDS} s`,
