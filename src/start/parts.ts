@@ -129,7 +129,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     },
     operations: { metrics, enableDocs: config.enableDocs, version: SERVICE_VERSION },
     // the import pipeline and webhooks bring their admin endpoints with them
-    console: { boardQueues: [queue], features: { imports: false, webhooks: false } },
+    console: { boardQueues: [queue], features: { imports: false, webhooks: true } },
   });
   return {
     app,

@@ -114,6 +114,10 @@ describe('endpoints', () => {
     expect((await admin('POST', `/admin/webhooks/${crypto.randomUUID()}/replay`, { since: '2026-01-01T00:00:00Z' })).status).toBe(404);
   });
 
+  test("the console is told this server has webhooks (its panel reads these routes)", async () => {
+    expect((await admin('GET', '/admin/console/features')).body).toMatchObject({ webhooks: true });
+  });
+
   test('every webhook route needs the admin key', async () => {
     const response = await fetch(`${service.baseUrl}/admin/webhooks`);
     expect(response.status).toBe(401);
