@@ -147,7 +147,7 @@ describe('the operations console', () => {
     expect(await page.locator('.chart[data-series="accepted"] svg path.line').getAttribute('d')).toMatch(/^M[\d.,L]+$/);
     // imports and webhooks: what this build has
     await expect(text(page, '#imports')).resolves.toContain('no import pipeline yet');
-    await expect(text(page, '#webhooks')).resolves.toContain('no webhooks yet');
+    await expect(text(page, '#webhooks')).resolves.toContain('No webhook endpoint is registered');
     // the refreshed status line
     await expect(text(page, '#refresh-status')).resolves.toMatch(/^Updated \d\d:\d\d:\d\d/);
 
