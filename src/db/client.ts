@@ -13,6 +13,8 @@ export interface DbOptions {
   max?: number;
   applicationName?: string;
   statementTimeoutMs?: number;
+  /** idle_in_transaction_session_timeout (default IDLE_IN_TRANSACTION_TIMEOUT_MS): longer for export cursors a slow client drains */
+  idleInTransactionTimeoutMs?: number;
   /**
    * 'off' only for writes whose loss in a crash is harmless (worker leases and heartbeats: a lost
    * 'processing' mark reads as 'queued' again); it spares them the WAL flush wait.
@@ -53,7 +55,7 @@ export function createDb(url: string, options: DbOptions = {}): Sql {
     connection: {
       application_name: options.applicationName ?? 'health-ingest',
       statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
-      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS,
       ...(options.synchronousCommit === 'off' ? { synchronous_commit: 'off' } : {}),
     },
   }) as unknown as Sql;

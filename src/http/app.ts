@@ -21,6 +21,7 @@ import type { PrivacySettingsService } from '../privacy/privacy-settings.ts';
 import type { DailySummaryReader } from '../projections/read-daily-summaries.ts';
 import type { RequestStatusReader } from '../requests/request-status.ts';
 import type { SampleReader } from '../samples/list-samples.ts';
+import type { SampleExporter } from '../export/sample-export.ts';
 import type { WebhookAdmin } from '../webhooks/endpoint-admin.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
 import { adminApiGroup } from './plugins/admin-auth.ts';
@@ -44,12 +45,15 @@ import { metricCatalogRoute } from './routes/metric-catalog.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { privacySettingsRoute } from './routes/privacy-settings.ts';
 import { samplesRoute } from './routes/samples.ts';
+import { exportRoute } from './routes/export.ts';
 
 /** The services the routes call, bound to their pools and configuration by start/parts.ts. */
 export interface ApiServices {
   ingest: Ingest;
   requests: RequestStatusReader;
   samples: SampleReader;
+  /** GET /export: on a pool of its own (long cursors must not take the request path's connections) */
+  exports: SampleExporter;
   summaries: DailySummaryReader;
   privacy: PrivacySettingsService;
   deadLetters: DeadLetters;
@@ -97,6 +101,7 @@ export function createApp(deps: AppDeps) {
   metricCatalogRoute(user, catalog);
   samplesRoute(user, services.samples, catalog);
   dailySummariesRoute(user, services.summaries, catalog);
+  exportRoute(user, services.exports);
 
   const admin = adminApiGroup(deps.adminApiKeys);
   adminOutboxRoute(admin, services.deadLetters, services.outboxSummary);

@@ -15,6 +15,7 @@ import { privacySettingsService } from '../privacy/privacy-settings.ts';
 import { dailySummaryReader } from '../projections/read-daily-summaries.ts';
 import { requestStatusReader } from '../requests/request-status.ts';
 import { sampleReader } from '../samples/list-samples.ts';
+import { sampleExporter } from '../export/sample-export.ts';
 import { builtInJobs } from '../jobs/built-in-jobs.ts';
 import { shortLivedQueueProbe } from '../jobs/queue-probe.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
@@ -30,7 +31,7 @@ import { startIngestWorker } from '../queue/worker.ts';
 import { producerConnection, workerConnection } from '../queue/redis.ts';
 import type { Runtime } from './runtime.ts';
 import { settleWithin } from '../bounded.ts';
-import { SECOND } from '../limits.ts';
+import { EXPORT_CLIENT_STALL_MS, EXPORT_FETCH_TIMEOUT_MS, SECOND } from '../limits.ts';
 import { createIngestRateReader, createIngestRateRecorder } from '../ingest-rates.ts';
 import { countDeadEvents } from '../outbox/queries.ts';
 import { oldestWaitingJob } from '../queue/oldest-waiting.ts';
@@ -42,6 +43,9 @@ import { undeliveredByEndpoint } from '../webhooks/queries.ts';
 import { createSecretBox } from '../webhooks/secret-box.ts';
 
 const SERVICE_VERSION = '0.1.0';
+
+/** exports streaming at once per API process (each holds one connection of its own pool) */
+const EXPORTS_AT_ONCE = 4;
 
 export interface ApiParts {
   app: ReturnType<typeof createApp>;
@@ -83,6 +87,14 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     },
   });
   jobs = buildJobRunner(runtime, { ...options, metrics });
+  // exports hold a connection for as long as their client reads: a small pool of their own caps
+  // how many run at once (the next one waits for a connection) and leaves the request path alone
+  const exportDb = createDb(config.databaseUrl, {
+    max: EXPORTS_AT_ONCE,
+    applicationName: 'health-ingest-export',
+    statementTimeoutMs: EXPORT_FETCH_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: EXPORT_CLIENT_STALL_MS,
+  });
   const ingest: IngestDeps = {
     db,
     config,
@@ -102,6 +114,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       ingest: createIngest(ingest),
       requests: requestStatusReader(db),
       samples: sampleReader(db),
+      exports: sampleExporter(exportDb),
       summaries: dailySummaryReader(db),
       privacy: privacySettingsService(db, defaultCatalog),
       deadLetters: deadLetters(db),
@@ -141,6 +154,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       await settleWithin(rates.close(), 2 * SECOND);
       await settleWithin(queue.close(), 2 * SECOND);
       redis.disconnect();
+      await exportDb.end({ timeout: 2 });
     },
   };
 }
