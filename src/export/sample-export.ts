@@ -39,20 +39,23 @@ export function sampleExporter(db: Sql): SampleExporter {
       const render = format === 'csv' ? csvChunk : ndjsonChunk;
       let first: IteratorResult<{ item: string }[]> | null = await rows.next();
       let header = format === 'csv' ? csvHeaderLine() : '';
-      let closed = false;
-      const close = async () => {
-        if (closed) return;
-        closed = true;
-        await rows.return?.();
-      };
+      // a cancel that comes while a fetch is in flight is carried out when the fetch is back: only
+      // then does postgres.js hold the suspended portal that return() closes
+      let fetching = false;
+      let cancelled = false;
       return new ReadableStream<Uint8Array>(
         {
           async pull(controller) {
             try {
+              fetching = true;
               const next = first ?? (await rows.next());
+              fetching = false;
               first = null;
+              if (cancelled) {
+                await rows.return?.();
+                return;
+              }
               if (next.done) {
-                closed = true;
                 if (header !== '') controller.enqueue(encoder.encode(header));
                 controller.close();
                 return;
@@ -60,11 +63,14 @@ export function sampleExporter(db: Sql): SampleExporter {
               controller.enqueue(encoder.encode(header + render(next.value)));
               header = '';
             } catch (error) {
-              closed = true;
-              controller.error(error);
+              fetching = false;
+              if (!cancelled) controller.error(error);
             }
           },
-          cancel: close,
+          async cancel() {
+            cancelled = true;
+            if (!fetching) await rows.return?.();
+          },
         },
         { highWaterMark: 0 },
       );

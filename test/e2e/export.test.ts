@@ -6,6 +6,7 @@ import type { SampleItem } from '../../src/imports/format.ts';
 import { batch, heartRate, sleepStage, steps, upload } from '../support/batches.ts';
 import { encoder, readAll } from '../support/import-files.ts';
 import { until } from '../support/poll.ts';
+import { seedSamples } from '../support/seed-samples.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 
 let service: TestService;
@@ -100,14 +101,10 @@ describe('csv', () => {
 
 describe('streaming', () => {
   test('a client that goes away mid-export ends the query on the server', async () => {
-    const many = Array.from({ length: 450 }, (_, i) => heartRate({ sourceRecordId: `bulk-${i}`, startAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString() }));
     const userId = crypto.randomUUID();
     const token = await service.token(userId);
-    // several uploads below the queue threshold, so the test needs no worker
-    for (let round = 0; round < 8; round++) {
-      const part = many.map((s) => ({ ...s, sourceRecordId: `${s.sourceRecordId}-${round}` })).slice(0, 350);
-      expect((await upload(service.baseUrl, token, batch(part))).status).toBe(200);
-    }
+    // ~12 MB of NDJSON: more than the sockets and the fetch client buffer, so the export is mid-way
+    await seedSamples(service.db.sql, userId, 50_000);
     const abort = new AbortController();
     const response = await fetch(`${service.baseUrl}/api/v1/health/export`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
     const reader = response.body!.getReader();
