@@ -4,6 +4,9 @@
 //
 //   claim        the caller's first statement: the user's write lock, then the caller's own row
 //                (a request's lease, an import's progress); a part that lost it writes nothing
+//   fence        right behind the claim: a part of a user whose erasure runs, or started at or
+//                after the part was received, writes nothing (erasure-fence.ts); inline, its
+//                transaction rolls back, so not even its request row lands
 //   dedupe       the last occurrence of each key, sorted by key (lock order)
 //   rows         the group's rows through a SampleRowWriter: COPY → staging → one upsert
 //                (staged-upsert.ts) or, for one inline batch, the unnest statement
@@ -20,6 +23,7 @@ import type { Sql, Tx } from '../db/client.ts';
 import { buildSamplesChangedPayload, SAMPLES_CHANGED, type SamplesChangedPayload, type TouchedSpan } from '../domain/ingest/change-event.ts';
 import { dedupeSamplesByKey, sampleKey } from '../domain/ingest/sample-keys.ts';
 import type { NormalizedDeleteRef, NormalizedSample } from '../domain/types.ts';
+import { erasureFenced } from './erasure-fence.ts';
 import { softDeleteSamples, type DeletedSample, type SampleRowWriter, type WrittenSample } from './sample-writes.ts';
 
 /** What one part changed, handed to its completion inside the transaction. */
@@ -56,9 +60,14 @@ export interface GroupPart<R> {
   complete(tx: Tx, change: PartChange): Promise<{ committedSeq: number | null; result: R }>;
 }
 
-export type PartOutcome<R> = { kind: 'written'; result: R; change: PartChange } | { kind: 'lost' };
+export type PartOutcome<R> =
+  | { kind: 'written'; result: R; change: PartChange }
+  | { kind: 'lost' }
+  /** an erasure of the user fences this part off: nothing of it was written (CONTRACT §10) */
+  | { kind: 'fenced' };
 
 class ClaimLost extends Error {}
+class Fenced extends Error {}
 
 /**
  * Writes the parts in one transaction, through `rows`; one outcome per part, in order. Throws
@@ -68,9 +77,14 @@ export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], row
   if (new Set(parts.map((part) => part.userId)).size !== parts.length) throw new Error('a group holds at most one part per user');
   if (parts.length === 1 && rows.pipelinedWithClaim) return [await writePipelined(db, parts[0]!, rows)];
   return (await db.begin(async (tx) => {
-    // pipelined: the server still takes the locks one by one, in the parts' order
-    const claimed = await Promise.all(parts.map((part) => part.claim(tx)));
-    const owned = parts.flatMap((part, index) => (claimed[index] ? [{ index, part, rows: dedupeSamplesByKey(part.samples) }] : []));
+    // pipelined: the server still takes the locks one by one, in the parts' order, each part's
+    // fence check right behind its claim
+    const checks = parts.map((part) => [part.claim(tx), erasureFenced(tx, part.userId, part.receivedAt)] as const);
+    const claimed = await Promise.all(checks.map(([claim]) => claim));
+    const fenced = await Promise.all(checks.map(([, fence]) => fence));
+    const owned = parts.flatMap((part, index) =>
+      claimed[index] && !fenced[index] ? [{ index, part, rows: dedupeSamplesByKey(part.samples) }] : [],
+    );
     const withRows = owned.filter((entry) => entry.rows.length > 0);
     const written =
       withRows.length > 0
@@ -80,18 +94,19 @@ export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], row
     const completed = await Promise.all(
       owned.map(({ part, rows }, i) => completePart(tx, part, rows, written.get(part.userId) ?? [], deleted[i]!)),
     );
-    const outcomes: PartOutcome<R>[] = parts.map(() => ({ kind: 'lost' }));
+    const outcomes: PartOutcome<R>[] = parts.map((_, index) => (claimed[index] && fenced[index] ? { kind: 'fenced' } : { kind: 'lost' }));
     owned.forEach(({ index }, i) => (outcomes[index] = completed[i]!));
     return outcomes;
   })) as PartOutcome<R>[];
 }
 
-/** A group of one whose rows go out behind its claim; a lost claim rolls everything back. */
+/** A group of one whose rows go out behind its claim; a lost claim or a fence rolls everything back. */
 async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWriter): Promise<PartOutcome<R>> {
   const deduped = dedupeSamplesByKey(part.samples);
   try {
     return (await db.begin(async (tx) => {
       const claimed = part.claim(tx);
+      const fenced = erasureFenced(tx, part.userId, part.receivedAt);
       const written =
         deduped.length > 0
           ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
@@ -100,11 +115,14 @@ async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWri
       // the pipelined statements may fail after a lost claim: their outcome is the claim's
       written.catch(() => {});
       deleted.catch(() => {});
+      fenced.catch(() => {});
       if (!(await claimed)) throw new ClaimLost();
+      if (await fenced) throw new Fenced();
       return completePart(tx, part, deduped, (await written).get(part.userId) ?? [], await deleted);
     })) as PartOutcome<R>;
   } catch (error) {
     if (error instanceof ClaimLost) return { kind: 'lost' };
+    if (error instanceof Fenced) return { kind: 'fenced' };
     throw error;
   }
 }

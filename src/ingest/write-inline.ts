@@ -14,11 +14,14 @@ import { writeGroup } from './write-group.ts';
 export type InlineOutcome =
   | { kind: 'completed'; reply: StoredReply }
   /** someone else holds or finished the request; answer from its state */
-  | { kind: 'taken'; earlier: RequestLookup };
+  | { kind: 'taken'; earlier: RequestLookup }
+  /** an erasure of the user fenced the upload off: nothing of it was stored */
+  | { kind: 'fenced' };
 
 export async function writeInline(db: Sql, batch: PreparedBatch, staleAfterSeconds: number): Promise<InlineOutcome> {
   const part = uploadPart(batch, (tx) => claimInlineRequest(tx, { ...batch, staleAfterSeconds }));
   const [outcome] = await writeGroup(db, [part], unnestRows);
   if (outcome!.kind === 'written') return { kind: 'completed', reply: outcome!.result };
+  if (outcome!.kind === 'fenced') return { kind: 'fenced' };
   return { kind: 'taken', earlier: await lookupRequest(db, batch.userId, batch.requestId, staleAfterSeconds) };
 }
