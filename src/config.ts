@@ -35,6 +35,8 @@ export interface Config {
   webhookEndpointConcurrency: number;
   /** finished webhook deliveries (and their attempts) are deleted this long after they finished */
   webhookRetentionDays: number;
+  /** an erasure's runner renews its lease this often × 3; a runner that died is taken over once it ran out */
+  erasureLeaseSeconds: number;
   nodeEnv: string;
 }
 
@@ -141,6 +143,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     webhookConcurrency: int('WEBHOOK_CONCURRENCY', 32, 1, 1024),
     webhookEndpointConcurrency: int('WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 1024),
     webhookRetentionDays: int('WEBHOOK_RETENTION_DAYS', 30, 1, 3650),
+    erasureLeaseSeconds: int('ERASURE_LEASE_SECONDS', 30, 1, 3600),
     nodeEnv,
   };
 

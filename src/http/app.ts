@@ -46,6 +46,9 @@ import { metricsRoute } from './routes/metrics.ts';
 import { privacySettingsRoute } from './routes/privacy-settings.ts';
 import { samplesRoute } from './routes/samples.ts';
 import { exportRoute } from './routes/export.ts';
+import { userDataRoute } from './routes/user-data.ts';
+import { adminUserDataRoute } from './routes/admin-user-data.ts';
+import type { UserDataErasures } from '../erasure/erasure-requests.ts';
 
 /** The services the routes call, bound to their pools and configuration by start/parts.ts. */
 export interface ApiServices {
@@ -54,6 +57,8 @@ export interface ApiServices {
   samples: SampleReader;
   /** GET /export: on a pool of its own (long cursors must not take the request path's connections) */
   exports: SampleExporter;
+  /** DELETE /data and its erasures (user and admin) */
+  erasures: UserDataErasures;
   summaries: DailySummaryReader;
   privacy: PrivacySettingsService;
   deadLetters: DeadLetters;
@@ -102,6 +107,7 @@ export function createApp(deps: AppDeps) {
   samplesRoute(user, services.samples, catalog);
   dailySummariesRoute(user, services.summaries, catalog);
   exportRoute(user, services.exports);
+  userDataRoute(user, services.erasures);
 
   const admin = adminApiGroup(deps.adminApiKeys);
   adminOutboxRoute(admin, services.deadLetters, services.outboxSummary);
@@ -109,6 +115,7 @@ export function createApp(deps: AppDeps) {
   adminQueuesRoute(admin, services.queueCounts);
   adminWebhooksRoute(admin, services.webhooks);
   adminIngestRatesRoute(admin, services.ingestRates);
+  adminUserDataRoute(admin, services.erasures);
   adminConsoleRoutes(admin, boardSessions, deps.console.features);
 
   return new Elysia()

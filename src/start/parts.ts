@@ -16,6 +16,11 @@ import { dailySummaryReader } from '../projections/read-daily-summaries.ts';
 import { requestStatusReader } from '../requests/request-status.ts';
 import { sampleReader } from '../samples/list-samples.ts';
 import { sampleExporter } from '../export/sample-export.ts';
+import { userDataErasures } from '../erasure/erasure-requests.ts';
+import { ERASURE_QUEUE_NAME, startErasureWorker, type ErasureJobData } from '../erasure/erasure-job.ts';
+import { runErasure, type ErasureRunnerDeps } from '../erasure/erasure-runner.ts';
+import { erasureResumer } from '../erasure/erasure-resume.ts';
+import type { OpenQueueProbe } from '../jobs/queue-probe.ts';
 import { builtInJobs } from '../jobs/built-in-jobs.ts';
 import { shortLivedQueueProbe } from '../jobs/queue-probe.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
@@ -66,6 +71,11 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
   });
   queue.on('error', () => {});
+  const erasureQueue = new Queue<ErasureJobData>(ERASURE_QUEUE_NAME, {
+    connection: redis,
+    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
+  });
+  erasureQueue.on('error', () => {});
   const listQueues = async () => {
     const [counts, oldestWaiting] = await Promise.all([queueCounts(queue), oldestWaitingJob(queue)]);
     return [{ name: INGEST_QUEUE_NAME, counts, oldestWaiting }];
@@ -115,6 +125,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       requests: requestStatusReader(db),
       samples: sampleReader(db),
       exports: sampleExporter(exportDb),
+      erasures: userDataErasures({ db, queue: erasureQueue, log, now: ingest.now }),
       summaries: dailySummaryReader(db),
       privacy: privacySettingsService(db, defaultCatalog),
       deadLetters: deadLetters(db),
@@ -142,7 +153,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     },
     operations: { metrics, enableDocs: config.enableDocs, version: SERVICE_VERSION },
     // the import pipeline and webhooks bring their admin endpoints with them
-    console: { boardQueues: [queue], features: { imports: false, webhooks: true } },
+    console: { boardQueues: [queue, erasureQueue], features: { imports: false, webhooks: true } },
   });
   return {
     app,
@@ -153,6 +164,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     async close() {
       await settleWithin(rates.close(), 2 * SECOND);
       await settleWithin(queue.close(), 2 * SECOND);
+      await settleWithin(erasureQueue.close(), 2 * SECOND);
       redis.disconnect();
       await exportDb.end({ timeout: 2 });
     },
@@ -174,10 +186,26 @@ export function buildWorker(runtime: Runtime, options: { queuePrefix?: string } 
     staleAfterSeconds: config.reaperStaleAfterSeconds,
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
   });
+  // erasures: their queue jobs, and once at start the ones a dead runner left (the cron sweep
+  // goes on every minute)
+  const erasureDeps = erasureRunnerDeps(runtime, options);
+  const erasures = startErasureWorker({
+    connection,
+    log,
+    run: (erasureId) => runErasure(erasureDeps, erasureId),
+    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
+  });
+  const stopping = new AbortController();
+  const resumed = erasureResumer(erasureDeps)({ deadlineMs: Date.now() + 10 * 60 * SECOND, signal: stopping.signal }).catch((error: unknown) =>
+    log.warn({ err: error }, 'erasure resume at start failed'),
+  );
   return {
     worker,
     async close() {
+      stopping.abort();
+      await erasures.close();
       await worker.close();
+      await settleWithin(resumed, 5 * SECOND);
       connection.disconnect();
       await leaseDb.end({ timeout: 5 });
     },
@@ -212,14 +240,33 @@ export function buildDeliveryThread(runtime: Runtime, metrics: Metrics): Deliver
   });
 }
 
-/** The built-in jobs (reaper, soft-delete purger, retention) over this runtime. */
+/** What an erasure runner needs (erasure/erasure-runner.ts): the ingest queue through a short-lived probe. */
+function erasureRunnerDeps(runtime: Runtime, options: { queuePrefix?: string; openQueue?: OpenQueueProbe }): ErasureRunnerDeps {
+  const openQueue =
+    options.openQueue ?? shortLivedQueueProbe({ redisUrl: runtime.config.redisUrl, ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}) });
+  return {
+    db: runtime.db,
+    log: runtime.log,
+    leaseSeconds: runtime.config.erasureLeaseSeconds,
+    async removeQueuedJobs(userId) {
+      const probe = await openQueue();
+      try {
+        return await probe.removeJobsOfUser(userId);
+      } finally {
+        await probe.close();
+      }
+    },
+  };
+}
+
+/** The built-in jobs (reaper, soft-delete purger, retention, erasure resume) over this runtime. */
 export function buildJobRunner(runtime: Runtime, options: { queuePrefix?: string; metrics?: Metrics } = {}): JobRunner {
   const { config, db, log } = runtime;
   const openQueue = shortLivedQueueProbe({ redisUrl: config.redisUrl, ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}) });
   return createJobRunner({
     db,
     log,
-    jobs: builtInJobs(config, openQueue),
+    jobs: builtInJobs(config, openQueue, erasureResumer(erasureRunnerDeps(runtime, { ...options, openQueue }))),
     ...(options.metrics ? { observe: options.metrics.observeJobRun } : {}),
   });
 }
