@@ -26,6 +26,7 @@ import {
   eraseChunk,
   lockUser,
   recordUserErased,
+  releaseErasureLease,
   renewErasureLease,
   type DeletedRows,
   type ErasureClaim,
@@ -79,6 +80,7 @@ export async function runErasure(deps: ErasureRunnerDeps, erasureId: string): Pr
     return 'completed';
   } catch (error) {
     if (error instanceof LeaseLost) return 'lost';
+    await releaseErasureLease(deps.db, claim).catch(() => {});
     throw error;
   } finally {
     clearInterval(heartbeat);

@@ -8,6 +8,7 @@ const START_ERASURE = statement('erasure/start_erasure');
 const GET_ERASURE = statement('erasure/get_erasure');
 const CLAIM_ERASURE = statement('erasure/claim_erasure');
 const RENEW_ERASURE_LEASE = statement('erasure/renew_erasure_lease');
+const RELEASE_ERASURE_LEASE = statement('erasure/release_erasure_lease');
 const LIST_RESUMABLE_ERASURES = statement('erasure/list_resumable_erasures');
 const RECORD_USER_ERASED = statement('erasure/record_user_erased');
 const COMPLETE_ERASURE = statement('erasure/complete_erasure');
@@ -84,6 +85,11 @@ export async function claimErasure(db: Queryable, erasureId: string, leaseSecond
 /** Extends the lease and records the counts; false when the lease was lost. */
 export async function renewErasureLease(db: Queryable, claim: ErasureClaim, leaseSeconds: number, deleted: DeletedRows): Promise<boolean> {
   return (await run(db, RENEW_ERASURE_LEASE, [claim.erasureId, claim.attempt, leaseSeconds, deleted])).length === 1;
+}
+
+/** Gives the lease up (the runner failed); a retry or the sweep takes the erasure over. */
+export async function releaseErasureLease(db: Queryable, claim: ErasureClaim): Promise<void> {
+  await run(db, RELEASE_ERASURE_LEASE, [claim.erasureId, claim.attempt]);
 }
 
 export async function listResumableErasures(db: Queryable, unclaimedAfterSeconds: number, limit: number): Promise<string[]> {

@@ -10,6 +10,7 @@
 import type { Sql, Tx } from '../db/client.ts';
 import { advanceCheckpoint, sameCheckpoint } from '../domain/summaries/projection-checkpoint.ts';
 import type { OutboxEvent } from '../domain/outbox-event.ts';
+import { USER_ERASED } from '../domain/webhooks/events.ts';
 import type { EventSink } from '../outbox/event-sink.ts';
 import { lockCheckpoint, saveCheckpoint } from './queries.ts';
 
@@ -51,8 +52,11 @@ export class ProjectionCoordinator implements EventSink {
     finish?: (tx: Tx) => Promise<unknown>,
   ): Promise<void> {
     if (events.some((event) => event.userId !== userId)) throw new Error('events of several users in one apply');
-    const ordered = [...events].sort((a, b) => a.seq - b.seq);
-    if (this.projections.length === 0 && finish) await this.db.begin((tx) => finish(tx));
+    // health.user.erased closes the user's seq series (the erasure deleted the checkpoints and
+    // the watermark; seqs start again at 1): its seq is not one a checkpoint may record
+    const ordered = events.filter((event) => event.type !== USER_ERASED).sort((a, b) => a.seq - b.seq);
+    if ((this.projections.length === 0 || ordered.length === 0) && finish) await this.db.begin((tx) => finish(tx));
+    if (ordered.length === 0) return;
     for (const [index, projection] of this.projections.entries()) {
       const last = index === this.projections.length - 1;
       await this.db.begin(async (tx) => {
