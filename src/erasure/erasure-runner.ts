@@ -2,13 +2,13 @@
 // the user's queued ingest jobs removed from Redis, then one final transaction under the user's
 // lock that takes what is left, forgets the user's webhook deliveries, leaves the one
 // health.user.erased event (with the user's next seq), deletes the watermark (seqs start again at
-// 1) and completes the erasure with its row counts.
+// 1) and completes the erasure. Every chunk adds to the erasure's row counts in its own statement.
 //
 // Delivery: the erasure's row is the truth, not the queue job that carries its id. A runner holds
-// it by a lease it renews (recording the counts so far); a runner that dies leaves the lease to
-// run out and the resume sweep (jobs/erasure-resume.ts, and every worker's start) takes it over.
-// Every step deletes whatever of the user is left, so starting again from the first step is
-// correct, and the fence (ingest/erasure-fence.ts) keeps anything new from arriving meanwhile.
+// it by a lease it renews; a runner that dies leaves the lease to run out and the resume sweep
+// (jobs/erasure-resume.ts, and every worker's start) takes it over; one that fails gives the lease
+// up for the job's retry. Every step deletes whatever of the user is left, so starting again from
+// the first step is correct, and the fence (ingest/erasure-fence.ts) keeps anything new out.
 //
 // Locks: each chunk is one short statement that waits for the few rows a write in flight may
 // hold (never for long: the fence stops new writes); the final transaction holds the user's lock
@@ -23,12 +23,12 @@ import { ERASURE_STEPS, QUEUED_JOBS_COUNT, type ErasureStep } from './erasure-st
 import {
   claimErasure,
   completeErasure,
+  countErasedRows,
   eraseChunk,
   lockUser,
   recordUserErased,
   releaseErasureLease,
   renewErasureLease,
-  type DeletedRows,
   type ErasureClaim,
 } from './queries.ts';
 
@@ -54,28 +54,30 @@ export type ErasureRunOutcome = 'completed' | 'not-ours' | 'lost' | 'stopped';
 
 class LeaseLost extends Error {}
 
+const CHUNK_STEPS = ERASURE_STEPS.filter((step) => step.phase === 'chunks');
+const FINAL_STEPS = ERASURE_STEPS.filter((step) => step.phase === 'final');
+
 export async function runErasure(deps: ErasureRunnerDeps, erasureId: string): Promise<ErasureRunOutcome> {
   const claim = await claimErasure(deps.db, erasureId, deps.leaseSeconds);
   if (!claim) return 'not-ours';
-  const deleted: DeletedRows = { ...claim.deleted };
   let lost = false;
-  const renew = () =>
-    renewErasureLease(deps.db, claim, deps.leaseSeconds, deleted)
+  const heartbeat = setInterval(() => {
+    renewErasureLease(deps.db, claim, deps.leaseSeconds)
       .then((held) => {
         if (!held) lost = true;
       })
       .catch((error: unknown) => deps.log.warn({ erasureId, err: safeErrorMessage(error) }, 'erasure lease renewal failed'));
-  const heartbeat = setInterval(renew, Math.max(250, (deps.leaseSeconds * SECOND) / 3));
+  }, Math.max(250, (deps.leaseSeconds * SECOND) / 3));
+  const removeJobs = async () => countErasedRows(deps.db, erasureId, QUEUED_JOBS_COUNT, await deps.removeQueuedJobs(claim.userId));
   try {
-    const add = (key: string, rows: number) => (deleted[key] = (deleted[key] ?? 0) + rows);
-    add(QUEUED_JOBS_COUNT, await deps.removeQueuedJobs(claim.userId));
-    for (const step of ERASURE_STEPS.filter((s) => s.phase === 'chunks')) {
-      const stopped = await eraseStep(deps, claim, step, (rows) => add(step.table, rows), () => lost);
+    await removeJobs();
+    for (const step of CHUNK_STEPS) {
+      const stopped = await eraseStep(deps, claim, step, () => lost);
       if (stopped) return stopped;
     }
     // a job added by an upload that was in flight when the erasure started
-    add(QUEUED_JOBS_COUNT, await deps.removeQueuedJobs(claim.userId));
-    await deps.db.begin((tx) => finish(tx, claim, deleted));
+    await removeJobs();
+    await deps.db.begin((tx) => finish(tx, claim));
     deps.log.info({ erasureId, attempt: claim.attempt }, 'erasure completed');
     return 'completed';
   } catch (error) {
@@ -88,22 +90,15 @@ export async function runErasure(deps: ErasureRunnerDeps, erasureId: string): Pr
 }
 
 /** One step in chunks until nothing of the user is left in its table; 'lost' or 'stopped' when it had to stop. */
-async function eraseStep(
-  deps: ErasureRunnerDeps,
-  claim: ErasureClaim,
-  step: ErasureStep,
-  count: (rows: number) => void,
-  leaseLost: () => boolean,
-): Promise<'lost' | 'stopped' | null> {
+async function eraseStep(deps: ErasureRunnerDeps, claim: ErasureClaim, step: ErasureStep, leaseLost: () => boolean): Promise<'lost' | 'stopped' | null> {
   const plan = deps.chunkPlan ?? ERASURE_CHUNK_PLAN;
   let rows = plan.initialRows;
   for (;;) {
     if (leaseLost()) return 'lost';
     if (deps.signal?.aborted) return 'stopped';
     const began = performance.now();
-    const deleted = await eraseChunk(deps.db, step.statement, claim.userId, rows);
+    const deleted = await eraseChunk(deps.db, step.statement, claim, rows);
     const elapsedMs = performance.now() - began;
-    count(deleted);
     deps.observeChunk?.(step.table, deleted, elapsedMs);
     // rows held by a writer are waited for, not skipped: a short chunk means none is left
     if (deleted < rows) return null;
@@ -111,25 +106,18 @@ async function eraseStep(
   }
 }
 
-/** The final transaction (see the header); counts go into `deleted` only once it commits. */
-async function finish(tx: Tx, claim: ErasureClaim, deleted: DeletedRows): Promise<void> {
+/** The final transaction (see the header). */
+async function finish(tx: Tx, claim: ErasureClaim): Promise<void> {
   await lockUser(tx, claim.userId);
-  const final: DeletedRows = { ...deleted };
-  const add = (key: string, rows: number) => (final[key] = (final[key] ?? 0) + rows);
   const drain = async (step: ErasureStep) => {
-    for (;;) {
-      const rows = await eraseChunk(tx, step.statement, claim.userId, FINAL_CHUNK_ROWS);
-      add(step.table, rows);
-      if (rows < FINAL_CHUNK_ROWS) return;
-    }
+    while ((await eraseChunk(tx, step.statement, claim, FINAL_CHUNK_ROWS)) === FINAL_CHUNK_ROWS);
   };
-  for (const step of ERASURE_STEPS.filter((s) => s.phase === 'chunks')) await drain(step);
-  add('webhook_deliveries', await forgetUserDeliveries(tx, claim.userId));
+  for (const step of CHUNK_STEPS) await drain(step);
+  await countErasedRows(tx, claim.erasureId, 'webhook_deliveries', await forgetUserDeliveries(tx, claim.userId));
   await recordUserErased(tx, claim.userId, claim.erasureId, {
     type: USER_ERASED,
     payload: buildUserErasedPayload({ userId: claim.userId, erasureId: claim.erasureId }),
   });
-  for (const step of ERASURE_STEPS.filter((s) => s.phase === 'final')) await drain(step);
-  if ((await completeErasure(tx, claim, final)) === null) throw new LeaseLost();
-  Object.assign(deleted, final);
+  for (const step of FINAL_STEPS) await drain(step);
+  if ((await completeErasure(tx, claim)) === null) throw new LeaseLost();
 }

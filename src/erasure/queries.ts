@@ -12,6 +12,7 @@ const RELEASE_ERASURE_LEASE = statement('erasure/release_erasure_lease');
 const LIST_RESUMABLE_ERASURES = statement('erasure/list_resumable_erasures');
 const RECORD_USER_ERASED = statement('erasure/record_user_erased');
 const COMPLETE_ERASURE = statement('erasure/complete_erasure');
+const COUNT_ERASED_ROWS = statement('erasure/count_erased_rows');
 
 export type ErasureStatus = 'running' | 'completed';
 export type DeletedRows = Record<string, number>;
@@ -72,19 +73,22 @@ export interface ErasureClaim {
   userId: string;
   attempt: number;
   startedAt: Date;
-  /** counts recorded by earlier runners of this erasure */
-  deleted: DeletedRows;
 }
 
 /** Takes the erasure's lease; null when another runner holds it or it is no longer running. */
 export async function claimErasure(db: Queryable, erasureId: string, leaseSeconds: number): Promise<ErasureClaim | null> {
-  const [row] = await run<{ id: string; user_id: string; attempts: number; started_at: Date; deleted: DeletedRows }>(db, CLAIM_ERASURE, [erasureId, leaseSeconds]);
-  return row ? { erasureId: row.id, userId: row.user_id, attempt: row.attempts, startedAt: row.started_at, deleted: row.deleted } : null;
+  const [row] = await run<{ id: string; user_id: string; attempts: number; started_at: Date }>(db, CLAIM_ERASURE, [erasureId, leaseSeconds]);
+  return row ? { erasureId: row.id, userId: row.user_id, attempt: row.attempts, startedAt: row.started_at } : null;
 }
 
-/** Extends the lease and records the counts; false when the lease was lost. */
-export async function renewErasureLease(db: Queryable, claim: ErasureClaim, leaseSeconds: number, deleted: DeletedRows): Promise<boolean> {
-  return (await run(db, RENEW_ERASURE_LEASE, [claim.erasureId, claim.attempt, leaseSeconds, deleted])).length === 1;
+/** Extends the lease; false when it was lost. */
+export async function renewErasureLease(db: Queryable, claim: ErasureClaim, leaseSeconds: number): Promise<boolean> {
+  return (await run(db, RENEW_ERASURE_LEASE, [claim.erasureId, claim.attempt, leaseSeconds])).length === 1;
+}
+
+/** Adds rows erased outside a step statement to the erasure's count under `key`. */
+export async function countErasedRows(db: Queryable, erasureId: string, key: string, rows: number): Promise<void> {
+  await run(db, COUNT_ERASED_ROWS, [erasureId, key, rows]);
 }
 
 /** Gives the lease up (the runner failed); a retry or the sweep takes the erasure over. */
@@ -96,9 +100,9 @@ export async function listResumableErasures(db: Queryable, unclaimedAfterSeconds
   return (await run<{ id: string }>(db, LIST_RESUMABLE_ERASURES, [unclaimedAfterSeconds, limit])).map((row) => row.id);
 }
 
-/** One chunk of one step (the step's loaded statement): rows deleted. */
-export async function eraseChunk(db: Queryable, stepStatement: string, userId: string, rows: number): Promise<number> {
-  const [row] = await run<{ deleted: number }>(db, stepStatement, [userId, rows]);
+/** One chunk of one step (the step's loaded statement), counted in the erasure: rows deleted. */
+export async function eraseChunk(db: Queryable, stepStatement: string, claim: ErasureClaim, rows: number): Promise<number> {
+  const [row] = await run<{ deleted: number }>(db, stepStatement, [claim.userId, rows, claim.erasureId]);
   return row!.deleted;
 }
 
@@ -109,7 +113,7 @@ export async function recordUserErased(tx: Queryable, userId: string, erasureId:
 }
 
 /** Completes the erasure while this claim holds it; null when it lost the lease (the caller rolls back). */
-export async function completeErasure(tx: Queryable, claim: ErasureClaim, deleted: DeletedRows): Promise<Date | null> {
-  const [row] = await run<{ finished_at: Date }>(tx, COMPLETE_ERASURE, [claim.erasureId, claim.attempt, deleted]);
+export async function completeErasure(tx: Queryable, claim: ErasureClaim): Promise<Date | null> {
+  const [row] = await run<{ finished_at: Date }>(tx, COMPLETE_ERASURE, [claim.erasureId, claim.attempt]);
   return row?.finished_at ?? null;
 }
