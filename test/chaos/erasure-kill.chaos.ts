@@ -39,7 +39,7 @@ const erasureWaitsOnRow = async (erasureId: string) =>
                     WHERE application_name = 'health-ingest' AND wait_event_type = 'Lock' AND wait_event <> 'advisory'`)[0]!.n as number) >= 1;
 const queueIdle = async () => {
   const response = await fetch(`${api.baseUrl}/admin/queues`, { headers: { 'x-api-key': ADMIN_KEY } });
-  const body = (await response.json()) as { queues: { counts: Record<string, number> }[] };
+  const body = (await response.json()) as { queues: { counts: { waiting: number; active: number; delayed: number } }[] };
   return body.queues.every((q) => q.counts.waiting + q.counts.active + q.counts.delayed === 0);
 };
 

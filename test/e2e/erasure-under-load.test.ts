@@ -60,7 +60,7 @@ test('inline and queued uploads of the user race the erasure; afterwards nothing
   // every queued job has run (or was removed by the erasure), and the outbox is idle
   await until(
     () => adminCall(service.baseUrl, KEY, 'GET', '/admin/queues'),
-    (a) => a.body.queues.every((q: { counts: Record<string, number> }) => q.counts.waiting + q.counts.active + q.counts.delayed === 0),
+    (a) => a.body.queues.every((q: { counts: { waiting: number; active: number; delayed: number } }) => q.counts.waiting + q.counts.active + q.counts.delayed === 0),
     30_000,
     'the ingest queue is drained',
   );

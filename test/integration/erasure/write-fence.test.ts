@@ -76,7 +76,7 @@ describe('queue path', () => {
     const erased = crypto.randomUUID();
     const others = [crypto.randomUUID(), crypto.randomUUID()];
     const batches = [erased, ...others].map((userId) => prepared(userId, T));
-    const leases = [];
+    const leases: { userId: string; requestId: string; attempt: number }[] = [];
     for (const b of batches) {
       const attempt = await claimQueuedRequest(db.sql, b, STALE);
       const lease = { userId: b.userId, requestId: b.requestId, attempt: attempt! };
