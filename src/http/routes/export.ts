@@ -11,6 +11,12 @@ import { withDeadline } from '../deadline.ts';
 
 const FORMATS: readonly ExportFormat[] = ['ndjson', 'csv'];
 
+// The responses are declared here, not as a `response` schema map: Elysia would document the
+// streamed 200 as text/plain, and a `response` map replaces detail.responses whole.
+// (a TypeBox schema is a JSON Schema object; the OpenAPI types do not know TypeBox's)
+const PROBLEM_SCHEMA = JSON.parse(JSON.stringify(ProblemBody)) as { type: 'object' };
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } } });
+
 export function exportRoute(app: UserApi, exporter: SampleExporter): void {
   app.get(
     '/api/v1/health/export',
@@ -33,13 +39,23 @@ export function exportRoute(app: UserApi, exporter: SampleExporter): void {
     },
     {
       query: t.Object({ format: t.Optional(t.String({ description: 'ndjson (default) or csv' })) }),
-      response: {
-        200: t.String({ description: 'NDJSON (application/x-ndjson): one sample item per line, in (metricCode, startAt) order; or CSV (text/csv) in the csv import format' }),
-        400: ProblemBody,
-        401: ProblemBody,
-        503: ProblemBody,
+      detail: {
+        summary: 'Every live sample of the user, streamed',
+        tags: ['samples'],
+        security: USER_SECURITY,
+        responses: {
+          200: {
+            description: 'The export, streamed: NDJSON (one sample item per line, as GET /samples gives them, in (metricCode, startAt) order) or, with format=csv, the csv import format',
+            content: {
+              'application/x-ndjson': { schema: { type: 'string' } },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+          400: problem('format is not ndjson or csv'),
+          401: problem('no valid Bearer token'),
+          503: problem('the database did not start the export in time'),
+        },
       },
-      detail: { summary: "Every live sample of the user, streamed", tags: ['samples'], security: USER_SECURITY },
     },
   );
 }
