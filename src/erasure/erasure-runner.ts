@@ -73,6 +73,7 @@ export async function runErasure(deps: ErasureRunnerDeps, erasureId: string): Pr
     await removeJobs();
     for (const step of CHUNK_STEPS) {
       const stopped = await eraseStep(deps, claim, step, () => lost);
+      if (stopped === 'stopped') await releaseErasureLease(deps.db, claim);
       if (stopped) return stopped;
     }
     // a job added by an upload that was in flight when the erasure started

@@ -187,15 +187,16 @@ export function buildWorker(runtime: Runtime, options: { queuePrefix?: string } 
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
   });
   // erasures: their queue jobs, and once at start the ones a dead runner left (the cron sweep
-  // goes on every minute)
-  const erasureDeps = erasureRunnerDeps(runtime, options);
+  // goes on every minute). At shutdown a running erasure stops at its next chunk and gives its
+  // lease up; the sweep of another worker (or this one's next start) goes on with it.
+  const stopping = new AbortController();
+  const erasureDeps = { ...erasureRunnerDeps(runtime, options), signal: stopping.signal };
   const erasures = startErasureWorker({
     connection,
     log,
     run: (erasureId) => runErasure(erasureDeps, erasureId),
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
   });
-  const stopping = new AbortController();
   const resumed = erasureResumer(erasureDeps)({ deadlineMs: Date.now() + 10 * 60 * SECOND, signal: stopping.signal }).catch((error: unknown) =>
     log.warn({ err: error }, 'erasure resume at start failed'),
   );
