@@ -35,7 +35,12 @@ const MIB = 2 ** 20;
 const log = (message: string) => !asJson && console.error(message);
 
 function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    throw new Error(`the API process ${pid} is gone`);
+  }
   const kb = /VmRSS:\s+(\d+) kB/.exec(status);
   return kb ? Number(kb[1]) * 1024 : Number.NaN;
 }
@@ -56,7 +61,14 @@ async function runExport(baseUrl: string, pid: number, name: string, token: stri
   Bun.gc(true);
   const before = rssOf(pid);
   let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 50);
+  let lost: unknown = null;
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssOf(pid));
+    } catch (error) {
+      lost = error;
+    }
+  }, 50);
   const began = performance.now();
   const response = await fetch(`${baseUrl}/api/v1/health/export${format === 'csv' ? '?format=csv' : ''}`, { headers: { authorization: `Bearer ${token}` } });
   if (response.status !== 200) throw new Error(`${name}: export answered ${response.status}: ${await response.text()}`);
@@ -68,6 +80,7 @@ async function runExport(baseUrl: string, pid: number, name: string, token: stri
   }
   const seconds = (performance.now() - began) / 1000;
   clearInterval(sampler);
+  if (lost) throw lost;
   peak = Math.max(peak, rssOf(pid));
   const dataLines = format === 'csv' ? lines - 1 : lines;
   return {

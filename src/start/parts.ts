@@ -15,7 +15,7 @@ import { privacySettingsService } from '../privacy/privacy-settings.ts';
 import { dailySummaryReader } from '../projections/read-daily-summaries.ts';
 import { requestStatusReader } from '../requests/request-status.ts';
 import { sampleReader } from '../samples/list-samples.ts';
-import { sampleExporter } from '../export/sample-export.ts';
+import { EXPORT_SESSION_SETTINGS, sampleExporter } from '../export/sample-export.ts';
 import { userDataErasures } from '../erasure/erasure-requests.ts';
 import { ERASURE_QUEUE_NAME, startErasureWorker, type ErasureJobData } from '../erasure/erasure-job.ts';
 import { runErasure, type ErasureRunnerDeps } from '../erasure/erasure-runner.ts';
@@ -104,6 +104,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     applicationName: 'health-ingest-export',
     statementTimeoutMs: EXPORT_FETCH_TIMEOUT_MS,
     idleInTransactionTimeoutMs: EXPORT_CLIENT_STALL_MS,
+    sessionSettings: EXPORT_SESSION_SETTINGS,
   });
   const ingest: IngestDeps = {
     db,
