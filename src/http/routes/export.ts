@@ -25,8 +25,17 @@ export function exportRoute(app: UserApi, exporter: SampleExporter): void {
       if (!FORMATS.includes(format)) {
         throw new ProblemError('VALIDATION_FAILED', 'format must be ndjson or csv', { errors: [{ path: '/format', message: 'must be ndjson or csv' }] });
       }
-      // starting the query (its first chunk) is bounded like any read; the stream after it is not
-      const body = await withDeadline(exporter.open(userId, format));
+      // starting the query (its first chunk) is bounded like any read; the stream after it is not.
+      // An export that starts after its deadline (it waited for one of the pool's connections) is
+      // closed at once, so it does not hold that connection until the stall cut.
+      const opening = exporter.open(userId, format);
+      let body: ReadableStream<Uint8Array>;
+      try {
+        body = await withDeadline(opening);
+      } catch (error) {
+        opening.then((late) => late.cancel(), () => {});
+        throw error;
+      }
       return new Response(body, {
         status: 200,
         headers: {
