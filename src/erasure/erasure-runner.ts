@@ -1,8 +1,9 @@
 // Runs one erasure to its end (CONTRACT §10): every step of erasure-steps.ts in bounded chunks,
 // the user's queued ingest jobs removed from Redis, then one final transaction under the user's
-// lock that takes what is left, forgets the user's webhook deliveries, leaves the one
-// health.user.erased event (with the user's next seq), deletes the watermark (seqs start again at
-// 1) and completes the erasure. Every chunk adds to the erasure's row counts in its own statement.
+// lock that takes what is left (the watermark last), forgets the user's webhook deliveries,
+// leaves the one health.user.erased event — seq 1 of the user's new series, so it is projected
+// and delivered first, before anything the user sends afterwards — and completes the erasure.
+// Every chunk adds to the erasure's row counts in its own statement.
 //
 // Delivery: the erasure's row is the truth, not the queue job that carries its id. A runner holds
 // it by a lease it renews; a runner that dies leaves the lease to run out and the resume sweep
@@ -54,8 +55,6 @@ export type ErasureRunOutcome = 'completed' | 'not-ours' | 'lost' | 'stopped';
 
 class LeaseLost extends Error {}
 
-const CHUNK_STEPS = ERASURE_STEPS.filter((step) => step.phase === 'chunks');
-const FINAL_STEPS = ERASURE_STEPS.filter((step) => step.phase === 'final');
 
 export async function runErasure(deps: ErasureRunnerDeps, erasureId: string): Promise<ErasureRunOutcome> {
   const claim = await claimErasure(deps.db, erasureId, deps.leaseSeconds);
@@ -71,7 +70,7 @@ export async function runErasure(deps: ErasureRunnerDeps, erasureId: string): Pr
   const removeJobs = async () => countErasedRows(deps.db, erasureId, QUEUED_JOBS_COUNT, await deps.removeQueuedJobs(claim.userId));
   try {
     await removeJobs();
-    for (const step of CHUNK_STEPS) {
+    for (const step of ERASURE_STEPS) {
       const stopped = await eraseStep(deps, claim, step, () => lost);
       if (stopped === 'stopped') await releaseErasureLease(deps.db, claim);
       if (stopped) return stopped;
@@ -113,12 +112,12 @@ async function finish(tx: Tx, claim: ErasureClaim): Promise<void> {
   const drain = async (step: ErasureStep) => {
     while ((await eraseChunk(tx, step.statement, claim, FINAL_CHUNK_ROWS)) === FINAL_CHUNK_ROWS);
   };
-  for (const step of CHUNK_STEPS) await drain(step);
+  for (const step of ERASURE_STEPS) await drain(step);
   await countErasedRows(tx, claim.erasureId, 'webhook_deliveries', await forgetUserDeliveries(tx, claim.userId));
+  // the watermark is gone: the event takes seq 1
   await recordUserErased(tx, claim.userId, claim.erasureId, {
     type: USER_ERASED,
     payload: buildUserErasedPayload({ userId: claim.userId, erasureId: claim.erasureId }),
   });
-  for (const step of FINAL_STEPS) await drain(step);
   if ((await completeErasure(tx, claim)) === null) throw new LeaseLost();
 }

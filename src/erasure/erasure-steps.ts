@@ -4,37 +4,34 @@
 // (test/integration/erasure/erasure-coverage.test.ts) fails while a table with a user_id column is
 // neither here nor in KEPT_USER_TABLES.
 //
-// Order: the outbox events first (so the outbox stops applying the user's old changes as early
-// as it can), then the data, then what derives from it. 'chunks' steps run outside any long
-// transaction, a chunk per statement; every one runs again in the final transaction, under the
-// user's lock, to take what a write in flight added meanwhile. 'final' steps run only there,
-// after the health.user.erased event took the user's next seq.
+// Every step runs in chunks, a statement each, outside any long transaction; then once more in the
+// final transaction, under the user's lock, for what a write or an outbox apply in flight added
+// meanwhile. Order: the outbox events first (an apply that finds its events gone writes nothing:
+// projections/count_live_events), then the samples; the checkpoints before the summaries and
+// deliveries, because deleting a checkpoint waits for an apply that holds it, and what that apply
+// wrote is deleted right after; the watermark last, so the health.user.erased event the final
+// transaction writes is seq 1 of the user's new series.
 import { statement } from '../db/sql-files.ts';
 
 export interface ErasureStep {
   table: string;
-  /** the loaded statement: $1 user_id, $2 chunk rows → one row {deleted} */
+  /** the loaded statement: $1 user_id, $2 chunk rows, $3 erasure id → one row {deleted} */
   statement: string;
-  phase: 'chunks' | 'final';
 }
 
-const step = (table: string, phase: ErasureStep['phase'] = 'chunks'): ErasureStep => ({
-  table,
-  statement: statement(`erasure/erase_${table}`),
-  phase,
-});
+const step = (table: string): ErasureStep => ({ table, statement: statement(`erasure/erase_${table}`) });
 
 export const ERASURE_STEPS: readonly ErasureStep[] = [
   step('outbox_events'),
   step('health_samples'),
   step('health_sample_tombstones'),
-  step('health_daily_summaries'),
   step('projection_checkpoints'),
-  step('health_ingest_requests'),
+  step('health_daily_summaries'),
   step('webhook_deliveries'),
   step('webhook_lanes'),
+  step('health_ingest_requests'),
   step('health_privacy_settings'),
-  step('user_health_watermarks', 'final'),
+  step('user_health_watermarks'),
 ];
 
 /** Tables with a user_id that an erasure keeps, and why. */

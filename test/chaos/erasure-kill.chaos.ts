@@ -75,7 +75,7 @@ test('worker SIGKILLed mid-erasure: the erasure resumes in a new worker once the
   expect(Number(done.deleted.health_samples)).toBe(150_010);
   expect(Number(done.deleted.health_ingest_requests)).toBe(1);
   await until(() => stack.sql`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = ${userId} AND status = 'pending'`.then((r) => r[0]!.n), (n) => n === 0, 20_000, 'the outbox is idle');
-  expect(await userFootprint(db(), userId)).toEqual({ user_erasures: 1, outbox_events: 1 });
+  expect(await userFootprint(db(), userId)).toEqual({ user_erasures: 1, outbox_events: 1, user_health_watermarks: 1, projection_checkpoints: 2 });
   expect(await outboxEventTypes(db(), userId)).toEqual(['health.user.erased']);
   await worker.kill('SIGTERM');
 }, 180_000);
@@ -120,6 +120,6 @@ test('under inline and queued uploads of the user, with the worker SIGKILLed mid
 
   expect(Object.keys(answers).filter((key) => !/ (200|202|409)$/.test(key))).toEqual([]);
   expect(answers['inline during 409'] ?? 0).toBeGreaterThan(0);
-  expect(await userFootprint(db(), userId)).toEqual({ user_erasures: 1, outbox_events: 1 });
+  expect(await userFootprint(db(), userId)).toEqual({ user_erasures: 1, outbox_events: 1, user_health_watermarks: 1, projection_checkpoints: 2 });
   await worker.kill('SIGTERM');
 }, 240_000);

@@ -66,7 +66,7 @@ test('inline and queued uploads of the user race the erasure; afterwards nothing
   );
   await until(() => service.db.sql`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = ${userId} AND status = 'pending'`.then((r) => r[0]!.n), (n) => n === 0, 10_000, 'the outbox is idle');
 
-  expect(await userFootprint(service.db.sql, userId)).toEqual({ user_erasures: 1, outbox_events: 1 });
+  expect(await userFootprint(service.db.sql, userId)).toEqual({ user_erasures: 1, outbox_events: 1, user_health_watermarks: 1, projection_checkpoints: 2 });
   const [erased] = await service.db.sql`SELECT deleted FROM user_erasures WHERE user_id = ${userId}`;
   const landedBefore = statuses.filter((s) => s.status === 200).length * 5;
   expect(Number(erased!.deleted.health_samples)).toBeGreaterThanOrEqual(40_000 + landedBefore);

@@ -1,7 +1,8 @@
 // DELETE /api/v1/health/data and DELETE /admin/users/{userId}/data (CONTRACT §10): 202 with the
 // erasure; it runs in the worker and, once completed, nothing of the user is left in any table
-// but the audit record and the one health.user.erased event; every read is empty; a repeated
-// DELETE while it runs is the same erasure.
+// but the audit record and the one health.user.erased event — seq 1 of the user's new series, with
+// its watermark and checkpoints — which reaches a subscribed webhook; every read is empty; a
+// repeated DELETE while it runs is the same erasure.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { adminCall } from '../support/admin.ts';
 import { batch, getJson, heartRate, putJson, steps, upload } from '../support/batches.ts';
@@ -9,14 +10,27 @@ import { until } from '../support/poll.ts';
 import { seedSamples } from '../support/seed-samples.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 import { outboxEventTypes, userFootprint } from '../support/user-footprint.ts';
+import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
 
 const KEY = 'erasure-admin-key';
 let service: TestService;
+let hook: Receiver;
 
 beforeAll(async () => {
-  service = await startTestService({ worker: true, outbox: true, env: { ADMIN_API_KEYS: KEY, INGEST_QUEUE_THRESHOLD: '20' } });
+  hook = startReceiver();
+  service = await startTestService({ worker: true, outbox: true, webhooks: true, env: { ADMIN_API_KEYS: KEY, INGEST_QUEUE_THRESHOLD: '20', WEBHOOK_ALLOW_PRIVATE: 'true' } });
+  expect((await adminCall(service.baseUrl, KEY, 'POST', '/admin/webhooks', { url: hook.url, events: ['health.user.erased'] })).status).toBe(201);
 });
-afterAll(() => service.close());
+afterAll(async () => {
+  await service.close();
+  await hook.stop();
+});
+
+/**
+ * What the erasure leaves of a user once the outbox has applied its event: the audit record, and
+ * the new series that event starts (its watermark, checkpoints, and its delivery to the endpoint).
+ */
+const AFTER_ERASURE = { user_erasures: 1, outbox_events: 1, user_health_watermarks: 1, projection_checkpoints: 2, webhook_deliveries: 1, webhook_lanes: 1 };
 
 const erase = (token: string) =>
   fetch(`${service.baseUrl}/api/v1/health/data`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({
@@ -55,7 +69,6 @@ describe('DELETE /api/v1/health/data', () => {
     const { userId, token } = await busyUser();
     const other = await busyUser();
     const before = await userFootprint(service.db.sql, userId);
-    const [watermark] = await service.db.sql`SELECT seq FROM user_health_watermarks WHERE user_id = ${userId}`;
     expect(Object.keys(before)).toEqual(expect.arrayContaining(['health_samples', 'health_ingest_requests', 'health_daily_summaries', 'health_sample_tombstones', 'health_privacy_settings', 'user_health_watermarks', 'projection_checkpoints', 'outbox_events']));
 
     const started = await erase(token);
@@ -71,27 +84,33 @@ describe('DELETE /api/v1/health/data', () => {
 
     // the erased event is processed by the outbox (deliveries, no checkpoint): wait, then look
     await until(() => service.db.sql`SELECT count(*)::int AS n FROM outbox_events WHERE user_id = ${userId} AND status = 'pending'`.then((r) => r[0]!.n), (n) => n === 0, 10_000, 'the erased event is processed');
-    expect(await userFootprint(service.db.sql, userId)).toEqual({ user_erasures: 1, outbox_events: 1 });
+    await until(() => userFootprint(service.db.sql, userId), (f) => f.webhook_deliveries === 1, 10_000, 'the erased event has its delivery');
+    expect(await userFootprint(service.db.sql, userId)).toEqual(AFTER_ERASURE);
     expect(await outboxEventTypes(service.db.sql, userId)).toEqual(['health.user.erased']);
     const [event] = await service.db.sql`SELECT seq, payload FROM outbox_events WHERE user_id = ${userId}`;
     expect(event!.payload).toEqual({ userId, erasureId });
-    // the erased event took the user's next seq
-    expect(Number(event!.seq)).toBe(Number(watermark!.seq) + 1);
+    // the event starts the user's new series; the projections have applied it
+    expect(Number(event!.seq)).toBe(1);
+    const checkpoints = await service.db.sql`SELECT projected_seq FROM projection_checkpoints WHERE user_id = ${userId}`;
+    expect(checkpoints.map((row) => Number(row.projected_seq))).toEqual([1, 1]);
+    // and a subscribed endpoint receives it
+    const delivered = await until(() => hook.received.filter((w) => w.json.data?.userId === userId), (list) => list.length === 1, 15_000, 'the erased webhook arrives');
+    expect(delivered[0]!.json).toMatchObject({ type: 'health.user.erased', data: { userId, erasureId } });
 
     // every read of the user is empty; the privacy settings are the defaults again
     expect((await getJson(service.baseUrl, '/api/v1/health/samples', token)).body).toEqual({ items: [], nextCursor: null });
     expect(await (await fetch(`${service.baseUrl}/api/v1/health/export`, { headers: { authorization: `Bearer ${token}` } })).text()).toBe('');
     const summaries = await getJson(service.baseUrl, '/api/v1/health/daily-summaries?from=2026-11-18&to=2026-11-20', token);
-    expect(summaries.body).toMatchObject({ items: [], watermarkSeq: 0 });
+    expect(summaries.body).toMatchObject({ items: [], watermarkSeq: 1, projectedSeq: 1 });
     expect((await getJson(service.baseUrl, '/api/v1/health/privacy-settings', token)).body).toEqual({ syncEnabled: true, blockedMetrics: [] });
 
     // the other user lost nothing
     expect((await getJson(service.baseUrl, '/api/v1/health/samples', other.token)).body.items.length).toBe(27);
 
-    // afterwards the user starts again: a new upload is stored, its seq the first of a new series
+    // afterwards the user starts again: a new upload is stored, its seq the next of the new series
     const again = await upload(service.baseUrl, token, batch([heartRate({ sourceRecordId: 'after' })]));
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ accepted: 1, watermarkSeq: 1 });
+    expect(again.body).toMatchObject({ accepted: 1, watermarkSeq: 2 });
   });
 
   test('a second DELETE while the erasure runs answers the same erasure; after it completed, a DELETE starts a new one', async () => {

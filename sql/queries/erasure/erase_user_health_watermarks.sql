@@ -1,5 +1,5 @@
 -- Erasure step (src/erasure/erasure-steps.ts): deletes one chunk of the user's rows of user_health_watermarks —
--- the watermark (final transaction only, after the health.user.erased event took the next seq).
+-- the watermark (last: the final transaction's health.user.erased event then takes seq 1).
 -- One short statement per chunk, like the soft-delete purger's, but rows a writer holds are
 -- waited for, not skipped: the fence stops new writes, so only a write already in flight (or an
 -- outbox apply) can hold one, briefly, and the step must leave nothing behind. The erasure's
