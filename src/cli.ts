@@ -1,6 +1,6 @@
 // bun run cli <command>: migrate | token --user <uuid> [--ttl 3600] | jobs … (see `help`).
 import { parseArgs } from 'node:util';
-import { createUserTokens } from './auth/user-tokens.ts';
+import { configuredUserTokens } from './auth/configured-tokens.ts';
 import { createDb } from './db/client.ts';
 import { defaultCatalog } from './domain/catalog/catalog.ts';
 import { catalogToJson } from './domain/catalog/catalog-json.ts';
@@ -59,7 +59,8 @@ async function main(argv: string[]): Promise<void> {
       if (!values.user) fail('token needs --user <uuid>');
       const ttl = Number(values.ttl);
       if (!Number.isInteger(ttl) || ttl <= 0) fail('--ttl must be a positive number of seconds');
-      console.log(await createUserTokens(config.jwtSecret).sign(values.user, ttl));
+      if (config.jwtJwksUrl !== null) fail('JWT_JWKS_URL is set: user tokens come from the identity provider, not from this command');
+      console.log(await configuredUserTokens(config).sign(values.user, ttl));
       return;
     }
     case 'jobs': {

@@ -3,7 +3,7 @@
 // the worker. Only this room wires one capability to another.
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { createUserTokens } from '../auth/user-tokens.ts';
+import { configuredUserTokens } from '../auth/configured-tokens.ts';
 import { describeMismatch, migrationStatus } from '../db/migrator.ts';
 import { createDb, pingDatabase } from '../db/client.ts';
 import { defaultCatalog } from '../domain/catalog/catalog.ts';
@@ -116,7 +116,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       }),
     },
     catalog: defaultCatalog,
-    tokens: createUserTokens(config.jwtSecret),
+    tokens: configuredUserTokens(config),
     log,
     storageErrors: { refusedInput, databaseUnavailable },
     now: ingest.now,
