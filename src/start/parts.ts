@@ -4,6 +4,7 @@
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { configuredUserTokens } from '../auth/configured-tokens.ts';
+import { createUserRateLimit } from '../rate-limit/user-rate-limit.ts';
 import { describeMismatch, migrationStatus } from '../db/migrator.ts';
 import { createDb, pingDatabase } from '../db/client.ts';
 import { defaultCatalog } from '../domain/catalog/catalog.ts';
@@ -117,6 +118,10 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     },
     catalog: defaultCatalog,
     tokens: configuredUserTokens(config),
+    rateLimit:
+      config.userRateLimitPerMinute === 0
+        ? null
+        : createUserRateLimit({ redis, prefix: ratesPrefix, limit: config.userRateLimitPerMinute, log }),
     log,
     storageErrors: { refusedInput, databaseUnavailable },
     now: ingest.now,
