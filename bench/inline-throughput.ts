@@ -11,6 +11,12 @@
 // Gates: end-to-end samples/s ≥ 60 % of the ceiling and ≥ 10× the ORM-style writer; p99 of a 399
 // batch ≤ 50 ms; replays ≥ 5,000/s.
 //
+// The API runs with the per-user rate limit on (as deployed; a limit too high to refuse, so
+// every request pays the Redis round trip and nothing is refused). The cost of the rate limit
+// and of gzip bodies is measured after the main phases, in alternating half-phases of 399-sample
+// batches (on / off / gzip, twice) against a second API process with USER_RATE_LIMIT_PER_MINUTE=0,
+// so the machine's drift falls on both sides alike. Gate: with the limit ≥ 0.95 of without.
+//
 // --open-loop adds the soak's inline mix (50- and 399-sample uploads, 5:1), closed-loop for its
 // capacity, then on a schedule at 50 % and 70 % of it (bench/lib/open-loop-mix.ts); gates p99 ≤ 50
 // and ≤ 100 ms (issue 18).
@@ -30,6 +36,7 @@ import { openLoopMix } from './lib/open-loop-mix.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';
+import { gzipSync } from 'node:zlib';
 
 const asJson = flag('--json');
 const SECONDS = numberOption('--seconds', 10);
@@ -76,11 +83,18 @@ const orm = await closedLoop(DB_WRITERS, Math.ceil(SECONDS / 2), async () => {
 const ormRowsPerSecond = (orm.requests * BIG) / orm.elapsedSeconds;
 
 // ---- end to end
-const service = await startServiceProcess('src/api.ts', { DATABASE_URL: url });
-async function post(client: number, body: string, expected: number[]): Promise<void> {
-  const response = await fetch(`${service.baseUrl}/api/v1/health/samples/batch-upsert`, {
+// a limit no bench reaches: every request is checked in Redis, none is refused
+const NEVER_REACHED_LIMIT = '10000000';
+const service = await startServiceProcess('src/api.ts', { DATABASE_URL: url, USER_RATE_LIMIT_PER_MINUTE: NEVER_REACHED_LIMIT });
+const unlimited = await startServiceProcess('src/api.ts', { DATABASE_URL: url, USER_RATE_LIMIT_PER_MINUTE: '0' });
+async function post(client: number, body: string | Uint8Array, expected: number[], baseUrl = service.baseUrl): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/v1/health/samples/batch-upsert`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${userTokens[client]}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${userTokens[client]}`,
+      'content-type': 'application/json',
+      ...(typeof body === 'string' ? {} : { 'content-encoding': 'gzip' }),
+    },
     body,
   });
   await response.arrayBuffer();
@@ -113,13 +127,41 @@ const replayBodies = users.slice(0, CLIENTS).map(() => uploadBody(50));
 await Promise.all(replayBodies.map((body, client) => post(client, body, [200])));
 const replays = await closedLoop(CLIENTS, Math.ceil(SECONDS / 2), (client) => post(client, replayBodies[client]!, [200]));
 
+// costs: the rate limit (on vs off) and gzip bodies (vs plain), alternating half-phases
+const HALF = Math.max(1, Math.ceil(SECONDS / 2));
+const costPool = bodies(BIG, HALF * 200 * 6);
+const gzipped = costPool.map((text) => gzipSync(text));
+let nextCost = 0;
+const costs = { on: [] as Awaited<ReturnType<typeof closedLoop>>[], off: [] as Awaited<ReturnType<typeof closedLoop>>[], gzip: [] as Awaited<ReturnType<typeof closedLoop>>[] };
+const takeCostBody = () => {
+  const i = nextCost++;
+  if (i >= costPool.length) throw new Error('bench ran out of pre-built bodies; raise the count');
+  return i;
+};
+for (let round = 0; round < 2; round++) {
+  costs.on.push(await closedLoop(CLIENTS, HALF, (client) => post(client, costPool[takeCostBody()]!, [200])));
+  costs.off.push(await closedLoop(CLIENTS, HALF, (client) => post(client, costPool[takeCostBody()]!, [200], unlimited.baseUrl)));
+  costs.gzip.push(await closedLoop(CLIENTS, HALF, (client) => post(client, gzipped[takeCostBody()]!, [200])));
+}
+const merged = (runs: Awaited<ReturnType<typeof closedLoop>>[]) => ({
+  requests: runs.reduce((sum, run) => sum + run.requests, 0),
+  elapsedSeconds: runs.reduce((sum, run) => sum + run.elapsedSeconds, 0),
+  latenciesMs: runs.flatMap((run) => run.latenciesMs),
+});
+const costRuns = { on: merged(costs.on), off: merged(costs.off), gzip: merged(costs.gzip) };
+const samplesPerSecond = (run: { requests: number; elapsedSeconds: number }) => (run.requests * BIG) / run.elapsedSeconds;
+const gzipBytes = gzipped.slice(0, 100).reduce((sum, body) => sum + body.length, 0);
+const plainBytes = costPool.slice(0, 100).reduce((sum, body) => sum + Buffer.byteLength(body), 0);
+
 // ---- correctness after timing: each stored row once, count = accepted samples
 const storedRows = Number((await sql.unsafe('SELECT count(*)::bigint AS n FROM health_samples'))[0]!.n);
 const expectedRows =
   ceiling.requests * BIG +
   orm.requests * BIG + scenarios.reduce((sum, s) => sum + s.result.requests * s.size, 0) + replayBodies.length * 50 +
-  (openLoopResult?.samples ?? 0);
+  (openLoopResult?.samples ?? 0) +
+  (costRuns.on.requests + costRuns.off.requests + costRuns.gzip.requests) * BIG;
 await service.stop();
+await unlimited.stop();
 await sql.end();
 
 const big = scenarios[0]!;
@@ -131,6 +173,11 @@ const gates = {
   e2eVsOrmWriter: { value: e2eRowsPerSecond / ormRowsPerSecond, goal: '≥ 10', pass: e2eRowsPerSecond >= 10 * ormRowsPerSecond },
   p99Of399: { value: bigStats.p99, goal: '≤ 50 ms', pass: bigStats.p99 <= 50 },
   replaysPerSecond: { value: replayRate, goal: '≥ 5,000/s', pass: replayRate >= 5000 },
+  rateLimitOnVsOff: {
+    value: samplesPerSecond(costRuns.on) / samplesPerSecond(costRuns.off),
+    goal: '≥ 0.95',
+    pass: samplesPerSecond(costRuns.on) >= 0.95 * samplesPerSecond(costRuns.off),
+  },
   storedExactlyOnce: { value: storedRows, goal: `= ${expectedRows}`, pass: storedRows === expectedRows },
   ...openLoopResult?.gates,
 };
@@ -143,16 +190,26 @@ const rows = [
     return [`e2e ${s.name}, ${CLIENTS} clients`, s.result.requests, (s.result.requests * s.size) / s.result.elapsedSeconds, stats.p50, stats.p95, stats.p99];
   }),
   ['e2e idempotent replays, 8 clients', replays.requests, replayRate, ...Object.values(summarize(replays.latenciesMs)).slice(1)],
+  ...(
+    [
+      ['cost: 399-sample batches, rate limit on (alternating)', costRuns.on],
+      ['cost: 399-sample batches, rate limit off (alternating)', costRuns.off],
+      [`cost: 399-sample batches gzip (${(plainBytes / gzipBytes).toFixed(1)}× smaller), limit on`, costRuns.gzip],
+    ] as const
+  ).map(([name, run]) => {
+    const stats = summarize(run.latenciesMs);
+    return [name, run.requests, samplesPerSecond(run), stats.p50, stats.p95, stats.p99];
+  }),
   ...(openLoopResult?.rows ?? []),
 ];
 
 if (asJson) {
-  console.log(JSON.stringify({ machine: machineLine({ postgres: serverVersion }), seconds: SECONDS, rows, gates }, null, 2));
+  console.log(JSON.stringify({ machine: machineLine({ postgres: serverVersion }), seconds: SECONDS, rows, gates, gzipVsPlain: samplesPerSecond(costRuns.gzip) / samplesPerSecond(costRuns.on) }, null, 2));
 } else {
   console.log(machineLine({ postgres: serverVersion }));
   console.log(`${SECONDS} s per phase; load generator, API and PostgreSQL share the machine\n`);
   printTable(['scenario', 'requests', 'samples/s (replays, mix: req/s)', 'p50 ms', 'p95 ms', 'p99 ms'], rows as (string | number)[][]);
-  console.log('');
+  console.log(`\ngzip vs plain (both with the limit on): ${(samplesPerSecond(costRuns.gzip) / samplesPerSecond(costRuns.on)).toFixed(3)} of the samples/s\n`);
   printTable(
     ['gate', 'measured', 'goal', 'result'],
     Object.entries(gates).map(([name, gate]) => [name, gate.value, gate.goal, gate.pass ? 'pass' : 'FAIL']),
