@@ -65,6 +65,28 @@ describe('uploads', () => {
     });
   }
 
+  test('a chunked gzip bomb (no Content-Length, streamed) is 413 too, nothing written', async () => {
+    const userId = crypto.randomUUID();
+    const padded = JSON.stringify(batch([heartRate()])).replace('{', '{' + ' '.repeat(64 * 1024 * 1024));
+    const encoded = encoders.gzip(new TextEncoder().encode(padded));
+    let offset = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= encoded.length) return controller.close();
+        controller.enqueue(encoded.subarray(offset, offset + 8192));
+        offset += 8192;
+      },
+    });
+    const response = await fetch(`${service.baseUrl}/api/v1/health/samples/batch-upsert`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await service.token(userId)}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body,
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { code: string }).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await storedState(service.db.sql, userId)).toMatchObject({ live: 0, requests: { completed: 0, other: 0, queued: 0 } });
+  });
+
   test('a corrupt gzip body is 400 MALFORMED_BODY_ENCODING; a cut-short zstd one is 400 MALFORMED_JSON; nothing written', async () => {
     const userId = crypto.randomUUID();
     const token = await service.token(userId);

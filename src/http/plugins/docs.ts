@@ -6,9 +6,11 @@
 import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
 import { ProblemError } from '../../domain/problems.ts';
+import { completeOpenApiDocument } from '../openapi-document.ts';
 import { OPENAPI_TAGS } from '../openapi-tags.ts';
 
 const ASSETS_PATH = '/docs/assets';
+const SPEC_PATH = '/docs/json';
 const SWAGGER_UI = new URL('../../../node_modules/swagger-ui-dist/', import.meta.url);
 /** the files the page loads, each with its type */
 const ASSETS: Record<string, string> = {
@@ -34,7 +36,7 @@ export function docsPlugin(enabled: boolean, version: string) {
   const spec = openapi({
     enabled,
     path: '/docs',
-    specPath: '/docs/json',
+    specPath: SPEC_PATH,
     provider: 'swagger-ui',
     swagger: { cdn: `${ASSETS_PATH}/swagger-ui-bundle.js`, theme: `${ASSETS_PATH}/swagger-ui.css` } as never,
     documentation: {
@@ -52,5 +54,15 @@ export function docsPlugin(enabled: boolean, version: string) {
       },
     },
   });
-  return enabled ? new Elysia({ name: 'docs' }).use(spec).use(docsAssets()) : spec;
+  if (!enabled) return spec;
+  // the generated document, completed once per set of routes (openapi-document.ts)
+  let completed: { from: unknown; document: unknown } | undefined;
+  return new Elysia({ name: 'docs' })
+    .onAfterHandle({ as: 'global' }, ({ path, response }) => {
+      if (path !== SPEC_PATH) return;
+      if (completed === undefined || completed.from !== response) completed = { from: response, document: completeOpenApiDocument(response) };
+      return completed.document;
+    })
+    .use(spec)
+    .use(docsAssets());
 }

@@ -8,7 +8,7 @@ import { parseJsonBody } from '../../domain/json-body.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import { bounded } from '../../bounded.ts';
 import { BODY_READ_TIMEOUT_MS } from '../../limits.ts';
-import { decodedBody, payloadTooLarge, requestContentCoding } from '../body-decoding.ts';
+import { decodedBody, decodedBytes, payloadTooLarge, requestContentCoding } from '../body-decoding.ts';
 
 export async function readBodyText(request: Request, cap: number, timeoutMs = BODY_READ_TIMEOUT_MS): Promise<string> {
   const coding = requestContentCoding(request.headers.get('content-encoding'));
@@ -20,8 +20,11 @@ export async function readBodyText(request: Request, cap: number, timeoutMs = BO
     if (!Number.isFinite(length) || length > cap) throw payloadTooLarge(cap);
   }
   let read: Promise<string>;
-  if (coding !== null) read = request.body === null ? Promise.resolve('') : readCapped(decodedBody(request.body, coding, cap), cap);
-  else read = declared !== null ? request.text() : request.body === null ? Promise.resolve('') : readCapped(request.body, cap);
+  if (request.body === null) read = Promise.resolve('');
+  else if (coding === null) read = declared !== null ? request.text() : readCapped(request.body, cap);
+  // a declared length is under the cap: read whole, decoded at once (body-decoding.ts)
+  else if (declared !== null) read = request.bytes().then((encoded) => decodedBytes(encoded, coding, cap).toString('utf8'));
+  else read = readCapped(decodedBody(request.body, coding, cap), cap);
   try {
     return await bounded(
       read,

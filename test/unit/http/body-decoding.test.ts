@@ -2,7 +2,7 @@
 // bomb at the cap after reading only a sliver of it, and names corrupt input.
 import { describe, expect, test } from 'bun:test';
 import zlib from 'node:zlib';
-import { decodedBody, requestContentCoding, type ContentCoding } from '../../../src/http/body-decoding.ts';
+import { decodedBody, decodedBytes, requestContentCoding, type ContentCoding } from '../../../src/http/body-decoding.ts';
 import { ProblemError } from '../../../src/domain/problems.ts';
 
 const compress = (coding: ContentCoding, bytes: Uint8Array) => (coding === 'gzip' ? zlib.gzipSync(bytes) : zlib.zstdCompressSync(bytes));
@@ -73,6 +73,25 @@ for (const coding of ['gzip', 'zstd'] as const) {
       expect(problem.code).toBe('PAYLOAD_TOO_LARGE');
       // 5 MiB of 1 GiB decoded: about 1/200 of the encoded bytes, with a chunk or two of slack
       expect(counter.pulled).toBeLessThan(bomb.length / 20 + 64 * 1024);
+    });
+
+    test('whole (a declared length): decodes, stops a bomb at the cap, names corrupt bytes', () => {
+      const text = JSON.stringify({ samples: Array.from({ length: 500 }, (_, i) => ({ i })) });
+      expect(decodedBytes(compress(coding, new TextEncoder().encode(text)), coding, 1 << 20).toString('utf8')).toBe(text);
+      const problemOf = (run: () => unknown) => {
+        try {
+          run();
+        } catch (error) {
+          return error as ProblemError;
+        }
+        throw new Error('expected a problem');
+      };
+      const started = performance.now();
+      expect(problemOf(() => decodedBytes(compress(coding, new Uint8Array(1 << 30)), coding, 5 << 20)).code).toBe('PAYLOAD_TOO_LARGE');
+      expect(performance.now() - started).toBeLessThan(2_000); // compressing the bomb included; its decoding stopped at 5 MiB
+      expect(decodedBytes(compress(coding, new Uint8Array(4096)), coding, 4096).length).toBe(4096);
+      expect(problemOf(() => decodedBytes(compress(coding, new Uint8Array(4097)), coding, 4096)).code).toBe('PAYLOAD_TOO_LARGE');
+      expect(problemOf(() => decodedBytes(new TextEncoder().encode('{"plain": true}'), coding, 4096)).code).toBe('MALFORMED_BODY_ENCODING');
     });
 
     test('a body exactly at the cap decodes; one byte more is 413', async () => {
