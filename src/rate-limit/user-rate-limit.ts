@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts';
 import type { RateLimitDecision } from '../domain/rate-limit-headers.ts';
 
 const GCRA = readFileSync(new URL('./gcra.lua', import.meta.url), 'utf8');
-const REDIS_TIMEOUT_MS = 250;
+const REDIS_TIMEOUT_MS = 500;
 export const RATE_LIMIT_WINDOW_SECONDS = MINUTE / 1000;
 
 type GcraRedis = Redis & { userGcra(key: string, limit: number, windowMs: number): Promise<[number, number, number, number]> };
@@ -28,13 +28,29 @@ export function createUserRateLimit(options: { redis: Redis; prefix: string; lim
   const redis = options.redis as GcraRedis;
   const windowMs = RATE_LIMIT_WINDOW_SECONDS * 1000;
   let down = false;
+  // the first requests after start-up wait (bounded) for the connection instead of going through
+  // unlimited; once it was up, a lost connection fails open at once (ioredis queues nothing)
+  // (resolved on 'ready' only: an 'error' meanwhile, a failed first connect, must not end the wait)
+  let connected: Promise<void> | null = null;
+  if (redis.status !== 'ready') {
+    connected = new Promise<void>((resolve) =>
+      redis.once('ready', () => {
+        connected = null;
+        resolve();
+      }),
+    );
+  }
+  const call = async (key: string) => {
+    if (connected) await connected;
+    return redis.userGcra(key, options.limit, windowMs);
+  };
   return {
     limit: options.limit,
     windowSeconds: RATE_LIMIT_WINDOW_SECONDS,
     async take(userId) {
       try {
         const [allowed, remaining, resetMs, retryAfterMs] = await bounded(
-          redis.userGcra(`${options.prefix}:rate-limit:${userId}`, options.limit, windowMs),
+          call(`${options.prefix}:rate-limit:${userId}`),
           REDIS_TIMEOUT_MS,
           'rate limit',
         );

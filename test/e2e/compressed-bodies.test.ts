@@ -4,7 +4,7 @@
 // them. The SDK's compression: 'gzip' goes through end to end.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import zlib from 'node:zlib';
-import { HealthIngestClient } from '../../src/client/index.ts';
+import { HealthIngestClient, type SampleInput } from '../../src/client/index.ts';
 import { batch, getJson, heartRate } from '../support/batches.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 import { storedState } from '../support/stored-state.ts';
@@ -156,8 +156,8 @@ test("the SDK's compression: 'gzip' sends gzip bodies that the service stores", 
       return fetch(input, init);
     },
   });
-  const samples = Array.from({ length: 1200 }, () => heartRate());
-  const result = await client.upload({ samples: samples as never[] });
+  const samples = Array.from({ length: 1200 }, () => heartRate() as unknown as SampleInput);
+  const result = await client.upload({ samples });
   expect(result).toMatchObject({ accepted: 1200, failed: [] });
   expect(sent.length).toBeGreaterThanOrEqual(3);
   expect(sent.every((encoding) => encoding === 'gzip')).toBe(true);

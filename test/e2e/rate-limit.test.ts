@@ -59,6 +59,9 @@ describe('across two instances', () => {
       expect(limited.headers.get('ratelimit-policy')).toBe(`"per-user";q=${LIMIT};w=60`);
     }
 
+    const metrics = (await (await fetch(`${first.baseUrl}/metrics`)).text()).match(/^health_ingest_rate_limited_total (\d+)/m);
+    expect(Number(metrics?.[1])).toBeGreaterThanOrEqual(1);
+
     const other = await getJson(second.baseUrl, '/api/v1/health/privacy-settings', await second.token(crypto.randomUUID()));
     expect(other.status).toBe(200);
     expect(rateLimitOf(other.headers).remaining).toBe(LIMIT - 1);
