@@ -40,3 +40,13 @@ test('two connections (replicas) racing over one user let exactly the quota thro
   const decisions = await Promise.all(Array.from({ length: 200 }, (_, i) => limiters[i % 2]!.take(user)));
   expect(decisions.filter((decision) => decision!.allowed).length).toBe(50);
 });
+
+test('a limit above 1,000/s holds: each request uses its own interval, not a rounded millisecond', async () => {
+  const limiter = createUserRateLimit({ redis: connections[0]!, prefix, limit: 6_000_000, log }); // 0.01 ms apart
+  const user = crypto.randomUUID();
+  // 2,000 at once (pipelined: within a few ms) use 20 ms of the 60 s window; rounded up to a
+  // millisecond each they would use 2 s (remaining 5,800,000)
+  const decisions = await Promise.all(Array.from({ length: 2000 }, () => limiter.take(user)));
+  expect(decisions.every((decision) => decision!.allowed)).toBe(true);
+  expect(Math.min(...decisions.map((decision) => decision!.remaining))).toBeGreaterThanOrEqual(5_990_000);
+});
