@@ -2,11 +2,13 @@
 // the user's, wherever the requests land; past it 429 RATE_LIMITED with Retry-After; every answer
 // to the user carries RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers);
 // replays count like any request; other users are not affected; 0 turns it off; without Redis
-// requests go through.
+// requests go through; the SDK waits out a 429 and stores everything once.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { HealthIngestClient, type SampleInput } from '../../src/client/index.ts';
 import { batch, getJson, heartRate, upload } from '../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestService, type TestService } from '../support/service.ts';
+import { storedState } from '../support/stored-state.ts';
 
 const LIMIT = 10;
 let database: TestDatabase;
@@ -121,3 +123,31 @@ test('without Redis the limiter lets requests through, stating the policy but no
     await noRedis.close();
   }
 });
+
+test("the SDK waits out 429s (Retry-After) and stores every sample once", async () => {
+  const limited = await startTestService({ env: { USER_RATE_LIMIT_PER_MINUTE: '60' } });
+  try {
+    const userId = crypto.randomUUID();
+    const statuses: number[] = [];
+    const client = new HealthIngestClient({
+      baseUrl: limited.baseUrl,
+      token: await limited.token(userId),
+      maxBatchItems: 10,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        statuses.push(response.status);
+        return response;
+      },
+    });
+    // 66 batches: the quota of 60 at once, then one per second (no 429 at all only if the first
+    // 60 took over 6 s)
+    const samples = Array.from({ length: 660 }, () => heartRate() as unknown as SampleInput);
+    const result = await client.upload({ samples });
+    expect(result).toMatchObject({ accepted: 660, failed: [], batches: 66 });
+    // how many depends on how fast the first 120 went (the quota refills meanwhile); some did
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(1);
+    expect((await storedState(limited.db.sql, userId)).live).toBe(660);
+  } finally {
+    await limited.close();
+  }
+}, 60_000);
