@@ -4,9 +4,11 @@
 // (401, 429 + Retry-After and the RateLimit headers on the user API, 413/415 where a body is
 // taken, 503, 500), problem bodies as application/problem+json with an example per code, and
 // the clean-up redocly asks for (no validator-only keywords such as TypeBox's errorMessage, no
-// body on a 204). What a route declares itself is kept.
+// body on a 204), and an example for every body that has none written (openapi-examples.ts).
+// What a route declares itself is kept.
 import { PROBLEMS, problemBody, type ProblemCode } from '../domain/problems.ts';
 import { ProblemBody } from '../domain/problem-schema.ts';
+import { exampleOf, hasExample } from './openapi-examples.ts';
 
 type Json = Record<string, any>;
 
@@ -101,6 +103,9 @@ function completeOperation(path: string, operation: Json): void {
   if (admin) wanted.add(401);
   if (takesBody) [400, 413, 415].forEach((status) => wanted.add(status));
   for (const status of wanted) responses[String(status)] ??= problemResponse(status);
+  for (const media of Object.values((operation.requestBody?.content ?? {}) as Json)) {
+    if (media.schema && !hasExample(media)) media.example = exampleOf(media.schema);
+  }
 
   for (const [status, response] of Object.entries(responses) as [string, Json][]) {
     const code = Number(status);
@@ -112,6 +117,9 @@ function completeOperation(path: string, operation: Json): void {
       // every error is problem+json (CONTRACT §3), whatever the route declared it as
       response.content = problemContent(code);
       if (!response.description || /^Response for status/.test(response.description)) response.description = DESCRIPTIONS[code] ?? response.description ?? 'Problem';
+    }
+    for (const media of Object.values((response.content ?? {}) as Json)) {
+      if (media.schema && !hasExample(media)) media.example = exampleOf(media.schema);
     }
     response.headers = { 'X-Request-Id': HEADERS['X-Request-Id'], ...response.headers };
     if (user) response.headers = { ...response.headers, 'RateLimit-Policy': HEADERS['RateLimit-Policy'], RateLimit: HEADERS.RateLimit };

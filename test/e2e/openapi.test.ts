@@ -1,8 +1,8 @@
 // The OpenAPI document at /docs/json (CONTRACT §8) as an integrating team uses it: redocly lint
 // (recommended rules) reports nothing; every operation declares a success answer with a body
-// schema and its problem answers; openapi-typescript generates types from it that a small client
-// type-checks against — and a client that gets the shapes wrong does not. It lints whatever
-// routes the app has, so routes added later are held to it too.
+// schema and an example, and its problem answers; openapi-typescript generates types from it that
+// a small client type-checks against — and a client that gets the shapes wrong does not. It lints
+// whatever routes the app has, so routes added later are held to it too.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +52,13 @@ test('every operation declares a success answer with a body schema, its problems
       const content = operation.responses[status].content ?? {};
       const schema = Object.values(content)[0] as { schema?: unknown } | undefined;
       expect({ name, status, schema: schema?.schema !== undefined }).toEqual({ name, status, schema: true });
+      // an example for every answer (written, or built from the schema); redocly checks it fits
+      const example = (schema as { example?: unknown; examples?: unknown; schema?: { examples?: unknown } } | undefined) ?? {};
+      expect({ name, status, example: example.example !== undefined || example.examples !== undefined || example.schema?.examples !== undefined }).toEqual({
+        name,
+        status,
+        example: true,
+      });
     }
     const problems = statuses.filter((status) => Number(status) >= 400 && !(path === '/readyz' && status === '503'));
     expect({ name, problems: problems.length > 0 }).toEqual({ name, problems: true });

@@ -36,6 +36,7 @@ const UPLOAD_EXAMPLE = {
   ],
 };
 UPLOAD_EXAMPLE.payloadHash = computePayloadHash(UPLOAD_EXAMPLE.samples, []);
+const RESULT_EXAMPLE = { requestId: UPLOAD_EXAMPLE.requestId, status: 'completed', accepted: 1, unchanged: 0, deleted: 0, failed: [], watermarkSeq: 42 };
 
 export function batchUpsertRoute(
   app: UserApi,
@@ -100,12 +101,25 @@ export function batchUpsertRoute(
           content: { 'application/json': { schema: BatchUpsertBody as object, examples: { oneHeartRate: { value: UPLOAD_EXAMPLE } } } },
         },
         responses: {
-          200: { description: 'Processed inline; every sample stored or unchanged', content: { 'application/json': { schema: IngestResultBody as object } } },
+          200: {
+            description: 'Processed inline; every sample stored or unchanged',
+            content: { 'application/json': { schema: IngestResultBody as object, example: RESULT_EXAMPLE } },
+          },
           207: {
             description:
               'Processed inline; at least one sample failed alone (failed[] by index, INVALID_FIELD with the path of the field). ' +
               'A queued batch ends with the same body.',
-            content: { 'application/json': { schema: IngestResultBody as object } },
+            content: {
+              'application/json': {
+                schema: IngestResultBody as object,
+                example: {
+                  ...RESULT_EXAMPLE,
+                  accepted: 0,
+                  failed: [{ index: 0, sourceRecordId: 'E2A6', code: 'INVALID_FIELD', message: 'startAt: Expected an RFC 3339 date-time', path: '/samples/0/startAt' }],
+                  watermarkSeq: null,
+                },
+              },
+            },
           },
           202: {
             ...jsonAnswer('Queued (items ≥ INGEST_QUEUE_THRESHOLD); the result follows at the Location', QueuedUploadBody),
