@@ -101,7 +101,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   };
 
   const jwtSecret = env.JWT_SECRET || DEVELOPMENT_JWT_SECRET;
-  const jwtJwksUrl = env.JWT_JWKS_URL?.trim() ? url('JWT_JWKS_URL', '', ['https:', 'http:']) : null;
+  // keys fetched in the clear could be swapped on the way: https in production
+  const jwtJwksUrl = env.JWT_JWKS_URL?.trim()
+    ? url('JWT_JWKS_URL', '', nodeEnv === 'production' ? ['https:'] : ['https:', 'http:'])
+    : null;
   // with an identity provider the secret signs nothing
   if (nodeEnv === 'production' && jwtSecret === DEVELOPMENT_JWT_SECRET && jwtJwksUrl === null) {
     problems.push('JWT_SECRET must be set when NODE_ENV=production (the development secret is refused), or JWT_JWKS_URL');
