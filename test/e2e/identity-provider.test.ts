@@ -91,6 +91,19 @@ describe('a provider that is up', () => {
     expect(reply.body.code).toBe('UNAUTHORIZED');
   });
 
+  test('algorithm confusion is refused: HS256 keyed with the public key, alg none, a kid pointing elsewhere', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: crypto.randomUUID(), iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + 600 };
+    const publicKeyBytes = new TextEncoder().encode(JSON.stringify(rsa.jwk));
+    const confused = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: rsa.kid }).sign(publicKeyBytes);
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const none = `${b64({ alg: 'none', kid: rsa.kid })}.${b64(claims)}.`;
+    const elsewhere = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'attacker', jku: 'http://127.0.0.1:9/evil.json' })
+      .sign((await signingKey('attacker', 'RS256')).privateKey);
+    for (const token of [confused, none, elsewhere]) expect((await settings(service, token)).status).toBe(401);
+  });
+
   test('a wrong iss or aud, an expired token, a non-UUID sub, or a key the set does not have is 401', async () => {
     const stranger = await signingKey('rsa-1', 'RS256'); // same kid, other key: a forged signature
     for (const token of [
