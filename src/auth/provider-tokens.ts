@@ -12,6 +12,7 @@ import { JWKS_FETCH_TIMEOUT_MS, JWKS_RETRY_AFTER_FAILURE_MS } from '../limits.ts
 import { subjectUserId } from './subject-mapping.ts';
 import { isCanonicalCompactJws, type ExpectedClaims, type UserTokens } from './user-tokens.ts';
 import { verifiedTokens } from './verified-tokens.ts';
+import type { Logger } from '../log.ts';
 
 /** What an identity provider signs with (RFC 7518 / RFC 8037 names). */
 export const PROVIDER_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA', 'Ed25519'];
@@ -25,6 +26,8 @@ export interface ProviderTokenOptions extends ExpectedClaims {
   /** a fetched set is fetched again after this long */
   cacheMs: number;
   now?: () => number;
+  /** says once when the provider cannot be reached, and when it can again */
+  log?: Pick<Logger, 'warn' | 'info'>;
 }
 
 /** A failure of the key set's fetch (down, slow, not a key set), not of the token. */
@@ -44,6 +47,16 @@ export function createProviderTokens(options: ProviderTokenOptions): UserTokens 
   });
   const verified = verifiedTokens(now);
   let lastFailureAt = Number.NEGATIVE_INFINITY;
+  let unreachable = false;
+  const fetched = () => {
+    if (unreachable) options.log?.info({ jwksUrl: options.jwksUrl }, 'the identity provider’s key set can be fetched again');
+    unreachable = false;
+  };
+  const failed = (error: unknown) => {
+    lastFailureAt = now();
+    if (!unreachable) options.log?.warn({ jwksUrl: options.jwksUrl, err: error }, 'the identity provider’s key set cannot be fetched; keys fetched before are used');
+    unreachable = true;
+  };
 
   /** The key for a token: the remote set, or the keys fetched before while the provider is down. */
   const keyFor = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> => {
@@ -51,10 +64,12 @@ export function createProviderTokens(options: ProviderTokenOptions): UserTokens 
     // right after a failed fetch, the keys fetched before serve at once instead of another wait
     if (stale && now() - lastFailureAt < JWKS_RETRY_AFTER_FAILURE_MS) return createLocalJWKSet(stale)(header, token);
     try {
-      return await remote(header, token);
+      const key = await remote(header, token);
+      fetched();
+      return key;
     } catch (error) {
       if (!providerUnavailable(error)) throw error;
-      lastFailureAt = now();
+      failed(error);
       if (stale) return createLocalJWKSet(stale)(header, token);
       throw error;
     }

@@ -117,7 +117,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       }),
     },
     catalog: defaultCatalog,
-    tokens: configuredUserTokens(config),
+    tokens: configuredUserTokens(config, log),
     rateLimit:
       config.userRateLimitPerMinute === 0
         ? null
