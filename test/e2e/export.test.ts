@@ -1,6 +1,8 @@
 // GET /api/v1/health/export (CONTRACT §10): every live sample as section-7 items in (metricCode,
 // startAt) order, as NDJSON or in the csv import format; a client that goes away ends the query.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { Value } from '@sinclair/typebox/value';
+import { StoredSampleBody } from '../../src/domain/read-schemas.ts';
 import { csvFormat } from '../../src/imports/formats/csv/index.ts';
 import type { SampleItem } from '../../src/imports/format.ts';
 import { batch, heartRate, sleepStage, steps, upload } from '../support/batches.ts';
@@ -58,6 +60,8 @@ describe('NDJSON', () => {
     expect(text.endsWith('\n')).toBe(true);
     const items = text.trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(items).toEqual(await allPages(token));
+    // each line is the sample item the OpenAPI document describes for GET /samples
+    for (const item of items) expect([...Value.Errors(StoredSampleBody, item)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
     expect(items.map((item) => item.sourceRecordId)).toEqual(['hr-a', 'hr-b', 'hr-c\nline\ttab é 📱 \u0001', 'sl-1', 'st-1']);
     expect(items[0]).toMatchObject({ metricCode: 'heart_rate', unit: 'bpm', startAt: '2026-11-20T06:15:00.000Z', timezoneSource: 'sample', localDate: '2026-11-20' });
   });
