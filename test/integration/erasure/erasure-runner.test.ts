@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
 import { runErasure, type ErasureRunnerDeps } from '../../../src/erasure/erasure-runner.ts';
 import { claimErasure } from '../../../src/erasure/queries.ts';
+import { erasureResumer } from '../../../src/erasure/erasure-resume.ts';
 import { shortLivedQueueProbe } from '../../../src/jobs/queue-probe.ts';
 import { createLogger } from '../../../src/log.ts';
 import { ProjectionCoordinator } from '../../../src/projections/coordinator.ts';
@@ -90,4 +91,19 @@ test("a runner whose lease is held cannot take the erasure; once the lease ran o
   const [erasure] = await db.sql`SELECT attempts, status FROM user_erasures WHERE id = ${erasureId}`;
   expect([erasure!.attempts, erasure!.status]).toEqual([2, 'completed']);
   expect(await userFootprint(db.sql, userId)).toEqual({ user_erasures: 1, outbox_events: 1, user_health_watermarks: 1 });
+});
+
+test('the resume sweep runs an erasure whose queue job was lost (never claimed for a minute), and leaves a younger one to its job', async () => {
+  const lost = crypto.randomUUID();
+  const young = crypto.randomUUID();
+  await write(db.sql, lost, [steps('phone', 7, '2026-11-11T08:00:00Z')]);
+  const lostId = crypto.randomUUID();
+  const youngId = crypto.randomUUID();
+  await db.sql`INSERT INTO user_erasures (id, user_id, requested_by, started_at) VALUES
+               (${lostId}, ${lost}, 'user', now() - interval '2 minutes'), (${youngId}, ${young}, 'user', now())`;
+  const sweep = erasureResumer(deps);
+  expect(await sweep({ deadlineMs: Date.now() + 60_000, signal: new AbortController().signal })).toEqual({ resumed: 1, completed: 1 });
+  const rows = await db.sql`SELECT id, status FROM user_erasures WHERE id IN (${lostId}, ${youngId}) ORDER BY started_at`;
+  expect(rows.map((row) => [row.id, row.status])).toEqual([[lostId, 'completed'], [youngId, 'running']]);
+  expect(await userFootprint(db.sql, lost)).toEqual({ user_erasures: 1, outbox_events: 1, user_health_watermarks: 1 });
 });
