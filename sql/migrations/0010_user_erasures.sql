@@ -30,7 +30,7 @@ CREATE INDEX user_erasures_of_user ON user_erasures (user_id, started_at);
 -- the resume sweep
 CREATE INDEX user_erasures_running ON user_erasures (lease_until) WHERE status = 'running';
 
--- an erasure deletes the user's outbox events in chunks (the existing indexes are by status)
-CREATE INDEX outbox_events_of_user ON outbox_events (user_id);
+-- an erasure deletes the user's outbox events in chunks, in id order (the existing indexes are by status)
+CREATE INDEX outbox_events_of_user ON outbox_events (user_id, id);
 -- and its webhook lanes (their key starts with the endpoint)
 CREATE INDEX webhook_lanes_of_user ON webhook_lanes (user_id);

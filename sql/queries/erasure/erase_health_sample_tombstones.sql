@@ -4,9 +4,13 @@
 -- waited for, not skipped: the fence stops new writes, so only a write already in flight (or an
 -- outbox apply) can hold one, briefly, and the step must leave nothing behind. The erasure's
 -- count for the table grows in the same statement, so the audit record is exact across crashes.
+-- ORDER BY follows the index that starts with user_id: a generic plan walks it too, instead of a
+-- scan of the table that a LIMIT makes look cheap when few users hold many rows.
 -- $1 user_id uuid, $2 chunk_rows integer, $3 erasure_id uuid
 WITH doomed AS (
-  SELECT ctid FROM health_sample_tombstones WHERE user_id = $1::uuid LIMIT $2::integer FOR UPDATE
+  SELECT ctid FROM health_sample_tombstones WHERE user_id = $1::uuid
+  ORDER BY source_record_id, source_id, metric_code, start_at
+  LIMIT $2::integer FOR UPDATE
 ), gone AS (
   DELETE FROM health_sample_tombstones WHERE ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
 ), counted AS (
