@@ -30,6 +30,7 @@ import {
   recordUserErased,
   releaseErasureLease,
   renewErasureLease,
+  type ChunkKey,
   type ErasureClaim,
 } from './queries.ts';
 
@@ -93,11 +94,14 @@ export async function runErasure(deps: ErasureRunnerDeps, erasureId: string): Pr
 async function eraseStep(deps: ErasureRunnerDeps, claim: ErasureClaim, step: ErasureStep, leaseLost: () => boolean): Promise<'lost' | 'stopped' | null> {
   const plan = deps.chunkPlan ?? ERASURE_CHUNK_PLAN;
   let rows = plan.initialRows;
+  let after: ChunkKey = null;
   for (;;) {
     if (leaseLost()) return 'lost';
     if (deps.signal?.aborted) return 'stopped';
     const began = performance.now();
-    const deleted = await eraseChunk(deps.db, step.statement, claim, rows);
+    const chunk = await eraseChunk(deps.db, step, claim, rows, after);
+    const deleted = chunk.deleted;
+    after = chunk.after;
     const elapsedMs = performance.now() - began;
     deps.observeChunk?.(step.table, deleted, elapsedMs);
     // rows held by a writer are waited for, not skipped: a short chunk means none is left
@@ -109,8 +113,14 @@ async function eraseStep(deps: ErasureRunnerDeps, claim: ErasureClaim, step: Era
 /** The final transaction (see the header). */
 async function finish(tx: Tx, claim: ErasureClaim): Promise<void> {
   await lockUser(tx, claim.userId);
+  // from each table's first key: a row a write in flight added behind a keyset walk is taken here
   const drain = async (step: ErasureStep) => {
-    while ((await eraseChunk(tx, step.statement, claim, FINAL_CHUNK_ROWS)) === FINAL_CHUNK_ROWS);
+    let after: ChunkKey = null;
+    for (;;) {
+      const chunk = await eraseChunk(tx, step, claim, FINAL_CHUNK_ROWS, after);
+      if (chunk.deleted < FINAL_CHUNK_ROWS) return;
+      after = chunk.after;
+    }
   };
   for (const step of ERASURE_STEPS) await drain(step);
   await countErasedRows(tx, claim.erasureId, 'webhook_deliveries', await forgetUserDeliveries(tx, claim.userId));

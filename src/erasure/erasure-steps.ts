@@ -15,15 +15,21 @@ import { statement } from '../db/sql-files.ts';
 
 export interface ErasureStep {
   table: string;
-  /** the loaded statement: $1 user_id, $2 chunk rows, $3 erasure id → one row {deleted} */
+  /** the loaded statement: $1 user_id, $2 chunk rows, $3 erasure id (, $4 after) → one row {deleted (, after)} */
   statement: string;
+  /**
+   * the chunks walk the table's key from where the last one ended ($4 / `after`): for the tables
+   * a user can have millions of rows in, where restarting at the first key would step over every
+   * entry deleted before (see erase_health_samples.sql)
+   */
+  keyset: boolean;
 }
 
-const step = (table: string): ErasureStep => ({ table, statement: statement(`erasure/erase_${table}`) });
+const step = (table: string, keyset = false): ErasureStep => ({ table, statement: statement(`erasure/erase_${table}`), keyset });
 
 export const ERASURE_STEPS: readonly ErasureStep[] = [
-  step('outbox_events'),
-  step('health_samples'),
+  step('outbox_events', true),
+  step('health_samples', true),
   step('health_sample_tombstones'),
   step('projection_checkpoints'),
   step('health_daily_summaries'),

@@ -100,10 +100,20 @@ export async function listResumableErasures(db: Queryable, unclaimedAfterSeconds
   return (await run<{ id: string }>(db, LIST_RESUMABLE_ERASURES, [unclaimedAfterSeconds, limit])).map((row) => row.id);
 }
 
-/** One chunk of one step (the step's loaded statement), counted in the erasure: rows deleted. */
-export async function eraseChunk(db: Queryable, stepStatement: string, claim: ErasureClaim, rows: number): Promise<number> {
-  const [row] = await run<{ deleted: number }>(db, stepStatement, [claim.userId, rows, claim.erasureId]);
-  return row!.deleted;
+/** Where a keyset step's next chunk starts: the last key deleted (null: the first). */
+export type ChunkKey = unknown[] | null;
+
+/** One chunk of one step, counted in the erasure: rows deleted, and for a keyset step the key to go on after. */
+export async function eraseChunk(
+  db: Queryable,
+  step: { statement: string; keyset: boolean },
+  claim: ErasureClaim,
+  rows: number,
+  after: ChunkKey = null,
+): Promise<{ deleted: number; after: ChunkKey }> {
+  const params = step.keyset ? [claim.userId, rows, claim.erasureId, after] : [claim.userId, rows, claim.erasureId];
+  const [row] = await run<{ deleted: number; after?: unknown[] | null }>(db, step.statement, params);
+  return { deleted: row!.deleted, after: row!.after ?? null };
 }
 
 /** Bumps the watermark and appends the health.user.erased event with that seq; returns the seq. */
