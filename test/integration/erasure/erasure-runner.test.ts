@@ -107,3 +107,27 @@ test('the resume sweep runs an erasure whose queue job was lost (never claimed f
   expect(rows.map((row) => [row.id, row.status])).toEqual([[lostId, 'completed'], [youngId, 'running']]);
   expect(await userFootprint(db.sql, lost)).toEqual({ user_erasures: 1, outbox_events: 1, user_health_watermarks: 1 });
 });
+
+test('chunks of a few rows walking the key leave nothing behind, whatever keys share their prefix', async () => {
+  const userId = crypto.randomUUID();
+  // one record id across sources, metrics and start times, and many record ids: keys that tie on
+  // every column but the last
+  const samples = [];
+  for (const source of ['phone', 'watch']) {
+    for (let i = 0; i < 12; i++) samples.push(steps(source, i, `2026-11-${String(1 + (i % 6)).padStart(2, '0')}T0${i % 3}:00:00Z`, { sourceRecordId: i < 6 ? 'same' : `r-${i}` }));
+  }
+  await write(db.sql, userId, samples);
+  await write(db.sql, userId, samples.map((s) => ({ ...s, sourceRecordId: `${s.sourceRecordId}-b` })));
+  const [{ n }] = (await db.sql`SELECT count(*)::int AS n FROM health_samples WHERE user_id = ${userId}`) as unknown as [{ n: number }];
+  expect(n).toBeGreaterThan(30);
+  const erasureId = await startedErasure(userId);
+  const chunkRows: number[] = [];
+  const outcome = await runErasure({ ...deps, chunkPlan: { initialRows: 5, minRows: 5, maxRows: 5, targetMs: 200 }, observeChunk: (table, rows) => table === 'health_samples' && chunkRows.push(rows) }, erasureId);
+  expect(outcome).toBe('completed');
+  // every chunk but the last was full: the walk found the rows without the final transaction's help
+  expect(chunkRows.slice(0, -1).every((rows) => rows === 5)).toBe(true);
+  expect(chunkRows.reduce((a, b) => a + b, 0)).toBe(n);
+  const [erasure] = await db.sql`SELECT deleted FROM user_erasures WHERE id = ${erasureId}`;
+  expect(Number(erasure!.deleted.health_samples)).toBe(n);
+  expect(await userFootprint(db.sql, userId)).toEqual({ user_erasures: 1, outbox_events: 1, user_health_watermarks: 1 });
+});
