@@ -100,7 +100,8 @@ function completeOperation(path: string, operation: Json): void {
   // every request passes the framing checks (431, and 400 for a doubled Content-Length)
   const wanted = new Set<number>([431, 500]);
   if (user) [401, 429, 503].forEach((status) => wanted.add(status));
-  if (admin) wanted.add(401);
+  // admin routes read PostgreSQL or Redis too: DATABASE_UNAVAILABLE / QUEUE_UNAVAILABLE
+  if (admin) [401, 503].forEach((status) => wanted.add(status));
   if (takesBody) [400, 413, 415].forEach((status) => wanted.add(status));
   for (const status of wanted) responses[String(status)] ??= problemResponse(status);
   for (const media of Object.values((operation.requestBody?.content ?? {}) as Json)) {

@@ -8,6 +8,7 @@ import { DeadEventPageBody, OutboxSummaryBody, ReplayedDeadEventsBody, type Outb
 import { parseDeadLetterQuery } from '../../domain/operations/dead-letter-query.ts';
 import { parseJsonBody } from '../../domain/json-body.ts';
 import { ProblemError } from '../../domain/problems.ts';
+import { ProblemBody } from '../../domain/problem-schema.ts';
 import type { DeadLetters } from '../../outbox/dead-letters.ts';
 import { ADMIN_SECURITY, type AdminApi } from '../plugins/admin-auth.ts';
 import { readBodyText } from '../plugins/json-body.ts';
@@ -15,6 +16,8 @@ import { checkedQuery } from '../query.ts';
 
 const MAX_REPLAY_IDS = 1000;
 const MAX_REPLAY_BODY_BYTES = 64 * 1024;
+
+const ReplayDeadEventsRequest = t.Object({ ids: t.Optional(t.Array(t.Integer({ minimum: 1 }), { maxItems: MAX_REPLAY_IDS })) });
 
 export function adminOutboxRoute(app: AdminApi, deadLetters: DeadLetters, outboxSummary: () => Promise<OutboxSummaryBodyT>): void {
   app
@@ -24,7 +27,7 @@ export function adminOutboxRoute(app: AdminApi, deadLetters: DeadLetters, outbox
     })
     .get('/admin/outbox/dead', ({ query }) => deadLetters.list(checkedQuery(parseDeadLetterQuery(query))), {
       query: t.Object({ afterId: t.Optional(t.String()), limit: t.Optional(t.String()) }),
-      response: { 200: DeadEventPageBody },
+      response: { 200: DeadEventPageBody, 400: ProblemBody },
       detail: { summary: 'Outbox events that exhausted their attempts (dead letters)', tags: ['admin'], security: ADMIN_SECURITY },
     })
     .post(
@@ -49,7 +52,17 @@ export function adminOutboxRoute(app: AdminApi, deadLetters: DeadLetters, outbox
       {
         parse: 'none',
         response: { 200: ReplayedDeadEventsBody },
-        detail: { summary: 'Replay dead letters (the given ids, or all)', tags: ['admin'], security: ADMIN_SECURITY },
+        detail: {
+          summary: 'Replay dead letters (the given ids, or all)',
+          tags: ['admin'],
+          security: ADMIN_SECURITY,
+          // documented only: the body is read by hand (it may be empty)
+          requestBody: {
+            required: false,
+            description: 'The ids of the dead events to replay; no body or {} replays every dead event',
+            content: { 'application/json': { schema: ReplayDeadEventsRequest as object } },
+          },
+        },
       },
     );
 }
