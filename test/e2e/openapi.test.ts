@@ -80,6 +80,17 @@ test('every operation declares a success answer with a body schema, its problems
   }
 });
 
+test('the upload declares the headers of CONTRACT §4: X-Timezone-Offset in, Idempotent-Replayed on a replay, Location and Retry-After when queued', () => {
+  const upload = spec.paths['/api/v1/health/samples/batch-upsert'].post;
+  const offset = (upload.parameters ?? []).find((p: any) => p.in === 'header' && p.name.toLowerCase() === 'x-timezone-offset');
+  expect(offset).toBeDefined();
+  expect(offset.required).not.toBe(true);
+  expect(offset.schema).toMatchObject({ type: 'integer', minimum: -720, maximum: 840 });
+  for (const status of ['200', '207']) expect(Object.keys(upload.responses[status].headers)).toContain('Idempotent-Replayed');
+  expect(Object.keys(upload.responses['202'].headers)).toEqual(expect.arrayContaining(['Location', 'Retry-After']));
+  for (const status of ['409', '503']) expect(Object.keys(upload.responses[status].headers)).toContain('Retry-After');
+});
+
 test('openapi-typescript types every response; a small client type-checks against them, a wrong one does not', async () => {
   await openapiTypescript(specFile, join(folder, 'api-types.ts'));
   const types = await Bun.file(join(folder, 'api-types.ts')).text();

@@ -36,6 +36,13 @@ const UPLOAD_EXAMPLE = {
   ],
 };
 UPLOAD_EXAMPLE.payloadHash = computePayloadHash(UPLOAD_EXAMPLE.samples, []);
+/** A replay of a completed upload says so (CONTRACT §4.4). */
+const REPLAY_HEADERS = {
+  'Idempotent-Replayed': {
+    description: '"true" when this is the stored answer of an earlier upload with this requestId, nothing re-processed',
+    schema: { type: 'string' as const, enum: ['true'] },
+  },
+};
 const RESULT_EXAMPLE = { requestId: UPLOAD_EXAMPLE.requestId, status: 'completed', accepted: 1, unchanged: 0, deleted: 0, failed: [], watermarkSeq: 42 };
 
 export function batchUpsertRoute(
@@ -93,6 +100,16 @@ export function batchUpsertRoute(
         summary: 'Upload a batch of health samples and deletions',
         tags: ['ingest'],
         security: USER_SECURITY,
+        parameters: [
+          {
+            name: 'X-Timezone-Offset',
+            in: 'header',
+            required: false,
+            description: 'Minutes east of UTC for samples that carry no offset of their own',
+            schema: { type: 'integer' as const, minimum: -720, maximum: 840 },
+            example: 60,
+          },
+        ],
         // documented only: the body is read and validated by hand (no Elysia body schema,
         // which would validate and normalize it before the hash)
         requestBody: {
@@ -103,12 +120,14 @@ export function batchUpsertRoute(
         responses: {
           200: {
             description: 'Processed inline; every sample stored or unchanged',
+            headers: REPLAY_HEADERS,
             content: { 'application/json': { schema: IngestResultBody as object, example: RESULT_EXAMPLE } },
           },
           207: {
             description:
               'Processed inline; at least one sample failed alone (failed[] by index, INVALID_FIELD with the path of the field). ' +
               'A queued batch ends with the same body.',
+            headers: REPLAY_HEADERS,
             content: {
               'application/json': {
                 schema: IngestResultBody as object,
