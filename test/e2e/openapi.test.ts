@@ -91,6 +91,22 @@ test('the upload declares the headers of CONTRACT §4: X-Timezone-Offset in, Ide
   for (const status of ['409', '503']) expect(Object.keys(upload.responses[status].headers)).toContain('Retry-After');
 });
 
+test('the read routes declare their query parameters as the routes check them (CONTRACT §7)', () => {
+  const params = (path: string) =>
+    Object.fromEntries((spec.paths[path].get.parameters as any[]).filter((p) => p.in === 'query').map((p) => [p.name, p]));
+  const samples = params('/api/v1/health/samples');
+  expect(Object.keys(samples).sort()).toEqual(['cursor', 'from', 'limit', 'metric', 'to']);
+  expect(samples.limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 100 });
+  for (const name of ['from', 'to']) expect(samples[name].schema).toMatchObject({ type: 'string', format: 'date-time' });
+  for (const p of Object.values(samples) as any[]) expect({ name: p.name, required: p.required ?? false }).toEqual({ name: p.name, required: false });
+
+  const summaries = params('/api/v1/health/daily-summaries');
+  expect(Object.keys(summaries).sort()).toEqual(['from', 'metrics', 'minSeq', 'to']);
+  for (const name of ['from', 'to']) expect({ name, required: summaries[name].required, schema: summaries[name].schema }).toMatchObject({ name, required: true, schema: { type: 'string', format: 'date' } });
+  expect(summaries.minSeq.schema).toMatchObject({ type: 'integer', minimum: 0 });
+  expect(summaries.metrics.required ?? false).toBe(false);
+});
+
 test('openapi-typescript types every response; a small client type-checks against them, a wrong one does not', async () => {
   await openapiTypescript(specFile, join(folder, 'api-types.ts'));
   const types = await Bun.file(join(folder, 'api-types.ts')).text();
