@@ -80,7 +80,7 @@ test('every operation declares a success answer with a body schema, its problems
   }
 });
 
-test('the upload declares the headers of CONTRACT §4: X-Timezone-Offset in, Idempotent-Replayed on a replay, Location and Retry-After when queued', () => {
+test('the upload declares the headers of CONTRACT §4 (X-Timezone-Offset in, Idempotent-Replayed on a replay, Location and Retry-After when queued) and MAX_BATCH_ITEMS', () => {
   const upload = spec.paths['/api/v1/health/samples/batch-upsert'].post;
   const offset = (upload.parameters ?? []).find((p: any) => p.in === 'header' && p.name.toLowerCase() === 'x-timezone-offset');
   expect(offset).toBeDefined();
@@ -89,6 +89,9 @@ test('the upload declares the headers of CONTRACT §4: X-Timezone-Offset in, Ide
   for (const status of ['200', '207']) expect(Object.keys(upload.responses[status].headers)).toContain('Idempotent-Replayed');
   expect(Object.keys(upload.responses['202'].headers)).toEqual(expect.arrayContaining(['Location', 'Retry-After']));
   for (const status of ['409', '503']) expect(Object.keys(upload.responses[status].headers)).toContain('Retry-After');
+  // MAX_BATCH_ITEMS (its default here) per array
+  const body = upload.requestBody.content['application/json'].schema;
+  expect([body.properties.samples.maxItems, body.properties.deleted.maxItems]).toEqual([500, 500]);
 });
 
 test('the read routes declare their query parameters as the routes check them (CONTRACT §7)', () => {

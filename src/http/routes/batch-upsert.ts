@@ -45,11 +45,19 @@ const REPLAY_HEADERS = {
 };
 const RESULT_EXAMPLE = { requestId: UPLOAD_EXAMPLE.requestId, status: 'completed', accepted: 1, unchanged: 0, deleted: 0, failed: [], watermarkSeq: 42 };
 
+/** The upload's schema as documented: MAX_BATCH_ITEMS is configuration, checked after the compiled schema. */
+function uploadSchema(maxBatchItems: number): object {
+  const schema = structuredClone(BatchUpsertBody) as { properties: Record<'samples' | 'deleted', Record<string, unknown>> };
+  schema.properties.samples.maxItems = maxBatchItems;
+  schema.properties.deleted.maxItems = maxBatchItems;
+  return schema;
+}
+
 export function batchUpsertRoute(
   app: UserApi,
   ingest: Ingest,
   now: () => number,
-  limits: { maxBodyBytes: number; maxInflightUploads: number },
+  limits: { maxBodyBytes: number; maxInflightUploads: number; maxBatchItems: number },
   /** counts an upload shed (SERVER_BUSY): /metrics and the console's rates */
   observeShed: () => void = () => {},
 ): void {
@@ -115,7 +123,7 @@ export function batchUpsertRoute(
         requestBody: {
           required: true,
           description: 'JSON, optionally with Content-Encoding gzip or zstd (the caps apply to the decoded bytes)',
-          content: { 'application/json': { schema: BatchUpsertBody as object, examples: { oneHeartRate: { value: UPLOAD_EXAMPLE } } } },
+          content: { 'application/json': { schema: uploadSchema(limits.maxBatchItems), examples: { oneHeartRate: { value: UPLOAD_EXAMPLE } } } },
         },
         responses: {
           200: {
