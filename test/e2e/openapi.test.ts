@@ -94,7 +94,7 @@ test('the upload declares the headers of CONTRACT §4 (X-Timezone-Offset in, Ide
   expect([body.properties.samples.maxItems, body.properties.deleted.maxItems]).toEqual([500, 500]);
 });
 
-test('the read routes declare their query parameters as the routes check them (CONTRACT §7)', () => {
+test('the read routes declare their query parameters as the routes check them (CONTRACT §7, §8)', () => {
   const params = (path: string) =>
     Object.fromEntries((spec.paths[path].get.parameters as any[]).filter((p) => p.in === 'query').map((p) => [p.name, p]));
   const samples = params('/api/v1/health/samples');
@@ -108,6 +108,11 @@ test('the read routes declare their query parameters as the routes check them (C
   for (const name of ['from', 'to']) expect({ name, required: summaries[name].required, schema: summaries[name].schema }).toMatchObject({ name, required: true, schema: { type: 'string', format: 'date' } });
   expect(summaries.minSeq.schema).toMatchObject({ type: 'integer', minimum: 0 });
   expect(summaries.metrics.required ?? false).toBe(false);
+
+  // the operators' pages too
+  const dead = params('/admin/outbox/dead');
+  expect(dead.limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000 });
+  expect(dead.afterId.schema).toMatchObject({ type: 'integer', minimum: 0 });
 });
 
 test('openapi-typescript types every response; a small client type-checks against them, a wrong one does not', async () => {
