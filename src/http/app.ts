@@ -75,7 +75,7 @@ export interface AppDeps {
   /** the receipt clock of uploads */
   now: () => number;
   readiness: Record<string, ReadinessCheck>;
-  limits: { maxBodyBytes: number; maxInflightUploads: number; maxBatchItems: number };
+  limits: { maxBodyBytes: number; maxInflightUploads: number };
   /** X-Api-Key values accepted by /admin/* (none: every admin request is refused) */
   adminApiKeys: readonly string[];
   /** the operations surface (CONTRACT §8): metrics and docs */

@@ -125,7 +125,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     log,
     storageErrors: { refusedInput, databaseUnavailable },
     now: ingest.now,
-    limits: { maxBodyBytes: config.maxJobPayloadBytes, maxInflightUploads: config.maxInflightUploads, maxBatchItems: config.maxBatchItems },
+    limits: { maxBodyBytes: config.maxJobPayloadBytes, maxInflightUploads: config.maxInflightUploads },
     adminApiKeys: config.adminApiKeys,
     readiness: {
       postgres: () => pingDatabase(db),

@@ -57,7 +57,7 @@ export function batchUpsertRoute(
   app: UserApi,
   ingest: Ingest,
   now: () => number,
-  limits: { maxBodyBytes: number; maxInflightUploads: number; maxBatchItems: number },
+  limits: { maxBodyBytes: number; maxInflightUploads: number },
   /** counts an upload shed (SERVER_BUSY): /metrics and the console's rates */
   observeShed: () => void = () => {},
 ): void {
@@ -123,7 +123,7 @@ export function batchUpsertRoute(
         requestBody: {
           required: true,
           description: 'JSON, optionally with Content-Encoding gzip or zstd (the caps apply to the decoded bytes)',
-          content: { 'application/json': { schema: uploadSchema(limits.maxBatchItems), examples: { oneHeartRate: { value: UPLOAD_EXAMPLE } } } },
+          content: { 'application/json': { schema: uploadSchema(ingest.maxBatchItems), examples: { oneHeartRate: { value: UPLOAD_EXAMPLE } } } },
         },
         responses: {
           200: {
