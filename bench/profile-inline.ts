@@ -16,7 +16,7 @@
 // Correctness after each run: rows stored = samples answered 200 / completed.
 // No speed gates: an instrument. Exits non-zero when the stored rows are wrong or a request failed.
 //
-// Usage: bun run bench/profile-inline.ts [--seconds 10] [--queued 200] [--interval 500] [--json]
+// Usage: bun run bench/profile-inline.ts [--seconds 10] [--queued 200] [--interval 500] [--functions] [--json]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,7 @@ const SECONDS = numberOption('--seconds', 10);
 const QUEUED = numberOption('--queued', 200);
 const INTERVAL = numberOption('--interval', 500);
 const CLIENTS = 8;
+const SHOW_FUNCTIONS = flag('--functions');
 const say = (line: string) => (asJson ? console.error(line) : console.log(line));
 
 const tokens = createUserTokens(DEVELOPMENT_JWT_SECRET);
@@ -182,6 +183,12 @@ if (asJson) {
     console.log(`  ${run.table.samples} samples in the window, median gap ${run.table.medianGapMicros.toFixed(0)} µs (interval ${run.table.intervalMicros} µs)`);
     console.log('  busiest unplaced functions (in "other"):');
     for (const f of run.table.unplaced.slice(0, 8)) console.log(`    ${f.samples} × ${f.name}  ${f.file}`);
+    if (SHOW_FUNCTIONS) {
+      for (const [stage, functions] of Object.entries(run.table.topByStage)) {
+        console.log(`  ${stage}:`);
+        for (const f of functions.slice(0, 6)) console.log(`    ${f.samples} × ${f.name}  ${f.file}`);
+      }
+    }
     console.log('');
     printTable(['machine while measured', 'cpu s', 'share'], cpuShareRows('', run.cpu).map(([label, ...rest]) => [String(label).replace(/^: /, ''), ...rest]));
     console.log('');

@@ -3,6 +3,7 @@
 // and the port through which the write core (write-group.ts) sends a group's rows, implemented
 // here by the unnest statement (the inline path) and in staged-upsert.ts by COPY (groups).
 import { run, type Queryable, type Tx } from '../db/client.ts';
+import { numberArray, textArray, timestamptzArray } from '../db/array-literals.ts';
 import { statement } from '../db/sql-files.ts';
 import type { NormalizedDeleteRef, NormalizedSample } from '../domain/types.ts';
 
@@ -72,67 +73,35 @@ export function toWrittenSample(row: WrittenSampleRow): WrittenSample {
   };
 }
 
-/** Upserts deduplicated rows of one user; returns only the rows that changed. */
+/**
+ * Upserts deduplicated rows of one user; returns only the rows that changed. The columns go as
+ * array literals built here (array-literals.ts), not through postgres.js's array serializer.
+ */
 export async function upsertSamples(
   db: Queryable,
   userId: string,
   receivedAt: Date,
   rows: readonly NormalizedSample[],
 ): Promise<WrittenSample[]> {
-  const n = rows.length;
-  const columns = {
-    sourceId: new Array<string>(n),
-    sourceRecordId: new Array<string>(n),
-    startAt: new Array<string>(n),
-    endAt: new Array<string>(n),
-    metricCode: new Array<string>(n),
-    valueKind: new Array<string>(n),
-    value: new Array<number | null>(n),
-    unit: new Array<string | null>(n),
-    categoryCode: new Array<string | null>(n),
-    durationSeconds: new Array<number | null>(n),
-    timezoneOffsetMinutes: new Array<number>(n),
-    timezoneSource: new Array<string>(n),
-    localDate: new Array<string>(n),
-    metadata: new Array<Record<string, unknown>>(n),
-    sourceVersion: new Array<number | null>(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const row = rows[i]!;
-    columns.sourceId[i] = row.sourceId;
-    columns.sourceRecordId[i] = row.sourceRecordId;
-    columns.startAt[i] = new Date(row.startAtMs).toISOString();
-    columns.endAt[i] = new Date(row.endAtMs).toISOString();
-    columns.metricCode[i] = row.metricCode;
-    columns.valueKind[i] = row.valueKind;
-    columns.value[i] = row.value;
-    columns.unit[i] = row.unit;
-    columns.categoryCode[i] = row.categoryCode;
-    columns.durationSeconds[i] = row.durationSeconds;
-    columns.timezoneOffsetMinutes[i] = row.timezoneOffsetMinutes;
-    columns.timezoneSource[i] = row.timezoneSource;
-    columns.localDate[i] = row.localDate;
-    columns.metadata[i] = row.metadata;
-    columns.sourceVersion[i] = row.sourceVersion;
-  }
   const written = await run<WrittenSampleRow>(db, UPSERT_SAMPLES, [
     userId,
     receivedAt,
-    columns.sourceId,
-    columns.sourceRecordId,
-    columns.startAt,
-    columns.endAt,
-    columns.metricCode,
-    columns.valueKind,
-    columns.value,
-    columns.unit,
-    columns.categoryCode,
-    columns.durationSeconds,
-    columns.timezoneOffsetMinutes,
-    columns.timezoneSource,
-    columns.localDate,
-    columns.metadata,
-    columns.sourceVersion,
+    textArray(rows.map((row) => row.sourceId)),
+    textArray(rows.map((row) => row.sourceRecordId)),
+    timestamptzArray(rows.map((row) => row.startAtMs)),
+    timestamptzArray(rows.map((row) => row.endAtMs)),
+    textArray(rows.map((row) => row.metricCode)),
+    textArray(rows.map((row) => row.valueKind)),
+    numberArray(rows.map((row) => row.value)),
+    textArray(rows.map((row) => row.unit)),
+    textArray(rows.map((row) => row.categoryCode)),
+    numberArray(rows.map((row) => row.durationSeconds)),
+    numberArray(rows.map((row) => row.timezoneOffsetMinutes)),
+    textArray(rows.map((row) => row.timezoneSource)),
+    textArray(rows.map((row) => row.localDate)),
+    // one jsonb array, serialized by postgres.js (JSON.stringify); upsert_samples indexes it by row
+    rows.map((row) => row.metadata),
+    numberArray(rows.map((row) => row.sourceVersion)),
   ]);
   return written.map(toWrittenSample);
 }
