@@ -78,3 +78,9 @@ export const WEBHOOK_THREAD_CLOSE_MS = 12 * SECOND;
 
 /** The delivery thread's shutdown step: as long as the thread's own close. */
 export const WEBHOOK_SHUTDOWN_STEP_MS = WEBHOOK_THREAD_CLOSE_MS;
+
+/** One fetch of the identity provider's key set (JWT_JWKS_URL): a token check waits no longer (jose's default: 5 s). */
+export const JWKS_FETCH_TIMEOUT_MS = 2 * SECOND;
+
+/** After a failed key-set fetch, keys fetched before are used without trying again for this long. */
+export const JWKS_RETRY_AFTER_FAILURE_MS = 5 * SECOND;
