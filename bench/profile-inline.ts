@@ -16,7 +16,7 @@
 // Correctness after each run: rows stored = samples answered 200 / completed.
 // No speed gates: an instrument. Exits non-zero when the stored rows are wrong or a request failed.
 //
-// Usage: bun run bench/profile-inline.ts [--seconds 10] [--queued 200] [--interval 500] [--functions] [--json]
+// Usage: bun run bench/profile-inline.ts [--seconds 10] [--queued 200] [--interval 500] [--inline-size 399] [--functions] [--json]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,8 @@ const QUEUED = numberOption('--queued', 200);
 const INTERVAL = numberOption('--interval', 500);
 const CLIENTS = 8;
 const SHOW_FUNCTIONS = flag('--functions');
+/** the inline phase's batch size (399: the largest inline batch; 1: the small-upload end) */
+const INLINE_SIZE = numberOption('--inline-size', 399);
 const say = (line: string) => (asJson ? console.error(line) : console.log(line));
 
 const tokens = createUserTokens(DEVELOPMENT_JWT_SECRET);
@@ -87,9 +89,12 @@ async function profiled(
       errors++;
       return 0;
     }
-    await response.arrayBuffer();
+    const answer = await response.text();
     if (response.status === 200 || response.status === 202) okSamples += size;
-    else errors++;
+    else {
+      errors++;
+      if (errors <= 3) console.error(`unexpected answer ${response.status}: ${answer.slice(0, 200)}`);
+    }
     return response.status;
   };
   try {
@@ -151,8 +156,10 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 120_000): Pr
 // ---- inline: 8 clients × 399
 say(machineLine());
 say('building bodies…');
-const inlineBodies = Array.from({ length: Math.ceil(SECONDS * 180) }, (_, i) => uploadBody(399, Date.UTC(2020, 0, 1) + (i % 1000) * 399 * 60_000));
-await profiled('inline: 8 clients × 399-sample batches (src/api.ts)', 'src/api.ts', 399, async (post) => {
+// enough bodies for the phase: ~180 a second of 399 samples, ~2,000 of one sample
+const inlineBodies = Array.from({ length: Math.ceil(SECONDS * (INLINE_SIZE >= 100 ? 180 : 2_500)) }, (_, i) =>
+  uploadBody(INLINE_SIZE, Date.UTC(2020, 0, 1) + i * INLINE_SIZE * 60_000));
+await profiled(`inline: 8 clients × ${INLINE_SIZE}-sample batches (src/api.ts)`, 'src/api.ts', INLINE_SIZE, async (post) => {
   const run = await closedLoopOver(CLIENTS, SECONDS, inlineBodies, (body, client) => post(client, body).then(() => {}));
   return { requests: run.requests };
 });
