@@ -127,6 +127,49 @@ async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWri
   }
 }
 
+/**
+ * Parts of one user, in receipt order, in one transaction (user-write-queue.ts): each part is
+ * written as a transaction of its own would be — claim, rows, deletes, then its completion bumps
+ * the watermark — so the next part's rows get the next seq and see this part's rows and
+ * tombstones. Each part's claim and rows go out right behind the previous part's completion: one
+ * round trip per part, one commit for all. 'lost' (everything rolled back) when any claim was
+ * lost, or the erasure fence holds for any part: the caller writes the parts one by one instead
+ * (and each then learns its own outcome).
+ */
+export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], rows: SampleRowWriter): Promise<PartOutcome<R>[] | 'lost'> {
+  if (!rows.pipelinedWithClaim) throw new Error('a sequence needs a writer that can go out behind its claim');
+  if (new Set(parts.map((part) => part.userId)).size !== 1) throw new Error('a sequence holds parts of one user');
+  try {
+    return (await db.begin(async (tx) => {
+      const completions: Promise<PartOutcome<R>>[] = [];
+      for (const part of parts) {
+        const deduped = dedupeSamplesByKey(part.samples);
+        const claimed = part.claim(tx);
+        const fenced = erasureFenced(tx, part.userId, part.receivedAt);
+        const written =
+          deduped.length > 0
+            ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
+            : Promise.resolve(new Map<string, WrittenSample[]>());
+        const deleted = deleteRefsOf(tx, part);
+        written.catch(() => {});
+        deleted.catch(() => {});
+        fenced.catch(() => {});
+        if (!(await claimed)) throw new ClaimLost();
+        if (await fenced) throw new ClaimLost();
+        // completePart issues its statement before its first await: the next part's claim and
+        // rows queue behind it on the connection, so they run after this part's watermark bump
+        const completed = completePart(tx, part, deduped, (await written).get(part.userId) ?? [], await deleted);
+        completed.catch(() => {});
+        completions.push(completed);
+      }
+      return Promise.all(completions);
+    })) as PartOutcome<R>[];
+  } catch (error) {
+    if (error instanceof ClaimLost) return 'lost';
+    throw error;
+  }
+}
+
 function deleteRefsOf(tx: Tx, part: GroupPart<unknown>): Promise<DeletedSample[]> {
   return part.deleteRefs.length > 0 ? softDeleteSamples(tx, part.userId, part.receivedAt, part.deleteRefs) : Promise.resolve([]);
 }
