@@ -56,6 +56,18 @@ describe('inline', () => {
     expect(await userFootprint(db.sql, userId)).toEqual({ user_erasures: 1 });
   });
 
+  test("uploads of the user arriving together (written as one sequence) are each fenced; another user's beside them are written", async () => {
+    const userId = crypto.randomUUID();
+    const other = crypto.randomUUID();
+    await erasure(userId, 'running', T - 60_000);
+    const outcomes = await Promise.all([
+      ...Array.from({ length: 5 }, () => writeInline(db.sql, prepared(userId, T), STALE)),
+      writeInline(db.sql, prepared(other, T), STALE),
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['fenced', 'fenced', 'fenced', 'fenced', 'fenced', 'completed']);
+    expect(await userFootprint(db.sql, userId)).toEqual({ user_erasures: 1 });
+  });
+
   test('received after a completed erasure: written as usual', async () => {
     const userId = crypto.randomUUID();
     await erasure(userId, 'completed', T - 60_000);
