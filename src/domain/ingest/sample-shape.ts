@@ -69,9 +69,8 @@ const FORBIDDEN_BY_KIND: Partial<Record<string, readonly string[]>> = {
 };
 
 /** Fields a sample may leave out; null on one of them means it is absent. */
-const OPTIONAL_FIELDS: readonly string[] = Object.keys(SampleBody.properties).filter(
-  (field) => !(SampleBody.required ?? []).includes(field),
-);
+const REQUIRED_FIELDS: readonly string[] = SampleBody.required ?? [];
+const OPTIONAL_FIELDS: readonly string[] = Object.keys(SampleBody.properties).filter((field) => !REQUIRED_FIELDS.includes(field));
 
 /**
  * A copy without the fields that count as absent: null on an optional field, "" or null on a field
