@@ -102,20 +102,9 @@ export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], row
 
 /** A group of one whose rows go out behind its claim; a lost claim or a fence rolls everything back. */
 async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWriter): Promise<PartOutcome<R>> {
-  const deduped = dedupeSamplesByKey(part.samples);
   try {
     return (await db.begin(async (tx) => {
-      const claimed = part.claim(tx);
-      const fenced = erasureFenced(tx, part.userId, part.receivedAt);
-      const written =
-        deduped.length > 0
-          ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
-          : Promise.resolve(new Map<string, WrittenSample[]>());
-      const deleted = deleteRefsOf(tx, part);
-      // the pipelined statements may fail after a lost claim: their outcome is the claim's
-      written.catch(() => {});
-      deleted.catch(() => {});
-      fenced.catch(() => {});
+      const { deduped, claimed, fenced, written, deleted } = sendPart(tx, part, rows);
       if (!(await claimed)) throw new ClaimLost();
       if (await fenced) throw new Fenced();
       return completePart(tx, part, deduped, (await written).get(part.userId) ?? [], await deleted);
@@ -143,17 +132,7 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
     return (await db.begin(async (tx) => {
       const completions: Promise<PartOutcome<R>>[] = [];
       for (const part of parts) {
-        const deduped = dedupeSamplesByKey(part.samples);
-        const claimed = part.claim(tx);
-        const fenced = erasureFenced(tx, part.userId, part.receivedAt);
-        const written =
-          deduped.length > 0
-            ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
-            : Promise.resolve(new Map<string, WrittenSample[]>());
-        const deleted = deleteRefsOf(tx, part);
-        written.catch(() => {});
-        deleted.catch(() => {});
-        fenced.catch(() => {});
+        const { deduped, claimed, fenced, written, deleted } = sendPart(tx, part, rows);
         if (!(await claimed)) throw new ClaimLost();
         if (await fenced) throw new ClaimLost();
         // completePart issues its statement before its first await: the next part's claim and
@@ -168,6 +147,26 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
     if (error instanceof ClaimLost) return 'lost';
     throw error;
   }
+}
+
+/**
+ * Sends a part's claim, its erasure fence check, rows and deletes pipelined, one behind the
+ * other, before any answer.
+ */
+function sendPart(tx: Tx, part: GroupPart<unknown>, rows: SampleRowWriter) {
+  const deduped = dedupeSamplesByKey(part.samples);
+  const claimed = part.claim(tx);
+  const fenced = erasureFenced(tx, part.userId, part.receivedAt);
+  const written =
+    deduped.length > 0
+      ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
+      : Promise.resolve(new Map<string, WrittenSample[]>());
+  const deleted = deleteRefsOf(tx, part);
+  // the pipelined statements may fail after a lost claim: their outcome is the claim's
+  written.catch(() => {});
+  deleted.catch(() => {});
+  fenced.catch(() => {});
+  return { deduped, claimed, fenced, written, deleted };
 }
 
 function deleteRefsOf(tx: Tx, part: GroupPart<unknown>): Promise<DeletedSample[]> {
