@@ -78,3 +78,15 @@ export const WEBHOOK_THREAD_CLOSE_MS = 12 * SECOND;
 
 /** The delivery thread's shutdown step: as long as the thread's own close. */
 export const WEBHOOK_SHUTDOWN_STEP_MS = WEBHOOK_THREAD_CLOSE_MS;
+
+/** An uploaded import is stored in rows of this many bytes (import_chunks): bounds what one request holds. */
+export const IMPORT_CHUNK_BYTES = 1024 * 1024;
+
+/** An import upload that sends no byte for this long is cut (408): a 1 GiB upload cannot have one overall bound. */
+export const IMPORT_BODY_IDLE_MS = 30 * SECOND;
+
+/** A group of an import is cut when this long has passed since the last one (progress ≥ every 2 s, CONTRACT §9). */
+export const IMPORT_PROGRESS_MS = 1 * SECOND;
+
+/** Samples per group of an import: one COPY → staging → upsert transaction (well inside the COPY watchdog). */
+export const IMPORT_GROUP_SAMPLES = 5000;
