@@ -26,6 +26,7 @@ const LOCK_IMPORT_OF_USER = statement('imports/lock_import_of_user');
 const RECORD_IMPORT_PROGRESS = statement('imports/record_import_progress');
 const FINISH_IMPORT = statement('imports/finish_import');
 const DELETE_IMPORT_CHUNKS = statement('imports/delete_import_chunks');
+const LIST_STALLED_IMPORTS = statement('imports/list_stalled_imports');
 
 /** An import row as stored (_import_row.sql), in the service's terms. */
 export interface ImportRow {
@@ -253,4 +254,8 @@ export async function finishImport(
 export async function deleteImportChunks(db: Queryable, importId: string, maxRows: number): Promise<number> {
   const result = (await run(db, DELETE_IMPORT_CHUNKS, [importId, maxRows])) as unknown as { count: number };
   return result.count;
+}
+
+export async function listStalledImports(db: Queryable, idleSeconds: number, limit: number): Promise<{ id: string; slices: number }[]> {
+  return run<{ id: string; slices: number }>(db, LIST_STALLED_IMPORTS, [idleSeconds, limit]);
 }

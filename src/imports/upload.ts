@@ -154,8 +154,10 @@ class BodyReader {
   /** Up to `length` first bytes (fewer when the body is shorter), kept for the first chunk. */
   async readHead(length: number): Promise<Uint8Array> {
     const head = await this.readChunk(length);
-    this.pending = head;
-    return head ?? new Uint8Array(0);
+    if (head === undefined) return new Uint8Array(0);
+    // what readChunk kept beyond the head stays behind it
+    this.pending = this.pending === undefined ? head : Buffer.concat([head, this.pending]);
+    return head;
   }
 
   /** The next `size` bytes (fewer at the end); undefined at the end. */

@@ -4,6 +4,7 @@ import { createUserTokens } from '../../src/auth/user-tokens.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { buildApi, buildDeliveryWorker, buildOutboxProcessor, buildWorker } from '../../src/start/parts.ts';
+import { maxRequestBodyBytes } from '../../src/start/runtime.ts';
 import type { DeliveryWorkerOptions } from '../../src/webhooks/delivery-worker.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -53,7 +54,7 @@ export async function startTestService(
   const server = Bun.serve({
     port: 0,
     hostname: '127.0.0.1',
-    maxRequestBodySize: config.maxJobPayloadBytes * 2,
+    maxRequestBodySize: maxRequestBodyBytes(config),
     fetch: (request) => api.app.handle(request),
   });
   const tokens = createUserTokens(config.jwtSecret);

@@ -35,7 +35,14 @@ export type ImportProgressT = Static<typeof ImportProgressBody>;
 export const ImportBody = Type.Object({
   importId: Type.String({ format: 'uuid' }),
   format: Type.String(),
-  status: Type.Union(IMPORT_STATUSES.map((status) => Type.Literal(status))),
+  // spelled out: a mapped array loses the literal types in Elysia's route typing
+  status: Type.Union([
+    Type.Literal('queued'),
+    Type.Literal('running'),
+    Type.Literal('completed'),
+    Type.Literal('failed'),
+    Type.Literal('cancelled'),
+  ]),
   createdAt: Type.String({ format: 'date-time' }),
   startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
