@@ -8,7 +8,9 @@ import { catalogToMarkdown } from './domain/catalog/catalog-markdown.ts';
 import { describeMismatch, ensureDatabase, migrate, migrationStatus } from './db/migrator.ts';
 import { listJobs } from './jobs/job-list.ts';
 import { createLogger } from './log.ts';
-import { buildJobRunner } from './start/parts.ts';
+import { runImportCommand } from './imports/import-command.ts';
+import { defaultImportRegistry } from './imports/registry.ts';
+import { buildJobRunner, importSliceDeps } from './start/parts.ts';
 import { fail, loadConfigOrExit } from './start/runtime.ts';
 
 const HELP = `usage: bun run cli <command>
@@ -19,7 +21,11 @@ const HELP = `usage: bun run cli <command>
   token --user <uuid> [--ttl 3600] print a user token signed with JWT_SECRET
   jobs list [--json]               the built-in jobs, their schedules (UTC) and last runs
   jobs run <name>                  run one tick of a job now and print the run as JSON
-                                   (exit 1 when it failed; "skipped" when another replica holds it)`;
+                                   (exit 1 when it failed; "skipped" when another replica holds it)
+  import <format> <file> --user <uuid> [--time-zone <IANA>]
+                                   import a file (apple-health: export.zip or export.xml; csv) for
+                                   a user, in this process; progress on stderr, the final import as
+                                   JSON on stdout (exit 1 unless it completed)`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -78,6 +84,30 @@ async function main(argv: string[]): Promise<void> {
         if (!run) fail(`no job named "${name}" (known: ${runner.jobs.map((job) => job.name).join(', ')})`);
         console.log(JSON.stringify(run, null, 2));
         if (run.status === 'failed') process.exitCode = 1;
+      } finally {
+        await db.end({ timeout: 5 });
+      }
+      return;
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { user: { type: 'string' }, 'time-zone': { type: 'string' } },
+      });
+      const [format, path] = positionals;
+      if (!format || !path || !values.user) fail('usage: import <format> <file> --user <uuid> [--time-zone <IANA>]');
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(values.user)) fail('--user must be a UUID');
+      if (config.migrateOnStart) await ensureDatabase(config.databaseUrl);
+      const db = createDb(config.databaseUrl, { max: 4, applicationName: 'health-ingest-cli', statementTimeoutMs: 60_000 });
+      try {
+        if (config.migrateOnStart) await migrate(db);
+        const result = await runImportCommand(
+          { db, registry: defaultImportRegistry, maxImportBytes: config.maxImportBytes, slice: importSliceDeps(config), stderr: process.stderr },
+          { format, path, userId: values.user, timeZone: values['time-zone'] ?? null },
+        );
+        console.log(JSON.stringify(result, null, 2));
+        if (result.status !== 'completed') process.exitCode = 1;
       } finally {
         await db.end({ timeout: 5 });
       }
