@@ -1,7 +1,7 @@
 // Helpers of the import tests: post a file to POST /imports/{format}, poll the import until it
 // is final, and count what the database holds of a user.
 import { until } from './poll.ts';
-import type { TestService } from './service.ts';
+import { TEST_REDIS_URL, type TestService } from './service.ts';
 
 export interface ImportAnswer {
   status: number;
@@ -63,4 +63,37 @@ export async function liveSampleCount(service: TestService, userId: string): Pro
 
 export async function outboxEventsOf(service: TestService, userId: string): Promise<{ event_type: string; seq: string }[]> {
   return (await service.db.sql.unsafe('SELECT event_type, seq FROM outbox_events WHERE user_id = $1 ORDER BY seq', [userId])) as never;
+}
+
+/** `bun run cli import …` against the service's database; its exit code, stdout (the final import as JSON) and stderr. */
+export async function cliImport(service: TestService, args: string[], env: Record<string, string> = {}) {
+  const child = Bun.spawn(['bun', 'run', 'src/cli.ts', 'import', ...args], {
+    cwd: `${import.meta.dir}/../..`,
+    env: { ...process.env, DATABASE_URL: service.db.url, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'silent', ...env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { code, stdout, stderr };
+}
+
+export interface StoredSampleRow {
+  source_id: string;
+  source_record_id: string;
+  metric_code: string;
+  start_at: Date;
+  value: number | null;
+  unit: string | null;
+  category_code: string | null;
+  timezone_offset_minutes: number;
+  timezone_source: string;
+}
+
+/** Every live sample of a user, as stored, in a fixed order. */
+export async function storedSamples(service: TestService, userId: string): Promise<StoredSampleRow[]> {
+  return (await service.db.sql.unsafe(
+    `SELECT source_id, source_record_id, metric_code, start_at, value, unit, category_code, timezone_offset_minutes, timezone_source
+     FROM health_samples WHERE user_id = $1 AND deleted_at IS NULL ORDER BY source_record_id, source_id, start_at, metric_code`,
+    [userId],
+  )) as never;
 }
