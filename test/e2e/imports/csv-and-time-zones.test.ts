@@ -63,7 +63,7 @@ describe('csv', () => {
     const samples = (await Promise.all(readRecords(file).map((record) => client.samplesOf(record)))).flat().map(({ sample }) => sample);
     const columns = ['sourceId', 'sourceRecordId', 'metricCode', 'valueKind', 'value', 'unit', 'categoryCode', 'durationSeconds', 'startAt', 'endAt', 'timezoneOffsetMinutes'] as const;
     const lines = samples.map((sample) =>
-      columns.map((column) => csvField(column === 'timezoneOffsetMinutes' ? (sample.timezoneOffsetMinutes ?? offset) : ((sample as Record<string, string | number | undefined>)[column] ?? null))).join(','),
+      columns.map((column) => csvField(column === 'timezoneOffsetMinutes' ? ((sample.timezoneOffsetMinutes as number | undefined) ?? offset) : (((sample as Record<string, unknown>)[column] as string | number | undefined) ?? null))).join(','),
     );
     const state = await importAndWait(service, token, 'csv', `${columns.join(',')}\r\n${lines.join('\r\n')}\r\n`);
     expect(state.status).toBe('completed');
