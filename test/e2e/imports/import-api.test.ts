@@ -233,3 +233,22 @@ describe('reading and cancelling', () => {
     }
   });
 });
+
+describe('the OpenAPI document', () => {
+  test('declares every import operation with its content types and every answer, success and problem', async () => {
+    const spec = (await (await fetch(`${service.baseUrl}/docs/json`)).json()) as any;
+    for (const format of ['apple-health', 'csv']) {
+      const post = spec.paths[`/api/v1/health/imports/${format}`].post;
+      expect(Object.keys(post.requestBody.content)).toContain(format === 'csv' ? 'text/csv' : 'application/zip');
+      expect(Object.keys(post.responses).sort()).toEqual(['200', '202', '400', '401', '403', '404', '408', '413', '415', '422', '503']);
+      expect(post.responses['202'].content['application/json'].schema.properties.progress).toBeDefined();
+      expect(post.summary).toContain(format);
+    }
+    expect(spec.paths['/api/v1/health/imports/{format}']).toBeUndefined(); // the unknown-format answer is not an operation
+    expect(Object.keys(spec.paths['/api/v1/health/imports/{importId}'].get.responses).sort()).toEqual(['200', '401', '404']);
+    expect(Object.keys(spec.paths['/api/v1/health/imports/{importId}'].delete.responses).sort()).toEqual(['200', '401', '404']);
+    expect(spec.paths['/api/v1/health/imports'].get.responses['200']).toBeDefined();
+    expect(spec.paths['/api/v1/health/imports/formats'].get.responses['200']).toBeDefined();
+    expect(spec.paths['/admin/imports'].get.responses['200']).toBeDefined();
+  });
+});
