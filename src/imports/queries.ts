@@ -131,9 +131,10 @@ export function discardUpload(db: Queryable, id: string): Promise<unknown> {
   return run(db, DISCARD_UPLOAD, [id]);
 }
 
-export async function deleteAbandonedUploads(db: Queryable, olderThanSeconds: number, maxRows: number): Promise<number> {
-  const result = (await run(db, DELETE_ABANDONED_UPLOADS, [olderThanSeconds, maxRows])) as unknown as { count: number };
-  return result.count;
+/** Retention: uploads left in 'receiving' for `days` (a process died mid-upload), up to `maxRows`. */
+export async function deleteAbandonedUploads(db: Queryable, days: number, maxRows: number): Promise<number> {
+  const [row] = await run<{ deleted: number }>(db, DELETE_ABANDONED_UPLOADS, [days, maxRows]);
+  return row!.deleted;
 }
 
 export function getImport(db: Queryable, userId: string, id: string): Promise<ImportRow | null> {
