@@ -88,5 +88,9 @@ export const IMPORT_BODY_IDLE_MS = 30 * SECOND;
 /** A group of an import is cut when this long has passed since the last one (progress ≥ every 2 s, CONTRACT §9). */
 export const IMPORT_PROGRESS_MS = 1 * SECOND;
 
-/** Samples per group of an import: one COPY → staging → upsert transaction (well inside the COPY watchdog). */
-export const IMPORT_GROUP_SAMPLES = 5000;
+/**
+ * Samples per group of an import: one COPY → staging → upsert transaction. Measured on a 400k-record
+ * export (shared machine): 5,000 per group peaked the worker at 367 MiB, 2,000 at 238 MiB, 1,000 at
+ * 205 MiB, with no throughput lost at 2,000 (the transaction overhead is small beside the rows).
+ */
+export const IMPORT_GROUP_SAMPLES = 2000;
