@@ -44,7 +44,8 @@ export async function startTestService(
   const runtime = { config, db: db.sql, log };
   const queuePrefix = options.queuePrefix ?? `hi-test-${crypto.randomUUID().slice(0, 8)}`;
   const api = buildApi(runtime, { queuePrefix });
-  const worker = options.worker ? buildWorker(runtime, { queuePrefix }) : undefined;
+  // as src/main.ts: the worker counts into the API's metrics (one process)
+  const worker = options.worker ? buildWorker(runtime, { queuePrefix, metrics: api.metrics }) : undefined;
   const outbox = options.outbox ? buildOutboxProcessor(runtime) : undefined;
   await outbox?.start();
   const webhooks = options.webhooks

@@ -252,3 +252,22 @@ describe('the OpenAPI document', () => {
     expect(spec.paths['/admin/imports'].get.responses['200']).toBeDefined();
   });
 });
+
+describe('/metrics', () => {
+  test('counts import records by outcome, bytes read, and imports by status', async () => {
+    const sampleOf = (text: string, name: string, labels = '') => {
+      const match = new RegExp(`^${name}${labels.replace(/[{}]/g, '\\$&')} ([\\d.e+]+)$`, 'm').exec(text);
+      return match ? Number(match[1]) : 0;
+    };
+    const scrape = async () => (await fetch(`${service.baseUrl}/metrics`)).text();
+    const before = await scrape();
+    const state = await importAndWait(service, await service.token(crypto.randomUUID()), 'apple-health', healthAppZip(biggest));
+    const after = await scrape();
+    const delta = (name: string, labels = '') => sampleOf(after, name, labels) - sampleOf(before, name, labels);
+    expect(delta('health_ingest_import_records_total', '{outcome="accepted"}')).toBe(state.progress.accepted);
+    expect(delta('health_ingest_import_records_total', '{outcome="failed"}')).toBe(state.progress.failed);
+    expect(delta('health_ingest_import_bytes_read_total')).toBe(state.progress.bytesTotal);
+    expect(sampleOf(after, 'health_ingest_imports', '{status="completed"}')).toBeGreaterThanOrEqual(1);
+    expect(after).toMatch(/^health_ingest_imports\{status="queued"\} \d+$/m);
+  });
+});
