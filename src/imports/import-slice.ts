@@ -42,6 +42,7 @@ import {
   heartbeatImport,
   leaseHolder,
   lockImportForWrite,
+  lockImportOfUser,
   recordImportProgress,
   releaseImportLease,
   type ImportRow,
@@ -322,4 +323,39 @@ class Slice {
 /** Deletes a finished import's chunks in bounded batches. */
 export async function freeStoredFile(db: Sql, importId: string): Promise<void> {
   while ((await deleteImportChunks(db, importId, CHUNK_DELETE_BATCH)) >= CHUNK_DELETE_BATCH);
+}
+
+/**
+ * Ends an import that its jobs could not process (every attempt threw: a bug, or a database that
+ * refuses its rows) as failed, with the completion event, so the sweep stops re-adding it.
+ * False when it was already final.
+ */
+export async function failImport(db: Sql, importId: string, error: { code: string; message: string }): Promise<boolean> {
+  const row = await getImportById(db, importId);
+  if (!row || (row.status !== 'queued' && row.status !== 'running')) return false;
+  const ended = await db.begin(async (tx: Tx) => {
+    if (!(await lockImportOfUser(tx, row.userId, importId))) return false;
+    await finishImport(tx, {
+      userId: row.userId,
+      id: importId,
+      status: 'failed',
+      error,
+      bytesRead: null,
+      event: {
+        type: IMPORT_COMPLETED,
+        payload: buildImportCompletedPayload({
+          userId: row.userId,
+          importId,
+          format: row.format,
+          status: 'failed',
+          counts: row.counts,
+          watermarkSeq: row.watermarkSeq,
+          error,
+        }),
+      },
+    });
+    return true;
+  });
+  if (ended) await freeStoredFile(db, importId);
+  return ended;
 }

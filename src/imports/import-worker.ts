@@ -14,7 +14,7 @@ import { SECOND, WORKER_CLOSE_MS } from '../limits.ts';
 import { safeErrorMessage, type Logger } from '../log.ts';
 import { decodeImportJob, IMPORT_QUEUE_NAME, type ImportJobData } from './import-job.ts';
 import type { ImportJobs } from './import-queue.ts';
-import { runImportSlice, type SliceDeps } from './import-slice.ts';
+import { failImport, runImportSlice, type SliceDeps } from './import-slice.ts';
 import { listStalledImports } from './queries.ts';
 
 const IMPORT_SWEEP_MS = 30 * SECOND;
@@ -65,7 +65,21 @@ export function startImportWorker(options: ImportWorkerOptions): ImportWorker {
     concurrency: options.concurrency ?? 1,
     ...(options.prefix ? { prefix: options.prefix } : {}),
   });
-  worker.on('failed', (job, error) => log.warn({ jobId: job?.id, err: error }, 'import job failed'));
+  worker.on('failed', (job, error) => {
+    if (!job) return;
+    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    log.warn({ jobId: job.id, attemptsMade: job.attemptsMade, final, err: error }, 'import job failed');
+    if (!final) return;
+    let importId: string;
+    try {
+      importId = decodeImportJob(job.data);
+    } catch {
+      return;
+    }
+    failImport(db, importId, { code: 'PROCESSING_FAILED', message: `the import could not be processed: ${safeErrorMessage(error)}` }).catch(
+      (failure: unknown) => log.error({ err: failure, importId }, 'could not mark the import failed'),
+    );
+  });
   worker.on('error', (error) => log.warn({ err: error }, 'import worker error'));
 
   const idleSeconds = Math.ceil(deps.leaseMs / 1000);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
-import { runImportSlice, type SliceDeps } from '../../../src/imports/import-slice.ts';
+import { failImport, runImportSlice, type SliceDeps } from '../../../src/imports/import-slice.ts';
 import { claimImportLease, getImportById } from '../../../src/imports/queries.ts';
 import { defaultImportRegistry } from '../../../src/imports/registry.ts';
 import { receiveImport } from '../../../src/imports/upload.ts';
@@ -133,6 +133,20 @@ describe('an import slice', () => {
     const written = await liveRows(userId);
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThan(reference.rows);
+  });
+});
+
+describe('an import its jobs could not process', () => {
+  test('is failed with the completion event and its file freed; once', async () => {
+    const userId = crypto.randomUUID();
+    const id = await storedImport(userId);
+    expect(await failImport(database.sql, id, { code: 'PROCESSING_FAILED', message: 'every attempt threw' })).toBe(true);
+    const row = (await getImportById(database.sql, id))!;
+    expect([row.status, row.error]).toEqual(['failed', { code: 'PROCESSING_FAILED', message: 'every attempt threw' }]);
+    expect(await eventTypes(userId)).toEqual(['health.import.completed']);
+    expect(Number((await database.sql.unsafe('SELECT count(*)::int AS n FROM import_chunks WHERE import_id = $1', [id]))[0]!.n)).toBe(0);
+    expect(await failImport(database.sql, id, { code: 'PROCESSING_FAILED', message: 'again' })).toBe(false);
+    expect(await runImportSlice(deps(), id, 'late job')).toEqual({ kind: 'finished', status: 'failed' });
   });
 });
 
