@@ -175,6 +175,8 @@ class Slice {
       // one write in flight: the previous group must have committed before this one starts
       if (!(await writing)) return false;
       writing = this.writeCut(ready);
+      // awaited by the next cut or at the end; until then its failure must not count as unhandled
+      writing.catch(() => {});
       return true;
     };
     const sliceOver = () => this.deps.now() - this.startedAt >= this.deps.sliceMs;
