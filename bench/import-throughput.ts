@@ -19,6 +19,7 @@
 // ≤ --max-rss-mb (300); the longest gap between two progress updates ≤ 2 s.
 //
 // Usage: bun run bench/import-throughput.ts [--records 1000000] [--seed 1] [--max-rss-mb 300] [--json]
+import { heapStats } from 'bun:jsc';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,8 @@ interface ChildResult {
   peakRssMb: number;
   /** import: the longest time without a progress update (ms) */
   longestProgressGapMs?: number;
+  /** import: the heap still live after a full collection at the end (a leak grows it with N) */
+  liveHeapMbAfterGc?: number;
   status?: string;
   counts?: { recordsRead: number; accepted: number; unchanged: number; failed: number; skipped: number };
   rows?: number;
@@ -142,6 +145,8 @@ async function childRun(mode: Mode, databaseUrl: string, importId: string): Prom
       'bench',
     );
     const seconds = (performance.now() - started) / 1000;
+    Bun.gc(true);
+    const liveHeapMbAfterGc = heapStats().heapSize / 2 ** 20;
     const row = (await getImportById(sql, importId))!;
     const [stored] = await sql.unsafe('SELECT count(*)::int AS n FROM health_samples WHERE user_id = $1', [row.userId]);
     const skipped = Object.values(row.counts.skippedByType).reduce((a, b) => a + b, 0);
@@ -152,6 +157,7 @@ async function childRun(mode: Mode, databaseUrl: string, importId: string): Prom
       samples: row.counts.accepted + row.counts.unchanged,
       peakRssMb: peakRssMb(),
       longestProgressGapMs: longestGap,
+      liveHeapMbAfterGc,
       status: outcome.kind === 'finished' ? outcome.status : outcome.kind,
       counts: { recordsRead: row.counts.recordsRead, accepted: row.counts.accepted, unchanged: row.counts.unchanged, failed: row.counts.failed, skipped },
       rows: Number(stored!.n),
@@ -261,6 +267,7 @@ async function main(): Promise<void> {
           ['ceiling (COPY → staging → upsert only, mean)', ceiling.samples, ceiling.seconds, rate(ceiling), '100 %', ceiling.peakRssMb, '—'],
         ],
       );
+      console.log(`import child: ${(imported.liveHeapMbAfterGc ?? 0).toFixed(1)} MiB of heap live after a full collection at the end`);
       console.log(`gates: ${Object.entries(gates).map(([name, ok]) => `${name} ${ok ? 'ok' : 'FAILED'}`).join(' · ')}`);
     }
     process.exitCode = passed ? 0 : 1;
