@@ -14,8 +14,8 @@
 //   end       end of file → completed; a file corrupt part-way → failed with the reader's error,
 //             after the groups read before it; cancelled or lease lost → stop writing. The end
 //             commits the health.import.completed event (finish_import) and frees the chunks.
-//   yield     past the slice's runtime (IMPORT_SLICE_SECONDS) the lease is released after the
-//             group in flight, and the caller enqueues the follow-up.
+//   yield     past the slice's runtime (IMPORT_SLICE_SECONDS), or when the worker shuts down, the
+//             lease is released after the group in flight, and the caller enqueues the follow-up.
 //
 // Reading overlaps writing: the next group is parsed and normalized while the last one commits
 // (one write in flight at a time, so groups commit in file order).
@@ -66,6 +66,8 @@ export interface SliceDeps {
   progressMs?: number;
   /** after each committed group: what it added (metrics, the CLI's progress) */
   onGroup?: (group: GroupReport) => void;
+  /** aborted when the worker shuts down: the slice yields after the group in flight */
+  stopping?: AbortSignal;
 }
 
 export interface GroupReport {
@@ -179,7 +181,7 @@ class Slice {
       writing.catch(() => {});
       return true;
     };
-    const sliceOver = () => this.deps.now() - this.startedAt >= this.deps.sliceMs;
+    const sliceOver = () => this.deps.stopping?.aborted === true || this.deps.now() - this.startedAt >= this.deps.sliceMs;
     try {
       reading: for await (const batch of reader.batches()) {
         for (const entry of batch) {

@@ -1,7 +1,8 @@
 // The import worker: a BullMQ worker whose jobs each run one slice of an import
 // (import-slice.ts). What a slice ends with decides the next job:
 //   finished / gone  nothing (the import is final, or erased)
-//   yielded          a follow-up job at once (another worker may take it)
+//   yielded          a follow-up job at once (another worker may take it); a slice also yields
+//                    when this worker shuts down, so a deploy hands running imports on at once
 //   busy             a delayed job at the lease's expiry (its holder may be dead)
 // A sweep (every IMPORT_SWEEP_MS) adds a job for every import that is queued or running with no
 // live lease and no progress for a while: jobs lost with Redis, or an upload whose add failed.
@@ -41,7 +42,9 @@ export interface ImportWorker {
 export function startImportWorker(options: ImportWorkerOptions): ImportWorker {
   const { db, log, jobs } = options;
   const workerId = `${process.pid}.${crypto.randomUUID().slice(0, 8)}`;
-  const deps: SliceDeps = { ...options.slice, db };
+  // a shutdown lets each running slice end after its group in flight and hand the import on
+  const stopping = new AbortController();
+  const deps: SliceDeps = { ...options.slice, db, stopping: stopping.signal };
 
   const processJob = async (job: Job<ImportJobData>) => {
     let importId: string;
@@ -98,6 +101,7 @@ export function startImportWorker(options: ImportWorkerOptions): ImportWorker {
     sweep,
     async close(timeoutMs = WORKER_CLOSE_MS) {
       clearInterval(timer);
+      stopping.abort();
       await settleWithin(worker.close(), timeoutMs);
       if (worker.isRunning()) await worker.close(true).catch(() => {});
     },

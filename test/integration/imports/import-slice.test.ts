@@ -88,6 +88,19 @@ describe('an import slice', () => {
     expect((await eventTypes(userId)).at(-1)).toBe('health.import.completed');
   });
 
+  test('a shutdown makes a running slice yield after its group in flight, and the next one finishes the import', async () => {
+    const userId = crypto.randomUUID();
+    const id = await storedImport(userId);
+    const stopping = new AbortController();
+    const outcome = await runImportSlice(deps({ stopping: stopping.signal, onGroup: () => stopping.abort() }), id, 'shutting down');
+    expect(outcome).toEqual({ kind: 'yielded' });
+    const left = (await getImportById(database.sql, id))!;
+    expect(left.status).toBe('running');
+    expect(left.resumePosition).toBeGreaterThan(0);
+    expect(await runImportSlice(deps(), id, 'next worker')).toEqual({ kind: 'finished', status: 'completed' });
+    expect(await liveRows(userId)).toBe(reference.rows);
+  });
+
   test('a live lease makes another runner wait (busy until it expires); an expired one is taken over', async () => {
     const userId = crypto.randomUUID();
     const id = await storedImport(userId);
