@@ -4,8 +4,9 @@
 //   yielded          a follow-up job at once (another worker may take it); a slice also yields
 //                    when this worker shuts down, so a deploy hands running imports on at once
 //   busy             a delayed job at the lease's expiry (its holder may be dead)
-// A sweep (every IMPORT_SWEEP_MS) adds a job for every import that is queued or running with no
-// live lease and no progress for a while: jobs lost with Redis, or an upload whose add failed.
+// A sweep (every IMPORT_SWEEP_MS, and once a lease after start) adds a job for every import that
+// is queued or running with no live lease and no progress for a while: jobs lost with Redis, an
+// upload whose add failed, or the import of a worker that was killed.
 // Duplicates of any of these are harmless: the lease decides who works.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type Redis from 'ioredis';
@@ -92,15 +93,20 @@ export function startImportWorker(options: ImportWorkerOptions): ImportWorker {
     await Promise.all(stalled.map((found) => jobs.add(found.id, 'sweep', { discriminator: `${found.slices}-${minute}` })));
     return stalled.length;
   };
-  const timer = setInterval(() => {
+  const sweepNow = () => {
     sweep().catch((error: unknown) => log.warn({ err: error }, 'import sweep failed'));
-  }, options.sweepEveryMs ?? IMPORT_SWEEP_MS);
+  };
+  const timer = setInterval(sweepNow, options.sweepEveryMs ?? IMPORT_SWEEP_MS);
+  // a worker started after a crash picks up the imports the dead one held as soon as their
+  // leases can have expired, not at the next sweep (nor after BullMQ's stalled-job check)
+  const first = setTimeout(sweepNow, deps.leaseMs + SECOND);
 
   return {
     worker,
     sweep,
     async close(timeoutMs = WORKER_CLOSE_MS) {
       clearInterval(timer);
+      clearTimeout(first);
       stopping.abort();
       await settleWithin(worker.close(), timeoutMs);
       if (worker.isRunning()) await worker.close(true).catch(() => {});
