@@ -34,6 +34,7 @@ import { installPeer, startPeer, type PeerName } from './lib/peer-services.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { printTable, summarize } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';
+import { BENCH_RATE_LIMIT } from './lib/service-process.ts';
 
 const asJson = flag('--json');
 const SECONDS = numberOption('--seconds', 10);
@@ -146,7 +147,7 @@ async function setUp(service: ServiceName): Promise<Running> {
   if (service === 'health-ingest') {
     const fresh = await freshBenchDatabase(database, 1);
     await fresh.sql.end();
-    const child = await startService('src/api.ts', { DATABASE_URL: url, JWT_SECRET, REDIS_URL: 'redis://127.0.0.1:6379/12', LOG_LEVEL: 'warn' });
+    const child = await startService('src/api.ts', { DATABASE_URL: url, JWT_SECRET, REDIS_URL: 'redis://127.0.0.1:6379/12', LOG_LEVEL: 'warn', USER_RATE_LIMIT_PER_MINUTE: BENCH_RATE_LIMIT });
     running = { baseUrl: child.baseUrl, pid: child.process.pid, stop: () => child.kill('SIGTERM') };
   } else {
     const { dir, installSeconds } = installPeer(service as PeerName, { reinstall: flag('--reinstall'), log: say });

@@ -41,6 +41,7 @@ import { uploadBody } from './lib/sample-bodies.ts';
 import { printTable, summarize } from './lib/stats.ts';
 import { ceilingBatches, runUpsertCeiling } from './lib/upsert-ceiling.ts';
 import { flag, numberOption, stringOption } from './lib/args.ts';
+import { BENCH_RATE_LIMIT } from './lib/service-process.ts';
 
 const asJson = flag('--json');
 const SECONDS = numberOption('--seconds', 6);
@@ -166,7 +167,7 @@ async function setUp(variant: Variant): Promise<Stand> {
   if (variant.tableSettings) for (const statement of tableSettings) await admin.unsafe(statement);
   const prefillSeconds = await prefill(admin, PREFILL);
   const writerDb = createDb(url, { max: WRITERS, statementTimeoutMs: 60_000 });
-  const service = await startService('src/api.ts', { DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379/10', LOG_LEVEL: 'warn' });
+  const service = await startService('src/api.ts', { DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379/10', LOG_LEVEL: 'warn', USER_RATE_LIMIT_PER_MINUTE: BENCH_RATE_LIMIT });
   return { variant, pg, admin, writerDb, service, prefillSeconds };
 }
 

@@ -45,6 +45,7 @@ import { statementsPerRequest, type PerRequest } from './lib/statements-per-requ
 import { uploadBody } from './lib/sample-bodies.ts';
 import { printTable } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';
+import { BENCH_RATE_LIMIT } from './lib/service-process.ts';
 
 const asJson = flag('--json');
 const BATCHES = numberOption('--batches', 40);
@@ -266,7 +267,7 @@ if (!flag('--no-services')) {
   const measure = (service: string, database: string, start: (url: string) => Promise<{ baseUrl: string; stop(): Promise<void> }>) =>
     statementsPerRequest({ service, pg, database, token, bodies, batchRows: BATCH, start }).then((r) => perRequest.push(r));
   await measure('health-ingest (src/api.ts)', 'cost_service_ours', async (url) => {
-    const child = await startService('src/api.ts', { DATABASE_URL: url, JWT_SECRET: secret, REDIS_URL: 'redis://127.0.0.1:6379/11', LOG_LEVEL: 'warn' });
+    const child = await startService('src/api.ts', { DATABASE_URL: url, JWT_SECRET: secret, REDIS_URL: 'redis://127.0.0.1:6379/11', LOG_LEVEL: 'warn', USER_RATE_LIMIT_PER_MINUTE: BENCH_RATE_LIMIT });
     return { baseUrl: child.baseUrl, stop: () => child.kill('SIGTERM') };
   });
   const { dir } = installPeer('rawpg', { log: say });

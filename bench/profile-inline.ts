@@ -32,6 +32,7 @@ import { machineLine } from './lib/machine.ts';
 import { uploadBody } from './lib/sample-bodies.ts';
 import { printTable } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';
+import { BENCH_RATE_LIMIT } from './lib/service-process.ts';
 
 const asJson = flag('--json');
 const SECONDS = numberOption('--seconds', 10);
@@ -69,7 +70,7 @@ async function profiled(
   const dir = mkdtempSync(join(tmpdir(), 'hi-cpu-prof-'));
   const service = await startService(
     entry,
-    { DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379/9', LOG_LEVEL: 'info' },
+    { DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:6379/9', LOG_LEVEL: 'info', USER_RATE_LIMIT_PER_MINUTE: BENCH_RATE_LIMIT },
     { bunFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL}`] },
   );
   let errors = 0;

@@ -6,6 +6,19 @@ export interface Config {
   databaseUrl: string;
   redisUrl: string;
   jwtSecret: string;
+  /** user tokens are an identity provider's, verified against this key set; null: HS256 with jwtSecret */
+  jwtJwksUrl: string | null;
+  /** `iss` / `aud` user tokens must carry; null: not checked */
+  jwtIssuer: string | null;
+  jwtAudience: string | null;
+  /** how a provider's `sub` becomes a user id: must be a UUID, or mapped to one (auth/subject-mapping.ts) */
+  jwtSubjects: 'uuid' | 'derived';
+  /** least time between two key-set fetches for an unknown kid */
+  jwtJwksCooldownMs: number;
+  /** a fetched key set is fetched again after this long (used stale meanwhile when the provider is down) */
+  jwtJwksCacheMs: number;
+  /** requests per user per minute across replicas; 0 = off */
+  userRateLimitPerMinute: number;
   adminApiKeys: readonly string[];
   ingestQueueThreshold: number;
   maxBatchItems: number;
@@ -94,9 +107,16 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   };
 
   const jwtSecret = env.JWT_SECRET || DEVELOPMENT_JWT_SECRET;
-  if (nodeEnv === 'production' && jwtSecret === DEVELOPMENT_JWT_SECRET) {
-    problems.push('JWT_SECRET must be set when NODE_ENV=production (the development secret is refused)');
+  // keys fetched in the clear could be swapped on the way: https in production
+  const jwtJwksUrl = env.JWT_JWKS_URL?.trim()
+    ? url('JWT_JWKS_URL', '', nodeEnv === 'production' ? ['https:'] : ['https:', 'http:'])
+    : null;
+  // with an identity provider the secret signs nothing
+  if (nodeEnv === 'production' && jwtSecret === DEVELOPMENT_JWT_SECRET && jwtJwksUrl === null) {
+    problems.push('JWT_SECRET must be set when NODE_ENV=production (the development secret is refused), or JWT_JWKS_URL');
   }
+  const jwtSubjects = (env.JWT_SUBJECTS?.trim() || 'uuid').toLowerCase();
+  if (jwtSubjects !== 'uuid' && jwtSubjects !== 'derived') problems.push(`JWT_SUBJECTS must be uuid or derived, got "${env.JWT_SUBJECTS}"`);
   if (jwtSecret.length < 16) problems.push('JWT_SECRET must be at least 16 characters');
 
   const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
@@ -124,6 +144,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/health_ingest', ['postgres:', 'postgresql:']),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     jwtSecret,
+    jwtJwksUrl,
+    jwtIssuer: env.JWT_ISSUER?.trim() || null,
+    jwtAudience: env.JWT_AUDIENCE?.trim() || null,
+    jwtSubjects: jwtSubjects === 'derived' ? 'derived' : 'uuid',
+    jwtJwksCooldownMs: int('JWT_JWKS_COOLDOWN_SECONDS', 30, 0, 24 * 3600) * 1000,
+    jwtJwksCacheMs: int('JWT_JWKS_CACHE_SECONDS', 600, 1, 7 * 24 * 3600) * 1000,
+    userRateLimitPerMinute: int('USER_RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     adminApiKeys: (env.ADMIN_API_KEYS ?? '')
       .split(',')
       .map((key) => key.trim())

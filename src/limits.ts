@@ -94,3 +94,9 @@ export const IMPORT_PROGRESS_MS = 1 * SECOND;
  * 205 MiB, with no throughput lost at 2,000 (the transaction overhead is small beside the rows).
  */
 export const IMPORT_GROUP_SAMPLES = 2000;
+
+/** One fetch of the identity provider's key set (JWT_JWKS_URL): a token check waits no longer (jose's default: 5 s). */
+export const JWKS_FETCH_TIMEOUT_MS = 2 * SECOND;
+
+/** After a failed key-set fetch, keys fetched before are used without trying again for this long. */
+export const JWKS_RETRY_AFTER_FAILURE_MS = 5 * SECOND;

@@ -5,6 +5,7 @@
 export const PROBLEMS = {
   VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
   MALFORMED_JSON: { status: 400, title: 'Request body is not valid JSON' },
+  MALFORMED_BODY_ENCODING: { status: 400, title: 'Request body does not decode as its Content-Encoding says' },
   PAYLOAD_HASH_MISMATCH: { status: 400, title: 'payloadHash does not match the payload' },
   UNAUTHORIZED: { status: 401, title: 'Authentication required' },
   HEALTH_SYNC_DISABLED: { status: 403, title: 'Health sync is disabled for this user' },
@@ -16,6 +17,7 @@ export const PROBLEMS = {
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'requestId was already used with a different payload' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
   REQUEST_HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   INTERNAL: { status: 500, title: 'Internal server error' },
   DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable' },

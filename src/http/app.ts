@@ -19,6 +19,7 @@ import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeadLetters } from '../outbox/dead-letters.ts';
+import type { UserRateLimit } from '../rate-limit/user-rate-limit.ts';
 import type { PrivacySettingsService } from '../privacy/privacy-settings.ts';
 import type { DailySummaryReader } from '../projections/read-daily-summaries.ts';
 import type { RequestStatusReader } from '../requests/request-status.ts';
@@ -71,6 +72,8 @@ export interface AppDeps {
   services: ApiServices;
   catalog: MetricCatalog;
   tokens: UserTokens;
+  /** the per-user request limit (CONTRACT §2); null: off */
+  rateLimit: UserRateLimit | null;
   log: Logger;
   /** how the problems plugin tells refused input and an unavailable database from other errors */
   storageErrors: StorageErrors;
@@ -97,7 +100,7 @@ export function createApp(deps: AppDeps) {
   const { services, catalog, log } = deps;
   const boardSessions = createBoardSessions(deps.adminApiKeys);
 
-  const user = userApiGroup(deps.tokens);
+  const user = userApiGroup(deps.tokens, deps.rateLimit);
   batchUpsertRoute(user, services.ingest, deps.now, deps.limits, deps.operations.metrics.observeShed);
   ingestRequestsRoute(user, services.requests);
   privacySettingsRoute(user, services.privacy);

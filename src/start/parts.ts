@@ -3,7 +3,8 @@
 // the worker. Only this room wires one capability to another.
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { createUserTokens } from '../auth/user-tokens.ts';
+import { configuredUserTokens } from '../auth/configured-tokens.ts';
+import { createUserRateLimit } from '../rate-limit/user-rate-limit.ts';
 import { describeMismatch, migrationStatus } from '../db/migrator.ts';
 import { createDb, pingDatabase } from '../db/client.ts';
 import { defaultCatalog } from '../domain/catalog/catalog.ts';
@@ -148,7 +149,11 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       }),
     },
     catalog: defaultCatalog,
-    tokens: createUserTokens(config.jwtSecret),
+    tokens: configuredUserTokens(config, log),
+    rateLimit:
+      config.userRateLimitPerMinute === 0
+        ? null
+        : createUserRateLimit({ redis, prefix: ratesPrefix, limit: config.userRateLimitPerMinute, log }),
     log,
     storageErrors: { refusedInput, databaseUnavailable },
     importFormats: defaultImportRegistry.formats,

@@ -24,7 +24,7 @@ const tokens = createUserTokens(DEVELOPMENT_JWT_SECRET);
 beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 2 });
   redis = await startRedis();
-  service = await startService('src/api.ts', { DATABASE_URL: db.url, REDIS_URL: redis.url, LOG_LEVEL: 'warn' });
+  service = await startService('src/api.ts', { DATABASE_URL: db.url, REDIS_URL: redis.url, LOG_LEVEL: 'warn', USER_RATE_LIMIT_PER_MINUTE: '10000000' });
 });
 afterAll(async () => {
   await service?.kill('SIGTERM');

@@ -200,6 +200,24 @@ describe('OpenAPI', () => {
     expect(page.headers.get('content-type')).toStartWith('text/html');
   });
 
+  test('/docs loads its script and style from this service, not a CDN', async () => {
+    const page = await (await fetch(`${service.baseUrl}/docs`)).text();
+    const loaded = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    expect(loaded.sort()).toEqual(['/docs/assets/swagger-ui-bundle.js', '/docs/assets/swagger-ui.css']);
+    expect(page).not.toMatch(/https?:\/\//);
+    for (const [path, type] of [
+      ['/docs/assets/swagger-ui-bundle.js', 'text/javascript'],
+      ['/docs/assets/swagger-ui.css', 'text/css'],
+    ] as const) {
+      const asset = await fetch(`${service.baseUrl}${path}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toStartWith(type);
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+    }
+    expect((await fetch(`${service.baseUrl}/docs/assets/package.json`)).status).toBe(404);
+    expect((await fetch(`${service.baseUrl}/docs/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+  });
+
   test('is off with ENABLE_DOCS=false', async () => {
     const quiet = await startTestService({ env: { ENABLE_DOCS: 'false' } });
     try {

@@ -1,23 +1,30 @@
-// Reads a JSON body under a byte cap without ever buffering more than the cap: a declared
+// Reads a body under a byte cap without ever buffering more than the cap: a declared
 // Content-Length over the cap is refused before reading; a chunked body is counted as it streams.
-// Reading is bounded in time too (a slow-drip client gets 408, not a held connection), and a
-// client that goes away mid-body is an ordinary 4xx, not an unexpected error.
+// A gzip or zstd body (Content-Encoding) is decoded while it streams, the cap applied to the
+// decoded bytes (../body-decoding.ts). Reading is bounded in time too (a slow-drip client gets
+// 408, not a held connection), and a client that goes away mid-body is an ordinary 4xx, not an
+// unexpected error.
 import { parseJsonBody } from '../../domain/json-body.ts';
 import { ProblemError } from '../../domain/problems.ts';
 import { bounded } from '../../bounded.ts';
 import { BODY_READ_TIMEOUT_MS } from '../../limits.ts';
-
-function tooLarge(cap: number): ProblemError {
-  return new ProblemError('PAYLOAD_TOO_LARGE', `request body exceeds ${cap} bytes`, { maxBytes: cap });
-}
+import { decodedBody, decodedBytes, payloadTooLarge, requestContentCoding } from '../body-decoding.ts';
 
 export async function readBodyText(request: Request, cap: number, timeoutMs = BODY_READ_TIMEOUT_MS): Promise<string> {
+  const coding = requestContentCoding(request.headers.get('content-encoding'));
   const declared = request.headers.get('content-length');
+  // an encoded body longer than the cap would not decode under it either (compression aside,
+  // the encodings only add framing)
   if (declared !== null) {
     const length = Number(declared);
-    if (!Number.isFinite(length) || length > cap) throw tooLarge(cap);
+    if (!Number.isFinite(length) || length > cap) throw payloadTooLarge(cap);
   }
-  const read = declared !== null ? request.text() : readStreamed(request, cap);
+  let read: Promise<string>;
+  if (request.body === null) read = Promise.resolve('');
+  else if (coding === null) read = declared !== null ? request.text() : readCapped(request.body, cap);
+  // a declared length is under the cap: read whole, decoded at once (body-decoding.ts)
+  else if (declared !== null) read = request.bytes().then((encoded) => decodedBytes(encoded, coding, cap).toString('utf8'));
+  else read = readCapped(decodedBody(request.body, coding, cap), cap);
   try {
     return await bounded(
       read,
@@ -31,9 +38,8 @@ export async function readBodyText(request: Request, cap: number, timeoutMs = BO
   }
 }
 
-async function readStreamed(request: Request, cap: number): Promise<string> {
-  if (request.body === null) return '';
-  const reader = request.body.getReader();
+async function readCapped(body: ReadableStream<Uint8Array>, cap: number): Promise<string> {
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -42,7 +48,7 @@ async function readStreamed(request: Request, cap: number): Promise<string> {
     total += value.byteLength;
     if (total > cap) {
       await reader.cancel().catch(() => {});
-      throw tooLarge(cap);
+      throw payloadTooLarge(cap);
     }
     chunks.push(value);
   }

@@ -68,6 +68,8 @@ export function problemsPlugin(log: Logger, storage: StorageErrors) {
       case 'NOT_FOUND':
         return problemResponse(request, 'NOT_FOUND', 'no such resource');
       case 'PARSE':
+        // a parse hook's own problem (a corrupt or oversized encoded body), wrapped by Elysia
+        if ((error as { cause?: unknown }).cause instanceof ProblemError) return render(request, (error as { cause: ProblemError }).cause);
         return problemResponse(request, 'MALFORMED_JSON', 'the request body could not be parsed');
       case 'VALIDATION': {
         const issues = ((error as { all?: TypeBoxIssue[] }).all ?? []).slice(0, MAX_REPORTED_ERRORS);

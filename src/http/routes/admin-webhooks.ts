@@ -28,6 +28,7 @@ import {
 } from '../../domain/webhooks/schema.ts';
 import { MAX_DELIVERY_PAGE, type WebhookAdmin } from '../../webhooks/endpoint-admin.ts';
 import { ADMIN_SECURITY, type AdminApi } from '../plugins/admin-auth.ts';
+import { parseEncodedJson } from '../plugins/encoded-bodies.ts';
 
 const tags = ['webhooks'];
 const Params = t.Object({ id: t.String() });
@@ -42,6 +43,7 @@ export function adminWebhooksRoute(app: AdminApi, admin: WebhookAdmin): void {
         return admin.create(body);
       },
       {
+        parse: parseEncodedJson,
         body: CreateEndpointBody,
         response: { 201: CreatedEndpointBody, 400: ProblemBody, 401: ProblemBody },
         detail: { summary: 'Register a webhook endpoint (its secret is shown only in this answer)', tags, security: ADMIN_SECURITY },
@@ -58,6 +60,7 @@ export function adminWebhooksRoute(app: AdminApi, admin: WebhookAdmin): void {
     })
     .patch('/admin/webhooks/:id', ({ params, body }) => admin.update(params.id, body), {
       params: Params,
+      parse: parseEncodedJson,
       body: UpdateEndpointBody,
       response: { 200: EndpointBody, ...problems },
       detail: { summary: 'Change a webhook endpoint (disabled: false re-enables it)', tags, security: ADMIN_SECURITY },
@@ -77,6 +80,7 @@ export function adminWebhooksRoute(app: AdminApi, admin: WebhookAdmin): void {
     )
     .post('/admin/webhooks/:id/rotate-secret', ({ params, body }) => admin.rotateSecret(params.id, body?.overlapSeconds), {
       params: Params,
+      parse: parseEncodedJson,
       body: t.Optional(RotateSecretBody),
       response: { 200: RotatedSecretBody, ...problems },
       detail: {
@@ -122,6 +126,7 @@ export function adminWebhooksRoute(app: AdminApi, admin: WebhookAdmin): void {
       },
       {
         params: Params,
+        parse: parseEncodedJson,
         body: ReplayBody,
         response: { 202: ReplayedBody, ...problems },
         detail: { summary: 'Send every event since a time again (same webhook-id)', tags, security: ADMIN_SECURITY },

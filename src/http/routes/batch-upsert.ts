@@ -12,7 +12,31 @@ import { USER_SECURITY, type UserApi } from '../plugins/auth.ts';
 import { readBodyText } from '../plugins/json-body.ts';
 import { isStackOverflow, withDeadline } from '../deadline.ts';
 import { jsonResponse } from '../reply.ts';
+import { computePayloadHash } from '../../domain/ingest/payload-hash.ts';
+import { jsonAnswer } from '../openapi-responses.ts';
+import { QueuedUploadBody } from '../../domain/read-schemas.ts';
 import { UploadAdmission } from '../upload-admission.ts';
+
+/** CONTRACT §4's example (its payloadHash is the real one of these samples). */
+const UPLOAD_EXAMPLE = {
+  requestId: '3f1c2a9e-4d7b-4c1e-9a55-0c9f1d2e7b61',
+  payloadHash: '',
+  samples: [
+    {
+      sourceId: 'com.apple.health.watch',
+      sourceRecordId: 'E2A6',
+      metricCode: 'heart_rate',
+      valueKind: 'SCALAR_NUM',
+      value: 72,
+      unit: 'count/min',
+      startAt: '2026-11-20T07:15:00Z',
+      timezoneOffsetMinutes: 60,
+      metadata: { deviceModel: 'Watch7,1' },
+    },
+  ],
+};
+UPLOAD_EXAMPLE.payloadHash = computePayloadHash(UPLOAD_EXAMPLE.samples, []);
+const RESULT_EXAMPLE = { requestId: UPLOAD_EXAMPLE.requestId, status: 'completed', accepted: 1, unchanged: 0, deleted: 0, failed: [], watermarkSeq: 42 };
 
 export function batchUpsertRoute(
   app: UserApi,
@@ -71,17 +95,44 @@ export function batchUpsertRoute(
         security: USER_SECURITY,
         // documented only: the body is read and validated by hand (no Elysia body schema,
         // which would validate and normalize it before the hash)
-        requestBody: { required: true, content: { 'application/json': { schema: BatchUpsertBody as object } } },
+        requestBody: {
+          required: true,
+          description: 'JSON, optionally with Content-Encoding gzip or zstd (the caps apply to the decoded bytes)',
+          content: { 'application/json': { schema: BatchUpsertBody as object, examples: { oneHeartRate: { value: UPLOAD_EXAMPLE } } } },
+        },
         responses: {
-          200: { description: 'Processed inline; every sample stored or unchanged', content: { 'application/json': { schema: IngestResultBody as object } } },
+          200: {
+            description: 'Processed inline; every sample stored or unchanged',
+            content: { 'application/json': { schema: IngestResultBody as object, example: RESULT_EXAMPLE } },
+          },
           207: {
             description:
               'Processed inline; at least one sample failed alone (failed[] by index, INVALID_FIELD with the path of the field). ' +
               'A queued batch ends with the same body.',
-            content: { 'application/json': { schema: IngestResultBody as object } },
+            content: {
+              'application/json': {
+                schema: IngestResultBody as object,
+                example: {
+                  ...RESULT_EXAMPLE,
+                  accepted: 0,
+                  failed: [{ index: 0, sourceRecordId: 'E2A6', code: 'INVALID_FIELD', message: 'startAt: Expected an RFC 3339 date-time', path: '/samples/0/startAt' }],
+                  watermarkSeq: null,
+                },
+              },
+            },
           },
-          202: { description: 'Queued (items ≥ INGEST_QUEUE_THRESHOLD); the result follows at the Location' },
+          202: {
+            ...jsonAnswer('Queued (items ≥ INGEST_QUEUE_THRESHOLD); the result follows at the Location', QueuedUploadBody),
+            headers: {
+              Location: { description: 'GET it for the state and result', schema: { type: 'string' }, example: '/api/v1/health/ingest-requests/3f1c2a9e-4d7b-4c1e-9a55-0c9f1d2e7b61' },
+              'Retry-After': { description: 'Seconds before the first poll', schema: { type: 'integer' } },
+            },
+          },
           400: { description: 'The envelope is invalid (VALIDATION_FAILED with errors[].path), the body is not JSON, or the payload hash differs' },
+          403: { description: 'Health sync is disabled for this user (HEALTH_SYNC_DISABLED)' },
+          408: { description: 'The body did not arrive in time' },
+          409: { description: 'The same requestId is still being processed (STILL_PROCESSING)' },
+          422: { description: 'The requestId was used before with another payload (IDEMPOTENCY_KEY_REUSED)' },
         },
       },
     },

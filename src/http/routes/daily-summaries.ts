@@ -3,9 +3,11 @@ import { t } from 'elysia';
 import type { MetricCatalog } from '../../domain/catalog/catalog-types.ts';
 import { parseDailySummaryQuery } from '../../domain/summaries/daily-summary-query.ts';
 import type { DailySummaryReader } from '../../projections/read-daily-summaries.ts';
-import type { UserApi } from '../plugins/auth.ts';
+import { USER_SECURITY, type UserApi } from '../plugins/auth.ts';
 import { withDeadline } from '../deadline.ts';
 import { checkedQuery } from '../query.ts';
+import { DailySummariesBodySchema } from '../../domain/read-schemas.ts';
+import { jsonAnswer } from '../openapi-responses.ts';
 
 export function dailySummariesRoute(app: UserApi, summaries: DailySummaryReader, catalog: MetricCatalog): void {
   app.get(
@@ -21,6 +23,11 @@ export function dailySummariesRoute(app: UserApi, summaries: DailySummaryReader,
       detail: {
         summary: 'Daily summaries per metric and local date; minSeq waits (≤ 2 s) for read-your-writes',
         tags: ['summaries'],
+        security: USER_SECURITY,
+        responses: {
+          200: jsonAnswer('Summaries of the days asked for, with the projection’s freshness', DailySummariesBodySchema),
+          400: { description: 'An invalid query parameter' },
+        },
       },
     },
   );

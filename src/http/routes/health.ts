@@ -3,6 +3,8 @@
 // turns /readyz 503 within about a second instead of hanging the probe.
 import { Elysia } from 'elysia';
 import { bounded } from '../../bounded.ts';
+import { LivenessBody, ReadinessBody } from '../../domain/read-schemas.ts';
+import { jsonAnswer } from '../openapi-responses.ts';
 
 export const READINESS_CHECK_TIMEOUT_MS = 1000;
 
@@ -10,7 +12,7 @@ export type ReadinessCheck = () => Promise<string>;
 
 export function healthRoutes(checks: Record<string, ReadinessCheck>) {
   return new Elysia()
-    .get('/healthz', () => ({ status: 'ok' }), { detail: { summary: 'Liveness', tags: ['operations'] } })
+    .get('/healthz', () => ({ status: 'ok' }), { detail: { summary: 'Liveness', tags: ['operations'], security: [], responses: { 200: jsonAnswer('The process is up', LivenessBody) } } })
     .get(
       '/readyz',
       async ({ set }) => {
@@ -27,6 +29,13 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>) {
         set.status = ok ? 200 : 503;
         return { status: ok ? 'ok' : 'fail', checks: entries };
       },
-      { detail: { summary: 'Readiness: PostgreSQL, Redis, migrations', tags: ['operations'] } },
+      {
+        detail: {
+          summary: 'Readiness: PostgreSQL, Redis, migrations',
+          tags: ['operations'],
+          security: [],
+          responses: { 200: jsonAnswer('Every check is ok', ReadinessBody), 503: jsonAnswer('A check failed (it says what)', ReadinessBody) },
+        },
+      },
     );
 }

@@ -2,6 +2,7 @@
 // are expected on the private network; nothing in it identifies a user.
 import { Elysia } from 'elysia';
 import type { Metrics } from '../../metrics.ts';
+import { textAnswer } from '../openapi-responses.ts';
 
 export function metricsRoute(metrics: Metrics) {
   return new Elysia().get(
@@ -10,6 +11,6 @@ export function metricsRoute(metrics: Metrics) {
       const { contentType, body } = await metrics.scrape();
       return new Response(body, { headers: { 'content-type': contentType } });
     },
-    { detail: { summary: 'Prometheus metrics', tags: ['operations'] } },
+    { detail: { summary: 'Prometheus metrics', tags: ['operations'], security: [], responses: { 200: textAnswer('Prometheus text exposition format', 'text/plain; version=0.0.4') } } },
   );
 }

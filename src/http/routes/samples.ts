@@ -3,9 +3,11 @@ import { t } from 'elysia';
 import type { MetricCatalog } from '../../domain/catalog/catalog-types.ts';
 import { parseSampleQuery } from '../../domain/sample-query.ts';
 import type { SampleReader } from '../../samples/list-samples.ts';
-import type { UserApi } from '../plugins/auth.ts';
+import { USER_SECURITY, type UserApi } from '../plugins/auth.ts';
 import { withDeadline } from '../deadline.ts';
 import { checkedQuery } from '../query.ts';
+import { SamplePageBody } from '../../domain/read-schemas.ts';
+import { jsonAnswer } from '../openapi-responses.ts';
 
 export function samplesRoute(app: UserApi, samples: SampleReader, catalog: MetricCatalog): void {
   app.get(
@@ -19,7 +21,12 @@ export function samplesRoute(app: UserApi, samples: SampleReader, catalog: Metri
         limit: t.Optional(t.String()),
         cursor: t.Optional(t.String()),
       }),
-      detail: { summary: "A page of the user's live samples", tags: ['samples'] },
+      detail: {
+        summary: "A page of the user's live samples",
+        tags: ['samples'],
+        security: USER_SECURITY,
+        responses: { 200: jsonAnswer('A page of samples, keyset-paginated', SamplePageBody), 400: { description: 'An invalid query parameter' } },
+      },
     },
   );
 }

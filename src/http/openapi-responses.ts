@@ -1,0 +1,12 @@
+// Success answers as the OpenAPI document declares them, for routes that answer from services or
+// stored text (no Elysia `response` schema, which would validate and re-serialize every reply on
+// the hot read paths). Problem answers are added per group by openapi-document.ts.
+import type { TSchema } from '@sinclair/typebox';
+
+export function jsonAnswer(description: string, schema: TSchema) {
+  return { description, content: { 'application/json': { schema: schema as object } } };
+}
+
+export function textAnswer(description: string, mediaType: string) {
+  return { description, content: { [mediaType]: { schema: { type: 'string' } as object } } };
+}
