@@ -97,3 +97,9 @@ export async function storedSamples(service: TestService, userId: string): Promi
     [userId],
   )) as never;
 }
+
+/**
+ * The import tests poll an import's state every 20 ms (test/support/poll.ts), far past the
+ * per-user rate limit a real client polling once a second never nears: it is off in their services.
+ */
+export const POLLING_ENV = { USER_RATE_LIMIT_PER_MINUTE: '0' } as const;

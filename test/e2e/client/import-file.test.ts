@@ -7,12 +7,12 @@ import { HealthIngestClient } from '../../../src/client/index.ts';
 import type { ImportState } from '../../../src/client/wire-types.ts';
 import { healthAppZip } from '../../support/import-files.ts';
 import { realExportFiles } from '../../support/realdata.ts';
-import { storedSamples } from '../../support/imports.ts';
+import { storedSamples, POLLING_ENV } from '../../support/imports.ts';
 import { startTestService, type TestService } from '../../support/service.ts';
 
 let service: TestService;
 beforeAll(async () => {
-  service = await startTestService({ worker: true });
+  service = await startTestService({ worker: true, env: POLLING_ENV });
 });
 afterAll(() => service.close());
 

@@ -7,13 +7,13 @@ import { readFileSync } from 'node:fs';
 import { csvField } from '../../../src/imports/formats/csv/csv-columns.ts';
 import { healthConnectLogOffsetMinutes, readRecords, realDataFiles } from '../../support/export-records.ts';
 import { healthAppZip } from '../../support/import-files.ts';
-import { importAndWait, postImport, storedSamples } from '../../support/imports.ts';
+import { importAndWait, postImport, storedSamples, POLLING_ENV } from '../../support/imports.ts';
 import { startTestService, type TestService } from '../../support/service.ts';
 import { ThinClient } from '../../support/thin-client.ts';
 
 let service: TestService;
 beforeAll(async () => {
-  service = await startTestService({ worker: true });
+  service = await startTestService({ worker: true, env: POLLING_ENV });
 });
 afterAll(() => service.close());
 

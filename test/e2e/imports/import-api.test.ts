@@ -8,7 +8,7 @@ import { zipSync } from 'fflate';
 import { StreamingZipWriter } from '../../../bench/lib/streaming-zip.ts';
 import { getJson, putJson } from '../../support/batches.ts';
 import { healthAppZip } from '../../support/import-files.ts';
-import { getImport, importAndWait, importFinished, liveSampleCount, postImport } from '../../support/imports.ts';
+import { getImport, importAndWait, importFinished, liveSampleCount, postImport, POLLING_ENV } from '../../support/imports.ts';
 import { realExportFiles } from '../../support/realdata.ts';
 import { startTestService, type TestService } from '../../support/service.ts';
 
@@ -16,8 +16,8 @@ let service: TestService;
 /** MAX_IMPORT_BYTES = 64 KiB: oversized uploads and zip bombs are cheap to make */
 let small: TestService;
 beforeAll(async () => {
-  service = await startTestService({ worker: true });
-  small = await startTestService({ worker: true, env: { MAX_IMPORT_BYTES: String(64 * 1024) } });
+  service = await startTestService({ worker: true, env: POLLING_ENV });
+  small = await startTestService({ worker: true, env: { ...POLLING_ENV, MAX_IMPORT_BYTES: String(64 * 1024) } });
 });
 afterAll(async () => {
   await service.close();
@@ -212,7 +212,7 @@ describe('reading and cancelling', () => {
 
   test('DELETE cancels a queued import: cancelled, nothing written; a finished one is answered as it is', async () => {
     // no worker: the import stays queued
-    const idle = await startTestService({});
+    const idle = await startTestService({ env: POLLING_ENV });
     try {
       const userId = crypto.randomUUID();
       const token = await idle.token(userId);

@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import { defaultImportRegistry } from '../../../src/imports/registry.ts';
 import { receiveImport } from '../../../src/imports/upload.ts';
 import { healthAppZip } from '../../support/import-files.ts';
-import { importFinished, liveSampleCount } from '../../support/imports.ts';
+import { importFinished, liveSampleCount, POLLING_ENV } from '../../support/imports.ts';
 import { realExportFiles } from '../../support/realdata.ts';
 import { startTestService, type TestService } from '../../support/service.ts';
 
 let service: TestService;
 beforeAll(async () => {
-  service = await startTestService({ worker: true, env: { IMPORT_LEASE_SECONDS: '2' } });
+  service = await startTestService({ worker: true, env: { ...POLLING_ENV, IMPORT_LEASE_SECONDS: '2' } });
 });
 afterAll(() => service.close());
 

@@ -10,13 +10,13 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { appleHealthRecords } from '../../support/export-records.ts';
 import { healthAppZip } from '../../support/import-files.ts';
-import { cliImport, importAndWait, outboxEventsOf, storedSamples, type StoredSampleRow } from '../../support/imports.ts';
+import { cliImport, importAndWait, outboxEventsOf, storedSamples, type StoredSampleRow, POLLING_ENV } from '../../support/imports.ts';
 import { realExportFiles } from '../../support/realdata.ts';
 import { startTestService, type TestService } from '../../support/service.ts';
 
 let service: TestService;
 beforeAll(async () => {
-  service = await startTestService({ worker: true });
+  service = await startTestService({ worker: true, env: POLLING_ENV });
 });
 afterAll(() => service.close());
 
