@@ -16,7 +16,7 @@
 // Correctness after each run: rows stored = samples answered 200 / completed.
 // No speed gates: an instrument. Exits non-zero when the stored rows are wrong or a request failed.
 //
-// Usage: bun run bench/profile-inline.ts [--seconds 10] [--queued 200] [--interval 500] [--json]
+// Usage: bun run bench/profile-inline.ts [--seconds 10] [--queued 200] [--interval 500] [--inline-size 399] [--functions] [--json]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,9 @@ const SECONDS = numberOption('--seconds', 10);
 const QUEUED = numberOption('--queued', 200);
 const INTERVAL = numberOption('--interval', 500);
 const CLIENTS = 8;
+const SHOW_FUNCTIONS = flag('--functions');
+/** the inline phase's batch size (399: the largest inline batch; 1: the small-upload end) */
+const INLINE_SIZE = numberOption('--inline-size', 399);
 const say = (line: string) => (asJson ? console.error(line) : console.log(line));
 
 const tokens = createUserTokens(DEVELOPMENT_JWT_SECRET);
@@ -86,9 +89,12 @@ async function profiled(
       errors++;
       return 0;
     }
-    await response.arrayBuffer();
+    const answer = await response.text();
     if (response.status === 200 || response.status === 202) okSamples += size;
-    else errors++;
+    else {
+      errors++;
+      if (errors <= 3) console.error(`unexpected answer ${response.status}: ${answer.slice(0, 200)}`);
+    }
     return response.status;
   };
   try {
@@ -150,8 +156,10 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 120_000): Pr
 // ---- inline: 8 clients × 399
 say(machineLine());
 say('building bodies…');
-const inlineBodies = Array.from({ length: Math.ceil(SECONDS * 180) }, (_, i) => uploadBody(399, Date.UTC(2020, 0, 1) + (i % 1000) * 399 * 60_000));
-await profiled('inline: 8 clients × 399-sample batches (src/api.ts)', 'src/api.ts', 399, async (post) => {
+// enough bodies for the phase: ~180 a second of 399 samples, ~2,000 of one sample
+const inlineBodies = Array.from({ length: Math.ceil(SECONDS * (INLINE_SIZE >= 100 ? 180 : 2_500)) }, (_, i) =>
+  uploadBody(INLINE_SIZE, Date.UTC(2020, 0, 1) + i * INLINE_SIZE * 60_000));
+await profiled(`inline: 8 clients × ${INLINE_SIZE}-sample batches (src/api.ts)`, 'src/api.ts', INLINE_SIZE, async (post) => {
   const run = await closedLoopOver(CLIENTS, SECONDS, inlineBodies, (body, client) => post(client, body).then(() => {}));
   return { requests: run.requests };
 });
@@ -183,6 +191,12 @@ if (asJson) {
     console.log(`  ${run.table.samples} samples in the window, median gap ${run.table.medianGapMicros.toFixed(0)} µs (interval ${run.table.intervalMicros} µs)`);
     console.log('  busiest unplaced functions (in "other"):');
     for (const f of run.table.unplaced.slice(0, 8)) console.log(`    ${f.samples} × ${f.name}  ${f.file}`);
+    if (SHOW_FUNCTIONS) {
+      for (const [stage, functions] of Object.entries(run.table.topByStage)) {
+        console.log(`  ${stage}:`);
+        for (const f of functions.slice(0, 6)) console.log(`    ${f.samples} × ${f.name}  ${f.file}`);
+      }
+    }
     console.log('');
     printTable(['machine while measured', 'cpu s', 'share'], cpuShareRows('', run.cpu).map(([label, ...rest]) => [String(label).replace(/^: /, ''), ...rest]));
     console.log('');

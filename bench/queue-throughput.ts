@@ -3,12 +3,16 @@
 //
 // Load shape: ≥ 1M samples in 500-sample batches from 50 users (a backfill after first login),
 // enqueued through the API's own submit (encode, cap, claim, add), then drained by the worker:
-// in-process with COPY group commit, in-process with the multi-row (unnest) statement, and as a
-// separate `bun run src/worker.ts` process (COPY). Ceiling, same run, same rows: COPY into the
+// in-process with its default writer (group commit, one unnest upsert per request), in-process
+// with COPY → staging → one upsert per group (what it used before), and as a separate
+// `bun run src/worker.ts` process (the default writer). Ceiling, same run, same rows: COPY into the
 // staging table + the same upsert, 4 writers, one 500-row batch per transaction, no queue.
 // Correctness after each run: every request completed, rows stored = samples sent.
 // Worker concurrency 16 (WORKER_CONCURRENCY; --concurrency), 2 group transactions in flight
-// (--groups). Gate: each COPY worker mode ≥ 80 % of the ceiling.
+// (--groups). Gate: the default writer, in-process and as a process, ≥ 85 % of the ceiling.
+// CPU per sample while each runs (this process, the worker process, PostgreSQL; /proc) is printed
+// beside: on a shared machine it moves far less than samples/s. The worker process also runs the
+// outbox processor (daily summaries for every event), which the in-process worker and the ceiling do not.
 //
 // Usage: bun run bench/queue-throughput.ts [--json] [--samples N] [--concurrency N] [--groups N] [--redis-url URL]
 import { Queue } from 'bullmq';
@@ -21,10 +25,10 @@ import { startIngestWorker } from '../src/queue/worker.ts';
 import { createBatchQueue } from '../src/queue/enqueue.ts';
 import { workerConnection } from '../src/queue/redis.ts';
 import type { SampleRowWriter } from '../src/ingest/sample-writes.ts';
-import { upsertStagedGroup } from '../src/ingest/staged-upsert.ts';
-import { unnestPerRequestRows } from './baselines/unnest-per-request-rows.ts';
+import { copyRows, upsertStagedGroup } from '../src/ingest/staged-upsert.ts';
 import { dedupeSamplesByKey } from '../src/domain/ingest/sample-keys.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
+import { measureCpuShares, type CpuShares } from './lib/cpu-shares.ts';
 import { closedLoop } from './lib/load.ts';
 import { machineLine } from './lib/machine.ts';
 import { preparedBatch } from './lib/prepared-batches.ts';
@@ -41,7 +45,8 @@ const GROUPS = numberOption('--groups', 2);
 const REDIS_URL = textOption('--redis-url', 'redis://127.0.0.1:6379/7');
 const log = createLogger('silent');
 
-const { url, sql, serverVersion } = await freshBenchDatabase('health_ingest_bench_queue', 12);
+const DATABASE = 'health_ingest_bench_queue';
+const { url, sql, serverVersion } = await freshBenchDatabase(DATABASE, 12);
 const batchCount = Math.ceil(TOTAL / BATCH);
 
 function makeBatches(): PreparedBatch[] {
@@ -62,6 +67,7 @@ const countRows = async () => Number((await sql.unsafe('SELECT count(*) AS n FRO
 class Done extends Error {}
 const ceilingBatches = makeBatches();
 let nextBatch = 0;
+const ceilingMeter = measureCpuShares({ db: sql as never, database: DATABASE, servicePids: () => [] });
 const ceilingStart = performance.now();
 await closedLoop(4, 3600, async () => {
   const batch = ceilingBatches[nextBatch++];
@@ -71,6 +77,7 @@ await closedLoop(4, 3600, async () => {
   if (!(error instanceof Done)) throw error;
 });
 const ceilingSeconds = (performance.now() - ceilingStart) / 1000;
+const ceilingCpu = await ceilingMeter.stop();
 const ceilingRate = (await countRows()) / ceilingSeconds;
 
 // ---- the queue, three ways
@@ -80,10 +87,12 @@ interface Run {
   drainSeconds: number;
   rows: number;
   completed: number;
+  /** while draining: the worker is this process (in-process) or its child */
+  cpu: CpuShares;
 }
 const runs: Run[] = [];
 
-async function runQueue(mode: string, startWorker: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
+async function runQueue(mode: string, startWorker: () => Promise<{ stop(): Promise<void>; pid?: number }>): Promise<void> {
   await reset(sql);
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const queue = new Queue<IngestJobData>(INGEST_QUEUE_NAME, { connection });
@@ -99,13 +108,17 @@ async function runQueue(mode: string, startWorker: () => Promise<{ stop(): Promi
   );
   const enqueueSeconds = (performance.now() - enqueueStart) / 1000;
   const drainStart = performance.now();
+  let workerPid: number | undefined;
+  const meter = measureCpuShares({ db: sql as never, database: DATABASE, servicePids: () => (workerPid === undefined ? [] : [workerPid]) });
   const worker = await startWorker();
+  workerPid = worker.pid;
   while ((await countCompleted()) < batches.length) await Bun.sleep(100);
   const drainSeconds = (performance.now() - drainStart) / 1000;
+  const cpu = await meter.stop();
   await worker.stop();
   await queue.close();
   connection.disconnect();
-  runs.push({ mode, enqueueSeconds, drainSeconds, rows: await countRows(), completed: await countCompleted() });
+  runs.push({ mode, enqueueSeconds, drainSeconds, rows: await countRows(), completed: await countCompleted(), cpu });
 }
 
 const inProcess = (rows?: SampleRowWriter) => async () => {
@@ -121,11 +134,12 @@ const inProcess = (rows?: SampleRowWriter) => async () => {
   };
 };
 
-await runQueue('worker in-process, COPY group commit', inProcess());
-await runQueue('worker in-process, multi-row unnest', inProcess(unnestPerRequestRows));
-await runQueue('worker process (bun run src/worker.ts), COPY', () =>
-  startWorkerProcess('src/worker.ts', { DATABASE_URL: url, REDIS_URL, WORKER_CONCURRENCY: String(CONCURRENCY) }),
-);
+await runQueue('worker in-process (unnest per request, the default)', inProcess());
+await runQueue('worker in-process, COPY group commit', inProcess(copyRows()));
+await runQueue('worker process (bun run src/worker.ts)', async () => {
+  const child = await startWorkerProcess('src/worker.ts', { DATABASE_URL: url, REDIS_URL, WORKER_CONCURRENCY: String(CONCURRENCY) });
+  return { stop: () => child.stop(), pid: child.pid };
+});
 await sql.end();
 
 const expected = batchCount * BATCH;
@@ -135,8 +149,8 @@ const table = [
 ];
 const gates = Object.fromEntries(
   runs
-    .filter((run) => run.mode.includes('COPY'))
-    .map((run) => [run.mode, { value: run.rows / run.drainSeconds / ceilingRate, goal: '≥ 0.80', pass: run.rows / run.drainSeconds >= 0.8 * ceilingRate }]),
+    .filter((run) => !run.mode.includes('COPY'))
+    .map((run) => [run.mode, { value: run.rows / run.drainSeconds / ceilingRate, goal: '≥ 0.85', pass: run.rows / run.drainSeconds >= 0.85 * ceilingRate }]),
 );
 const correct = runs.every((run) => run.rows === expected && run.completed === batchCount);
 if (asJson) {
@@ -145,6 +159,13 @@ if (asJson) {
   console.log(machineLine({ postgres: serverVersion }));
   console.log(`${expected.toLocaleString('en-US')} samples in ${batchCount} batches of ${BATCH} from ${USERS} users; worker concurrency ${CONCURRENCY}\n`);
   printTable(['path', 'rows', 'seconds', 'samples/s', 'of ceiling', 'enqueue jobs/s'], table as (string | number)[][]);
+  console.log('');
+  // the in-process worker is this process: its CPU is "this process" (nothing else runs here while it drains)
+  const us = (run: { rows: number }, seconds: number) => (1e6 * seconds) / run.rows;
+  printTable(
+    ['CPU per sample while draining (µs)', 'worker', 'PostgreSQL backends', 'PostgreSQL background', 'other processes', 'idle share'],
+    [{ mode: 'ceiling (the writer is this process)', rows: expected, cpu: ceilingCpu }, ...runs].map((run) => [run.mode, us(run, run.cpu.service + run.cpu.loadGenerator), us(run, run.cpu.postgresBackends), us(run, run.cpu.postgresBackground), us(run, run.cpu.other), `${((100 * run.cpu.idle) / run.cpu.capacity).toFixed(1)} %`]),
+  );
   console.log('');
   printTable(['gate', 'measured', 'goal', 'result'], [
     ...Object.entries(gates).map(([name, gate]) => [name, gate.value, gate.goal, gate.pass ? 'pass' : 'FAIL']),

@@ -150,7 +150,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     jwtSubjects: jwtSubjects === 'derived' ? 'derived' : 'uuid',
     jwtJwksCooldownMs: int('JWT_JWKS_COOLDOWN_SECONDS', 30, 0, 24 * 3600) * 1000,
     jwtJwksCacheMs: int('JWT_JWKS_CACHE_SECONDS', 600, 1, 7 * 24 * 3600) * 1000,
-    userRateLimitPerMinute: int('USER_RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+    userRateLimitPerMinute: int('USER_RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000),
     adminApiKeys: (env.ADMIN_API_KEYS ?? '')
       .split(',')
       .map((key) => key.trim())

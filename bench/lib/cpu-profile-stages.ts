@@ -44,7 +44,7 @@ export const STAGES: Rule[] = [
   ['queue: job encode / decode (msgpack, zstd)', inFile(/node_modules\/msgpackr\/|src\/queue\/ingest-batch-job\.ts$/)],
   ['queue: job encode / decode (msgpack, zstd)', named(/zstd|Zstd/)],
   ['queue: BullMQ and Redis', inFile(/node_modules\/(bullmq|ioredis|@ioredis|cluster-key-slot|redis-parser|denque|standard-as-callback)\/|src\/queue\/(enqueue|redis|worker|counts)\.ts$/)],
-  ['parameter encoding (COPY / arrays)', inFile(/src\/ingest\/(staged-upsert|sample-writes)\.ts$/)],
+  ['parameter encoding (COPY / arrays)', inFile(/src\/ingest\/(staged-upsert|sample-writes)\.ts$|src\/db\/array-literals\.ts$/)],
   ['parameter encoding (COPY / arrays)', (name, file) => /node_modules\/postgres\/src\/(types|bytes)\.js$/.test(file) && !/parse|Parse/.test(name)],
   ['PostgreSQL results (parse rows)', (name, file) => /node_modules\/postgres\/src\/types\.js$/.test(file) || (/src\/db\/client\.ts$/.test(file) && /parse/i.test(name))],
   ['PostgreSQL client (protocol, send, receive)', inFile(/node_modules\/postgres\//)],

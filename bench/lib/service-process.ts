@@ -26,6 +26,7 @@ export async function startServiceProcess(entry: 'src/main.ts' | 'src/api.ts', e
 }
 
 /** The worker (no HTTP): started, not probed; the bench watches its effects. */
-export async function startWorkerProcess(entry: 'src/worker.ts', env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
-  return asServiceProcess(await startService(entry, { LOG_LEVEL: 'warn', ...env }, { inheritOutput: true, ready: false }));
+export async function startWorkerProcess(entry: 'src/worker.ts', env: Record<string, string>): Promise<{ stop(): Promise<void>; pid: number | undefined }> {
+  const child = asServiceProcess(await startService(entry, { LOG_LEVEL: 'warn', ...env }, { inheritOutput: true, ready: false }));
+  return { stop: child.stop, pid: child.process.pid };
 }

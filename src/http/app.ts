@@ -30,6 +30,7 @@ import { adminApiGroup } from './plugins/admin-auth.ts';
 import { userApiGroup } from './plugins/auth.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { problemsPlugin, type StorageErrors } from './plugins/problems.ts';
+import { allowedMethodsOf, type AllowedMethods } from './allowed-methods.ts';
 import { requestFramingPlugin } from './plugins/request-framing.ts';
 import { requestIdPlugin } from './plugins/request-id.ts';
 import { adminBoardRoute } from './routes/admin-board.ts';
@@ -118,9 +119,11 @@ export function createApp(deps: AppDeps) {
   adminImportsRoute(admin, services.imports);
   adminConsoleRoutes(admin, boardSessions, deps.console.features);
 
-  return new Elysia()
+  // the route table exists once the chain below is built; a 404 asks it for the path's methods
+  let allowedMethods: AllowedMethods = () => [];
+  const app = new Elysia()
     .use(requestIdPlugin)
-    .use(problemsPlugin(log, deps.storageErrors))
+    .use(problemsPlugin(log, deps.storageErrors, (pathname) => allowedMethods(pathname)))
     .use(requestFramingPlugin)
     .use(accessLogPlugin(log, deps.operations.metrics))
     .use(docsPlugin(deps.operations.enableDocs, deps.operations.version))
@@ -130,4 +133,6 @@ export function createApp(deps: AppDeps) {
     .use(adminBoardRoute(deps.console.boardQueues, boardSessions))
     .use(user)
     .use(admin);
+  allowedMethods = allowedMethodsOf(app.routes);
+  return app;
 }

@@ -59,6 +59,9 @@ const HEADERS = {
   'X-Request-Id': { description: 'The request id (echoed when sent, generated otherwise)', schema: { type: 'string' } },
 };
 
+/** 409 STILL_PROCESSING, 429 RATE_LIMITED and every 503 say when to retry. */
+const RETRY_AFTER_STATUSES = [409, 429, 503];
+
 function codesWithStatus(status: number): ProblemCode[] {
   return (Object.keys(PROBLEMS) as ProblemCode[]).filter((code) => PROBLEMS[code].status === status);
 }
@@ -74,7 +77,7 @@ function problemContent(status: number): Json {
 
 function problemResponse(status: number): Json {
   const response: Json = { description: DESCRIPTIONS[status] ?? PROBLEMS[codesWithStatus(status)[0]!].title, content: problemContent(status) };
-  if (status === 429 || status === 503 || status === 409) response.headers = { 'Retry-After': HEADERS['Retry-After'] };
+  if (RETRY_AFTER_STATUSES.includes(status)) response.headers = { 'Retry-After': HEADERS['Retry-After'] };
   return response;
 }
 
@@ -100,7 +103,8 @@ function completeOperation(path: string, operation: Json): void {
   // every request passes the framing checks (431, and 400 for a doubled Content-Length)
   const wanted = new Set<number>([431, 500]);
   if (user) [401, 429, 503].forEach((status) => wanted.add(status));
-  if (admin) wanted.add(401);
+  // admin routes read PostgreSQL or Redis too: DATABASE_UNAVAILABLE / QUEUE_UNAVAILABLE
+  if (admin) [401, 503].forEach((status) => wanted.add(status));
   if (takesBody) [400, 413, 415].forEach((status) => wanted.add(status));
   for (const status of wanted) responses[String(status)] ??= problemResponse(status);
   for (const media of Object.values((operation.requestBody?.content ?? {}) as Json)) {
@@ -123,7 +127,8 @@ function completeOperation(path: string, operation: Json): void {
     }
     response.headers = { 'X-Request-Id': HEADERS['X-Request-Id'], ...response.headers };
     if (user) response.headers = { ...response.headers, 'RateLimit-Policy': HEADERS['RateLimit-Policy'], RateLimit: HEADERS.RateLimit };
-    if (code === 429) response.headers['Retry-After'] = HEADERS['Retry-After'];
+    // these problems always carry Retry-After, whether the route or this file declared them
+    if (RETRY_AFTER_STATUSES.includes(code)) response.headers['Retry-After'] = HEADERS['Retry-After'];
   }
 }
 

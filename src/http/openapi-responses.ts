@@ -10,3 +10,11 @@ export function jsonAnswer(description: string, schema: TSchema) {
 export function textAnswer(description: string, mediaType: string) {
   return { description, content: { [mediaType]: { schema: { type: 'string' } as object } } };
 }
+
+/**
+ * A query parameter as the document declares it, for routes that parse their query by hand
+ * (domain/query-params.ts) and so give Elysia no query schema, which would replace these.
+ */
+export function queryParameter(name: string, description: string, schema: Record<string, unknown>, required = false) {
+  return { name, in: 'query' as const, required, description, schema };
+}

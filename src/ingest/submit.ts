@@ -74,10 +74,13 @@ export interface Ingest {
    * upload (inline, or queued at INGEST_QUEUE_THRESHOLD items). Problems are thrown (ProblemError).
    */
   submit(upload: ReceivedUpload): Promise<Reply>;
+  /** MAX_BATCH_ITEMS: the most samples, and deleted refs, one upload may carry */
+  readonly maxBatchItems: number;
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
   return {
+    maxBatchItems: deps.config.maxBatchItems,
     async submit({ userId, bodyText, headerOffsetMinutes, receivedAt }) {
       const fast = await replayIdenticalBody(deps, userId, bodyText);
       if (fast.reply) return fast.reply;

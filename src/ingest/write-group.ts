@@ -88,18 +88,9 @@ export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], row
 
 /** A group of one whose rows go out behind its claim; a lost claim rolls everything back. */
 async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWriter): Promise<PartOutcome<R>> {
-  const deduped = dedupeSamplesByKey(part.samples);
   try {
     return (await db.begin(async (tx) => {
-      const claimed = part.claim(tx);
-      const written =
-        deduped.length > 0
-          ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
-          : Promise.resolve(new Map<string, WrittenSample[]>());
-      const deleted = deleteRefsOf(tx, part);
-      // the pipelined statements may fail after a lost claim: their outcome is the claim's
-      written.catch(() => {});
-      deleted.catch(() => {});
+      const { deduped, claimed, written, deleted } = sendPart(tx, part, rows);
       if (!(await claimed)) throw new ClaimLost();
       return completePart(tx, part, deduped, (await written).get(part.userId) ?? [], await deleted);
     })) as PartOutcome<R>;
@@ -107,6 +98,52 @@ async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWri
     if (error instanceof ClaimLost) return { kind: 'lost' };
     throw error;
   }
+}
+
+/**
+ * Parts of one user, in receipt order, in one transaction (user-write-queue.ts): each part is
+ * written as a transaction of its own would be — claim, rows, deletes, then its completion bumps
+ * the watermark — so the next part's rows get the next seq and see this part's rows and
+ * tombstones. Each part's claim and rows go out right behind the previous part's completion: one
+ * round trip per part, one commit for all. 'lost' (everything rolled back) when any claim was
+ * lost: the caller writes the parts one by one instead.
+ */
+export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], rows: SampleRowWriter): Promise<PartOutcome<R>[] | 'lost'> {
+  if (!rows.pipelinedWithClaim) throw new Error('a sequence needs a writer that can go out behind its claim');
+  if (new Set(parts.map((part) => part.userId)).size !== 1) throw new Error('a sequence holds parts of one user');
+  try {
+    return (await db.begin(async (tx) => {
+      const completions: Promise<PartOutcome<R>>[] = [];
+      for (const part of parts) {
+        const { deduped, claimed, written, deleted } = sendPart(tx, part, rows);
+        if (!(await claimed)) throw new ClaimLost();
+        // completePart issues its statement before its first await: the next part's claim and
+        // rows queue behind it on the connection, so they run after this part's watermark bump
+        const completed = completePart(tx, part, deduped, (await written).get(part.userId) ?? [], await deleted);
+        completed.catch(() => {});
+        completions.push(completed);
+      }
+      return Promise.all(completions);
+    })) as PartOutcome<R>[];
+  } catch (error) {
+    if (error instanceof ClaimLost) return 'lost';
+    throw error;
+  }
+}
+
+/** Sends a part's claim, rows and deletes pipelined, one behind the other, before any answer. */
+function sendPart(tx: Tx, part: GroupPart<unknown>, rows: SampleRowWriter) {
+  const deduped = dedupeSamplesByKey(part.samples);
+  const claimed = part.claim(tx);
+  const written =
+    deduped.length > 0
+      ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
+      : Promise.resolve(new Map<string, WrittenSample[]>());
+  const deleted = deleteRefsOf(tx, part);
+  // the pipelined statements may fail after a lost claim: their outcome is the claim's
+  written.catch(() => {});
+  deleted.catch(() => {});
+  return { deduped, claimed, written, deleted };
 }
 
 function deleteRefsOf(tx: Tx, part: GroupPart<unknown>): Promise<DeletedSample[]> {

@@ -1,6 +1,8 @@
 // Group commit for queued batches: jobs that are active at the same time in one worker process
-// are written together by the write core (ingest/write-group.ts) — one transaction, one COPY, one
-// upsert — while each request still gets its own lease check, deletes, watermark bump, outbox
+// are written together by the write core (ingest/write-group.ts) — one transaction, the rows of
+// every request by its own unnest upsert, all sent at once (ingest/sample-writes.ts
+// unnestRowsPerPart; COPY → staging → one upsert, ingest/staged-upsert.ts, cost PostgreSQL more per
+// sample) — while each request still gets its own lease check, deletes, watermark bump, outbox
 // event and stored reply. This file only batches: which pending requests form a group.
 //
 // Lock order: the requests of a group are locked in ascending user id, one request per user per
@@ -9,15 +11,14 @@
 //
 // Isolation: one request whose rows the database refuses fails the group's one transaction. The
 // group is then written again one request per transaction, so only that request fails (and its
-// job alone spends an attempt). Savepoints per request would not help: the group's rows go in
-// one COPY and one upsert, and per-request statements would give up the group commit. The
+// job alone spends an attempt). Savepoints per request would not help: the group's statements go
+// out together in one round trip, and a savepoint per request would cost one each. The
 // re-run costs nothing until a group fails. A database that is unavailable fails every request
 // at once instead: writing them one by one could not succeed either.
 import type { Sql } from '../db/client.ts';
 import { databaseUnavailable } from '../db/errors.ts';
 import { uploadPart, type PreparedBatch, type StoredReply } from '../ingest/finish-batch.ts';
-import type { SampleRowWriter } from '../ingest/sample-writes.ts';
-import { copyRows } from '../ingest/staged-upsert.ts';
+import { unnestRowsPerPart, type SampleRowWriter } from '../ingest/sample-writes.ts';
 import { writeGroup } from '../ingest/write-group.ts';
 import { lockRequestForWrite, type RequestAttempt } from '../requests/queries.ts';
 
@@ -35,7 +36,7 @@ export interface GroupWriterOptions {
   maxGroupSize: number;
   /** groups written at once (each on its own connection) */
   maxConcurrentGroups: number;
-  /** how the rows are written (default: COPY → staging → one upsert; the benches compare others) */
+  /** how the rows are written (default: an unnest upsert per request; the benches compare COPY) */
   rows?: SampleRowWriter;
   /** told when a group failed and is written again one request per transaction */
   onGroupFailure?: (size: number, error: unknown) => void;
@@ -50,7 +51,7 @@ export class GroupWriter {
     private readonly db: Sql,
     private readonly options: GroupWriterOptions,
   ) {
-    this.rows = options.rows ?? copyRows();
+    this.rows = options.rows ?? unnestRowsPerPart;
   }
 
   write(attempt: RequestAttempt, batch: PreparedBatch): Promise<GroupOutcome> {

@@ -27,7 +27,7 @@ export interface IngestWorkerOptions {
   prefix?: string;
   /** most requests per write transaction (group commit) */
   maxGroupSize?: number;
-  /** how the group writer writes rows (default COPY; bench/queue-throughput.ts compares the unnest writer) */
+  /** how the group writer writes rows (default: an unnest upsert per request; bench/queue-throughput.ts compares COPY) */
   rows?: SampleRowWriter;
   /** group transactions in flight at once (default 2) */
   maxConcurrentGroups?: number;

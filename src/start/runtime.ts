@@ -58,11 +58,18 @@ export async function checkRedis(config: Config): Promise<void> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
+  // without a listener ioredis prints "Unhandled error event" and a stack trace; and the socket's
+  // error (ECONNREFUSED, ENOTFOUND, NOAUTH) says more than connect()'s "Connection is closed."
+  let socketError: unknown;
+  redis.on('error', (error) => {
+    socketError ??= error;
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const cause = socketError ?? error;
+    const reason = cause instanceof Error ? cause.message : String(cause);
     fail(`cannot reach Redis at ${redactUrl(config.redisUrl)}: ${reason}`);
   } finally {
     redis.disconnect();

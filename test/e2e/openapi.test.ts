@@ -80,6 +80,41 @@ test('every operation declares a success answer with a body schema, its problems
   }
 });
 
+test('the upload declares the headers of CONTRACT §4 (X-Timezone-Offset in, Idempotent-Replayed on a replay, Location and Retry-After when queued) and MAX_BATCH_ITEMS', () => {
+  const upload = spec.paths['/api/v1/health/samples/batch-upsert'].post;
+  const offset = (upload.parameters ?? []).find((p: any) => p.in === 'header' && p.name.toLowerCase() === 'x-timezone-offset');
+  expect(offset).toBeDefined();
+  expect(offset.required).not.toBe(true);
+  expect(offset.schema).toMatchObject({ type: 'integer', minimum: -720, maximum: 840 });
+  for (const status of ['200', '207']) expect(Object.keys(upload.responses[status].headers)).toContain('Idempotent-Replayed');
+  expect(Object.keys(upload.responses['202'].headers)).toEqual(expect.arrayContaining(['Location', 'Retry-After']));
+  for (const status of ['409', '503']) expect(Object.keys(upload.responses[status].headers)).toContain('Retry-After');
+  // MAX_BATCH_ITEMS (its default here) per array
+  const body = upload.requestBody.content['application/json'].schema;
+  expect([body.properties.samples.maxItems, body.properties.deleted.maxItems]).toEqual([500, 500]);
+});
+
+test('the read routes declare their query parameters as the routes check them (CONTRACT §7, §8)', () => {
+  const params = (path: string) =>
+    Object.fromEntries((spec.paths[path].get.parameters as any[]).filter((p) => p.in === 'query').map((p) => [p.name, p]));
+  const samples = params('/api/v1/health/samples');
+  expect(Object.keys(samples).sort()).toEqual(['cursor', 'from', 'limit', 'metric', 'to']);
+  expect(samples.limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 100 });
+  for (const name of ['from', 'to']) expect(samples[name].schema).toMatchObject({ type: 'string', format: 'date-time' });
+  for (const p of Object.values(samples) as any[]) expect({ name: p.name, required: p.required ?? false }).toEqual({ name: p.name, required: false });
+
+  const summaries = params('/api/v1/health/daily-summaries');
+  expect(Object.keys(summaries).sort()).toEqual(['from', 'metrics', 'minSeq', 'to']);
+  for (const name of ['from', 'to']) expect({ name, required: summaries[name].required, schema: summaries[name].schema }).toMatchObject({ name, required: true, schema: { type: 'string', format: 'date' } });
+  expect(summaries.minSeq.schema).toMatchObject({ type: 'integer', minimum: 0 });
+  expect(summaries.metrics.required ?? false).toBe(false);
+
+  // the operators' pages too
+  const dead = params('/admin/outbox/dead');
+  expect(dead.limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000 });
+  expect(dead.afterId.schema).toMatchObject({ type: 'integer', minimum: 0 });
+});
+
 test('openapi-typescript types every response; a small client type-checks against them, a wrong one does not', async () => {
   await openapiTypescript(specFile, join(folder, 'api-types.ts'));
   const types = await Bun.file(join(folder, 'api-types.ts')).text();

@@ -58,11 +58,13 @@ const storedRequests = async (requestId: string) =>
   (await service.db.sql.unsafe('SELECT count(*)::int AS n FROM health_ingest_requests WHERE request_id = $1', [requestId]))[0]!.n as number;
 
 test('past the limit an upload is 503 SERVER_BUSY with Retry-After, stores nothing, and is retried', async () => {
-  const busyUser = crypto.randomUUID();
-  const busyToken = await service.token(busyUser);
-  const unblock = await blockWritesOf(busyUser);
-  const held = [upload(service.baseUrl, busyToken, batch([heartRate()])), upload(service.baseUrl, busyToken, batch([heartRate()]))];
-  await until(waitingForWriteLock, (n) => n === 2, 10_000, 'both admitted and waiting for the user lock');
+  // two users: a second upload of one user would wait in the process behind the first
+  // (src/ingest/user-write-queue.ts), not on the lock
+  const busyUsers = [crypto.randomUUID(), crypto.randomUUID()];
+  const unblocks = await Promise.all(busyUsers.map(blockWritesOf));
+  const busyTokens = await Promise.all(busyUsers.map((user) => service.token(user)));
+  const held = busyTokens.map((token) => upload(service.baseUrl, token, batch([heartRate()])));
+  await until(waitingForWriteLock, (n) => n === 2, 10_000, 'both admitted and waiting for their user locks');
 
   const refused = batch([heartRate()]);
   const otherToken = await service.token(crypto.randomUUID());
@@ -74,7 +76,7 @@ test('past the limit an upload is 503 SERVER_BUSY with Retry-After, stores nothi
   expect(busy.body.retryAfterMs).toBe(1000);
   expect(await storedRequests(refused.requestId)).toBe(0);
 
-  await unblock();
+  for (const unblock of unblocks) await unblock();
   expect((await Promise.all(held)).map((h) => h.status)).toEqual([200, 200]);
   const retried = await upload(service.baseUrl, otherToken, refused);
   expect(retried.status).toBe(200);

@@ -6,10 +6,10 @@ import { ConfigError, loadConfig } from '../../src/config.ts';
 
 const production = { NODE_ENV: 'production', WEBHOOK_SECRET_KEY: 'k'.repeat(32) };
 
-test('defaults: HS256 with JWT_SECRET, no iss/aud check, UUID subjects, 600 requests per user per minute', () => {
+test('defaults: HS256 with JWT_SECRET, no iss/aud check, UUID subjects, 6,000 requests per user per minute', () => {
   const config = loadConfig({});
   expect([config.jwtJwksUrl, config.jwtIssuer, config.jwtAudience, config.jwtSubjects]).toEqual([null, null, null, 'uuid']);
-  expect([config.jwtJwksCooldownMs, config.jwtJwksCacheMs, config.userRateLimitPerMinute]).toEqual([30_000, 600_000, 600]);
+  expect([config.jwtJwksCooldownMs, config.jwtJwksCacheMs, config.userRateLimitPerMinute]).toEqual([30_000, 600_000, 6000]);
 });
 
 test('JWT_JWKS_URL: http(s) in development, https only in production, where it replaces JWT_SECRET', () => {

@@ -33,6 +33,29 @@ export function resolveMetricScope(catalog: MetricCatalog, codeOrAlias: string):
   return catalog.scopesByName.get(codeOrAlias);
 }
 
+const recordFieldsOf = new WeakMap<MetricCatalog, ReadonlyMap<string, readonly string[]>>();
+
+/**
+ * The aliases `Record.field` of a platform record that holds several metrics (Health Connect's
+ * BloodPressureRecord.systolic / .diastolic), in catalog order; [] for any other name. A sample
+ * naming the bare record can then be told which metric each of its values is.
+ */
+export function recordFieldAliases(catalog: MetricCatalog, name: string): readonly string[] {
+  let byRecord = recordFieldsOf.get(catalog);
+  if (byRecord === undefined) {
+    const grouped = new Map<string, string[]>();
+    for (const alias of catalog.metricsByName.keys()) {
+      const dot = alias.indexOf('.');
+      if (dot <= 0) continue;
+      const record = alias.slice(0, dot);
+      grouped.set(record, [...(grouped.get(record) ?? []), alias]);
+    }
+    byRecord = grouped;
+    recordFieldsOf.set(catalog, byRecord);
+  }
+  return byRecord.get(name) ?? [];
+}
+
 export function isKnownMetricCode(catalog: MetricCatalog, codeOrAlias: string): boolean {
   return catalog.metricsByName.has(codeOrAlias);
 }

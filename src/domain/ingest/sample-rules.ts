@@ -6,7 +6,7 @@
 // time range → time zone → unit → bounds → category → metadata. Messages never echo health
 // values (they end up in logs and in stored responses).
 
-import { categoryIn, resolveMetricScope, unitIn } from '../catalog/catalog.ts';
+import { categoryIn, recordFieldAliases, resolveMetricScope, unitIn } from '../catalog/catalog.ts';
 import type { MetricCatalog, MetricDefinition, MetricScope } from '../catalog/catalog-types.ts';
 import type { SampleBodyT } from './upload-schema.ts';
 import { sanitizeMetadata } from '../catalog/metadata.ts';
@@ -67,6 +67,17 @@ function reject(code: SampleErrorCode, message: string): Rejection {
   return { code, message };
 }
 
+/** Record fields a bare-record UNKNOWN_METRIC message lists before "… (N in all)". */
+const LISTED_RECORD_FIELDS = 4;
+
+function unknownMetricMessage(catalog: MetricCatalog, metricCode: string): string {
+  const fields = recordFieldAliases(catalog, metricCode);
+  if (fields.length === 0) return `Metric "${metricCode}" is not in the catalog.`;
+  const listed = fields.slice(0, LISTED_RECORD_FIELDS).join(', ');
+  const rest = fields.length > LISTED_RECORD_FIELDS ? `, … (${fields.length} in all, see GET /api/v1/health/metrics)` : '';
+  return `"${metricCode}" holds several metrics: send each value as its own sample named ${listed}${rest}.`;
+}
+
 function normalizeSample(
   sample: SampleBodyT,
   index: number,
@@ -77,7 +88,7 @@ function normalizeSample(
   // the name decides the platform whose meaning the unit and category are read with (§4.6)
   const scope = resolveMetricScope(catalog, sample.metricCode);
   if (scope === undefined) {
-    return reject('UNKNOWN_METRIC', `Metric "${sample.metricCode}" is not in the catalog.`);
+    return reject('UNKNOWN_METRIC', unknownMetricMessage(catalog, sample.metricCode));
   }
   const metric = scope.metric;
   if (blockedMetrics.has(metric.code)) {

@@ -20,8 +20,20 @@ export function parseLocalDay(text: string): number | undefined {
   return daysFromCivil(year, month, day);
 }
 
+// The day formatted last: a batch's samples fall on a handful of days, one after another, so
+// most calls repeat the previous one (normalization formats every sample's local date).
+let lastDay = Number.NaN;
+let lastText = '';
+
 /** Day number → `YYYY-MM-DD` (four-digit years; longer ones as they are, negative ones with '-'). */
 export function formatLocalDay(daysSinceEpoch: number): string {
+  if (daysSinceEpoch === lastDay) return lastText;
+  lastText = formatDay(daysSinceEpoch);
+  lastDay = daysSinceEpoch;
+  return lastText;
+}
+
+function formatDay(daysSinceEpoch: number): string {
   const z = daysSinceEpoch + 719468;
   const era = Math.floor(z / 146097);
   const dayOfEra = z - era * 146097;

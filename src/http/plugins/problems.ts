@@ -9,6 +9,7 @@ import { MAX_REPORTED_ERRORS } from '../../domain/validation.ts';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../limits.ts';
 import type { Logger } from '../../log.ts';
 import { requestIdOf } from './request-id.ts';
+import type { AllowedMethods } from '../allowed-methods.ts';
 
 export function problemResponse(
   request: Request,
@@ -54,7 +55,7 @@ export interface StorageErrors {
   databaseUnavailable(error: unknown): string | null;
 }
 
-export function problemsPlugin(log: Logger, storage: StorageErrors) {
+export function problemsPlugin(log: Logger, storage: StorageErrors, allowedMethods: AllowedMethods = () => []) {
   return new Elysia({ name: 'problems' }).onError({ as: 'global' }, (context) => {
     const response = toProblem(context.code, context.error, context.request);
     // the access log and the latency histogram read the status from here
@@ -65,8 +66,12 @@ export function problemsPlugin(log: Logger, storage: StorageErrors) {
   function toProblem(code: unknown, error: unknown, request: Request): Response {
     if (error instanceof ProblemError) return render(request, error);
     switch (code) {
-      case 'NOT_FOUND':
-        return problemResponse(request, 'NOT_FOUND', 'no such resource');
+      case 'NOT_FOUND': {
+        const allowed = allowedMethods(new URL(request.url).pathname);
+        if (allowed.length === 0) return problemResponse(request, 'NOT_FOUND', 'no such resource');
+        const allow = allowed.join(', ');
+        return problemResponse(request, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow}`, {}, { allow });
+      }
       case 'PARSE':
         // a parse hook's own problem (a corrupt or oversized encoded body), wrapped by Elysia
         if ((error as { cause?: unknown }).cause instanceof ProblemError) return render(request, (error as { cause: ProblemError }).cause);

@@ -3,6 +3,7 @@
 import { t } from 'elysia';
 import { JobListBody, JobRunBody } from '../../domain/operations/operations-schema.ts';
 import { ProblemError } from '../../domain/problems.ts';
+import { ProblemBody } from '../../domain/problem-schema.ts';
 import { listJobs } from '../../jobs/job-list.ts';
 import type { JobRunner } from '../../jobs/runner.ts';
 import { ADMIN_SECURITY, type AdminApi } from '../plugins/admin-auth.ts';
@@ -22,7 +23,7 @@ export function adminJobsRoute(app: AdminApi, runner: JobRunner): void {
       },
       {
         params: t.Object({ name: t.String() }),
-        response: { 200: JobRunBody },
+        response: { 200: JobRunBody, 404: ProblemBody },
         detail: { summary: 'Run a job now (skipped when another replica holds its lock)', tags: ['admin'], security: ADMIN_SECURITY },
       },
     );

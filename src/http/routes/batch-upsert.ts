@@ -36,7 +36,22 @@ const UPLOAD_EXAMPLE = {
   ],
 };
 UPLOAD_EXAMPLE.payloadHash = computePayloadHash(UPLOAD_EXAMPLE.samples, []);
+/** A replay of a completed upload says so (CONTRACT §4.4). */
+const REPLAY_HEADERS = {
+  'Idempotent-Replayed': {
+    description: '"true" when this is the stored answer of an earlier upload with this requestId, nothing re-processed',
+    schema: { type: 'string' as const, enum: ['true'] },
+  },
+};
 const RESULT_EXAMPLE = { requestId: UPLOAD_EXAMPLE.requestId, status: 'completed', accepted: 1, unchanged: 0, deleted: 0, failed: [], watermarkSeq: 42 };
+
+/** The upload's schema as documented: MAX_BATCH_ITEMS is configuration, checked after the compiled schema. */
+function uploadSchema(maxBatchItems: number): object {
+  const schema = structuredClone(BatchUpsertBody) as { properties: Record<'samples' | 'deleted', Record<string, unknown>> };
+  schema.properties.samples.maxItems = maxBatchItems;
+  schema.properties.deleted.maxItems = maxBatchItems;
+  return schema;
+}
 
 export function batchUpsertRoute(
   app: UserApi,
@@ -93,22 +108,34 @@ export function batchUpsertRoute(
         summary: 'Upload a batch of health samples and deletions',
         tags: ['ingest'],
         security: USER_SECURITY,
+        parameters: [
+          {
+            name: 'X-Timezone-Offset',
+            in: 'header',
+            required: false,
+            description: 'Minutes east of UTC for samples that carry no offset of their own',
+            schema: { type: 'integer' as const, minimum: -720, maximum: 840 },
+            example: 60,
+          },
+        ],
         // documented only: the body is read and validated by hand (no Elysia body schema,
         // which would validate and normalize it before the hash)
         requestBody: {
           required: true,
           description: 'JSON, optionally with Content-Encoding gzip or zstd (the caps apply to the decoded bytes)',
-          content: { 'application/json': { schema: BatchUpsertBody as object, examples: { oneHeartRate: { value: UPLOAD_EXAMPLE } } } },
+          content: { 'application/json': { schema: uploadSchema(ingest.maxBatchItems), examples: { oneHeartRate: { value: UPLOAD_EXAMPLE } } } },
         },
         responses: {
           200: {
             description: 'Processed inline; every sample stored or unchanged',
+            headers: REPLAY_HEADERS,
             content: { 'application/json': { schema: IngestResultBody as object, example: RESULT_EXAMPLE } },
           },
           207: {
             description:
               'Processed inline; at least one sample failed alone (failed[] by index, INVALID_FIELD with the path of the field). ' +
               'A queued batch ends with the same body.',
+            headers: REPLAY_HEADERS,
             content: {
               'application/json': {
                 schema: IngestResultBody as object,

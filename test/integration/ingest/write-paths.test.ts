@@ -1,7 +1,7 @@
 // One conformance suite for every writer of samples (the import pipeline will be the next): the
 // inline path (claim, unnest upsert, deletes and completion in one transaction) and the queue's
-// group writer (COPY into staging, one upsert for the group), alone and grouped with other users'
-// requests. Each is held to the same rules: receipt order and sourceVersion decide conflicts, a
+// group writer (an unnest upsert per request, or COPY into staging and one upsert for the group),
+// alone and grouped with other users' requests. Each is held to the same rules: receipt order and sourceVersion decide conflicts, a
 // later write revives a deleted sample, deletes and their tombstones win ties, unchanged rows are
 // counted and leave no event, and a request written twice writes once.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
@@ -11,6 +11,8 @@ import type { PreparedBatch } from '../../../src/ingest/finish-batch.ts';
 import { prepareBatch } from '../../../src/ingest/submit.ts';
 import { writeInline } from '../../../src/ingest/write-inline.ts';
 import { GroupWriter } from '../../../src/queue/group-writer.ts';
+import type { SampleRowWriter } from '../../../src/ingest/sample-writes.ts';
+import { copyRows } from '../../../src/ingest/staged-upsert.ts';
 import { claimQueuedRequest, startProcessing } from '../../../src/requests/queries.ts';
 import { batch, heartRate, sleepStage, type SampleInput } from '../../support/batches.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -60,10 +62,10 @@ async function leased(prepared: PreparedBatch) {
   return lease;
 }
 
-function groupWriter(name: string, fillerCount: number): Writer {
+function groupWriter(name: string, fillerCount: number, rows?: SampleRowWriter): Writer {
   // built on first use: the database exists only once the suite has started
   let built: GroupWriter | undefined;
-  const writer = () => (built ??= new GroupWriter(db.sql, { maxGroupSize: fillerCount + 1, maxConcurrentGroups: 1 }));
+  const writer = () => (built ??= new GroupWriter(db.sql, { maxGroupSize: fillerCount + 1, maxConcurrentGroups: 1, ...(rows ? { rows } : {}) }));
   const leases = new Map<string, Awaited<ReturnType<typeof leased>>>();
   return {
     name,
@@ -95,8 +97,10 @@ function prepareUpload(userId: string, body: ReturnType<typeof batch>, receivedA
 
 const writers: Writer[] = [
   inlineWriter,
-  groupWriter('queue group writer (COPY), a group of one', 0),
-  groupWriter("queue group writer (COPY), grouped with two other users' requests", 2),
+  groupWriter('queue group writer (unnest per request, its default), a group of one', 0),
+  groupWriter("queue group writer (unnest per request, its default), grouped with two other users' requests", 2),
+  groupWriter('queue group writer (COPY), a group of one', 0, copyRows()),
+  groupWriter("queue group writer (COPY), grouped with two other users' requests", 2, copyRows()),
 ];
 
 const rowsOf = async (userId: string): Promise<Record<string, unknown>[]> =>

@@ -197,6 +197,22 @@ describe('normalizeSamples reports one failure per sample', () => {
     expect('path' in failure!).toBe(code === 'INVALID_FIELD');
   });
 
+  test.each([
+    ['BloodPressureRecord', ['BloodPressureRecord.diastolic', 'BloodPressureRecord.systolic']],
+    ['SkinTemperatureRecord', ['SkinTemperatureRecord.baseline', 'SkinTemperatureRecord.delta']],
+  ])('a record that holds several metrics (%s) fails UNKNOWN_METRIC naming the metric of each value', (record, fields) => {
+    const failure = failureOf(heartRate({ metricCode: record, unit: 'mmHg', value: 120 }));
+    expect(failure?.code).toBe('UNKNOWN_METRIC');
+    for (const field of fields) expect(failure?.message).toContain(field);
+  });
+
+  test('NutritionRecord names its first fields and how many there are, not all of them', () => {
+    const message = failureOf(heartRate({ metricCode: 'NutritionRecord', unit: 'g', value: 1 }))?.message ?? '';
+    expect(message).toContain('NutritionRecord.energy');
+    expect(message).toMatch(/\d+ in all/);
+    expect(message.length).toBeLessThan(300);
+  });
+
   test('the sleep offset may come from the header', () => {
     expect(failureOf(without(sleep(), 'timezoneOffsetMinutes'), context({ headerOffsetMinutes: 60 }))).toBeUndefined();
   });
