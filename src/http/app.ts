@@ -12,6 +12,8 @@ import type { UserTokens } from '../auth/user-tokens.ts';
 import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
 import type { QueueListBodyT } from '../domain/operations/operations-schema.ts';
 import type { ConsoleFeaturesBodyT, IngestRatesBodyT, OutboxSummaryBodyT } from '../domain/operations/console-schema.ts';
+import type { ImportFormat } from '../imports/format.ts';
+import type { ImportService } from '../imports/import-service.ts';
 import type { Ingest } from '../ingest/submit.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
@@ -34,6 +36,7 @@ import { requestFramingPlugin } from './plugins/request-framing.ts';
 import { requestIdPlugin } from './plugins/request-id.ts';
 import { adminBoardRoute } from './routes/admin-board.ts';
 import { adminConsoleAssetsRoute, adminConsoleRoutes } from './routes/admin-console.ts';
+import { adminImportsRoute } from './routes/admin-imports.ts';
 import { adminIngestRatesRoute } from './routes/admin-ingest-rates.ts';
 import { adminJobsRoute } from './routes/admin-jobs.ts';
 import { adminOutboxRoute } from './routes/admin-outbox.ts';
@@ -42,6 +45,7 @@ import { adminWebhooksRoute } from './routes/admin-webhooks.ts';
 import { batchUpsertRoute } from './routes/batch-upsert.ts';
 import { dailySummariesRoute } from './routes/daily-summaries.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
+import { importsRoute } from './routes/imports.ts';
 import { ingestRequestsRoute } from './routes/ingest-requests.ts';
 import { metricCatalogRoute } from './routes/metric-catalog.ts';
 import { metricsRoute } from './routes/metrics.ts';
@@ -71,6 +75,7 @@ export interface ApiServices {
   outboxSummary: () => Promise<OutboxSummaryBodyT>;
   /** the console's rate series: every API replica's counts (src/ingest-rates.ts) */
   ingestRates: () => Promise<IngestRatesBodyT>;
+  imports: ImportService;
 }
 
 export interface AppDeps {
@@ -85,6 +90,8 @@ export interface AppDeps {
   /** the receipt clock of uploads */
   now: () => number;
   readiness: Record<string, ReadinessCheck>;
+  /** the import registry's formats: one POST /imports/{format} route each */
+  importFormats: readonly ImportFormat[];
   limits: { maxBodyBytes: number; maxInflightUploads: number };
   /** X-Api-Key values accepted by /admin/* (none: every admin request is refused) */
   adminApiKeys: readonly string[];
@@ -112,6 +119,7 @@ export function createApp(deps: AppDeps) {
   dailySummariesRoute(user, services.summaries, catalog);
   exportRoute(user, services.exports);
   userDataRoute(user, services.erasures);
+  importsRoute(user, services.imports, deps.importFormats);
 
   const admin = adminApiGroup(deps.adminApiKeys);
   adminOutboxRoute(admin, services.deadLetters, services.outboxSummary);
@@ -120,6 +128,7 @@ export function createApp(deps: AppDeps) {
   adminWebhooksRoute(admin, services.webhooks);
   adminIngestRatesRoute(admin, services.ingestRates);
   adminUserDataRoute(admin, services.erasures);
+  adminImportsRoute(admin, services.imports);
   adminConsoleRoutes(admin, boardSessions, deps.console.features);
 
   // the route table exists once the chain below is built; a 404 asks it for the path's methods
