@@ -92,7 +92,7 @@ export async function runErasure(deps: ErasureRunnerDeps, erasureId: string): Pr
 
 /** One step in chunks until nothing of the user is left in its table; 'lost' or 'stopped' when it had to stop. */
 async function eraseStep(deps: ErasureRunnerDeps, claim: ErasureClaim, step: ErasureStep, leaseLost: () => boolean): Promise<'lost' | 'stopped' | null> {
-  const plan = deps.chunkPlan ?? ERASURE_CHUNK_PLAN;
+  const plan = step.plan ?? deps.chunkPlan ?? ERASURE_CHUNK_PLAN;
   let rows = plan.initialRows;
   let after: ChunkKey = null;
   for (;;) {
@@ -115,10 +115,11 @@ async function finish(tx: Tx, claim: ErasureClaim): Promise<void> {
   await lockUser(tx, claim.userId);
   // from each table's first key: a row a write in flight added behind a keyset walk is taken here
   const drain = async (step: ErasureStep) => {
+    const rows = Math.min(FINAL_CHUNK_ROWS, step.plan?.maxRows ?? FINAL_CHUNK_ROWS);
     let after: ChunkKey = null;
     for (;;) {
-      const chunk = await eraseChunk(tx, step, claim, FINAL_CHUNK_ROWS, after);
-      if (chunk.deleted < FINAL_CHUNK_ROWS) return;
+      const chunk = await eraseChunk(tx, step, claim, rows, after);
+      if (chunk.deleted < rows) return;
       after = chunk.after;
     }
   };

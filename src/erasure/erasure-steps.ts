@@ -4,6 +4,9 @@
 // (test/integration/erasure/erasure-coverage.test.ts) fails while a table with a user_id column is
 // neither here nor in KEPT_USER_TABLES.
 //
+// import_chunks has no user_id (its rows are the user's through imports): the schema test checks
+// it through its foreign key.
+//
 // Every step runs in chunks, a statement each, outside any long transaction; then once more in the
 // final transaction, under the user's lock, for what a write or an outbox apply in flight added
 // meanwhile. Order: the outbox events first (an apply that finds its events gone writes nothing:
@@ -12,6 +15,7 @@
 // wrote is deleted right after; the watermark last, so the health.user.erased event the final
 // transaction writes is seq 1 of the user's new series.
 import { statement } from '../db/sql-files.ts';
+import type { ChunkPlan } from '../domain/operations/purge-chunks.ts';
 
 export interface ErasureStep {
   table: string;
@@ -23,13 +27,25 @@ export interface ErasureStep {
    * entry deleted before (see erase_health_samples.sql)
    */
   keyset: boolean;
+  /** the step's own chunk sizes, where its rows are large (default: the runner's) */
+  plan?: ChunkPlan;
 }
 
-const step = (table: string, keyset = false): ErasureStep => ({ table, statement: statement(`erasure/erase_${table}`), keyset });
+const step = (table: string, options: { keyset?: boolean; plan?: ChunkPlan } = {}): ErasureStep => ({
+  table,
+  statement: statement(`erasure/erase_${table}`),
+  keyset: options.keyset ?? false,
+  ...(options.plan ? { plan: options.plan } : {}),
+});
+
+/** import_chunks rows are up to 1 MiB (IMPORT_CHUNK_BYTES): a few per statement */
+const FILE_CHUNK_PLAN: ChunkPlan = { initialRows: 8, minRows: 1, maxRows: 64, targetMs: 200 };
 
 export const ERASURE_STEPS: readonly ErasureStep[] = [
-  step('outbox_events', true),
-  step('health_samples', true),
+  step('outbox_events', { keyset: true }),
+  step('import_chunks', { plan: FILE_CHUNK_PLAN }),
+  step('imports'),
+  step('health_samples', { keyset: true }),
   step('health_sample_tombstones'),
   step('projection_checkpoints'),
   step('health_daily_summaries'),

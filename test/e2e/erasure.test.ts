@@ -11,6 +11,7 @@ import { seedSamples } from '../support/seed-samples.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 import { outboxEventTypes, userFootprint } from '../support/user-footprint.ts';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
+import { importAndWait, POLLING_ENV } from '../support/imports.ts';
 
 const KEY = 'erasure-admin-key';
 let service: TestService;
@@ -18,7 +19,7 @@ let hook: Receiver;
 
 beforeAll(async () => {
   hook = startReceiver();
-  service = await startTestService({ worker: true, outbox: true, webhooks: true, env: { ADMIN_API_KEYS: KEY, INGEST_QUEUE_THRESHOLD: '20', WEBHOOK_ALLOW_PRIVATE: 'true' } });
+  service = await startTestService({ worker: true, outbox: true, webhooks: true, env: { ...POLLING_ENV, ADMIN_API_KEYS: KEY, INGEST_QUEUE_THRESHOLD: '20', WEBHOOK_ALLOW_PRIVATE: 'true' } });
   expect((await adminCall(service.baseUrl, KEY, 'POST', '/admin/webhooks', { url: hook.url, events: ['health.user.erased'] })).status).toBe(201);
 });
 afterAll(async () => {
@@ -61,6 +62,12 @@ async function busyUser() {
   expect((await putJson(service.baseUrl, '/api/v1/health/privacy-settings', token, { syncEnabled: true, blockedMetrics: ['weight'] })).status).toBe(200);
   await until(() => getJson(service.baseUrl, '/api/v1/health/daily-summaries?from=2026-11-18&to=2026-11-20', token), (a) => a.body.items?.length >= 3, 15_000, 'summaries');
   await seedSamples(service.db.sql, userId, 5_000, { prefix: 'old-', deleted: true });
+  // an import that completed, and an upload of a file still arriving (its stored chunks)
+  const imported = await importAndWait(service, token, 'csv', 'sourceId,sourceRecordId,metricCode,value,unit,startAt\r\nwatch,imp-1,heart_rate,70,count/min,2026-11-17T07:00:00Z\r\n');
+  expect(imported.status).toBe('completed');
+  const receiving = crypto.randomUUID();
+  await service.db.sql`INSERT INTO imports (id, user_id, format) VALUES (${receiving}, ${userId}, 'csv')`;
+  await service.db.sql`INSERT INTO import_chunks (import_id, seq, bytes) SELECT ${receiving}, s, decode(repeat('ab', 1000), 'hex') FROM generate_series(0, 2) s`;
   return { userId, token };
 }
 
@@ -69,7 +76,7 @@ describe('DELETE /api/v1/health/data', () => {
     const { userId, token } = await busyUser();
     const other = await busyUser();
     const before = await userFootprint(service.db.sql, userId);
-    expect(Object.keys(before)).toEqual(expect.arrayContaining(['health_samples', 'health_ingest_requests', 'health_daily_summaries', 'health_sample_tombstones', 'health_privacy_settings', 'user_health_watermarks', 'projection_checkpoints', 'outbox_events']));
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['imports', 'health_samples', 'health_ingest_requests', 'health_daily_summaries', 'health_sample_tombstones', 'health_privacy_settings', 'user_health_watermarks', 'projection_checkpoints', 'outbox_events']));
 
     const started = await erase(token);
     expect(started.status).toBe(202);
@@ -79,7 +86,7 @@ describe('DELETE /api/v1/health/data', () => {
     expect(started.location).toBe(`/api/v1/health/data/erasures/${erasureId}`);
     const done = await completed(token, started.location!);
     expect(done.body).toMatchObject({ erasureId, status: 'completed', startedAt: expect.any(String), finishedAt: expect.any(String) });
-    expect(done.body.deleted).toEqual({ samples: 5_000 + 2 + 25, summaries: expect.any(Number), requests: 2, imports: 0 });
+    expect(done.body.deleted).toEqual({ samples: 5_000 + 2 + 25 + 1, summaries: expect.any(Number), requests: 2, imports: 2 });
     expect(done.body.deleted.summaries).toBeGreaterThanOrEqual(3);
 
     // the erased event is processed by the outbox (deliveries, no checkpoint): wait, then look
@@ -105,7 +112,8 @@ describe('DELETE /api/v1/health/data', () => {
     expect((await getJson(service.baseUrl, '/api/v1/health/privacy-settings', token)).body).toEqual({ syncEnabled: true, blockedMetrics: [] });
 
     // the other user lost nothing
-    expect((await getJson(service.baseUrl, '/api/v1/health/samples', other.token)).body.items.length).toBe(27);
+    expect((await getJson(service.baseUrl, '/api/v1/health/samples', other.token)).body.items.length).toBe(28);
+    expect((await getJson(service.baseUrl, '/api/v1/health/imports', token)).body).toEqual({ items: [] });
 
     // afterwards the user starts again: a new upload is stored, its seq the next of the new series
     const again = await upload(service.baseUrl, token, batch([heartRate({ sourceRecordId: 'after' })]));
@@ -172,7 +180,7 @@ describe('DELETE /admin/users/{userId}/data', () => {
     expect(started.body).toMatchObject({ userId, requestedBy: `admin:${fingerprint}` });
     const path = `/admin/users/${userId}/data/erasures/${started.body.erasureId}`;
     const done = await until(() => adminCall(service.baseUrl, KEY, 'GET', path), (a) => a.body?.status === 'completed', 20_000, 'admin erasure completes');
-    expect(done.body.deletedRows).toMatchObject({ health_samples: 5_027, health_ingest_requests: 2, health_sample_tombstones: 1, health_privacy_settings: 1, user_health_watermarks: 1 });
+    expect(done.body.deletedRows).toMatchObject({ health_samples: 5_028, imports: 2, import_chunks: 3, health_ingest_requests: 2, health_sample_tombstones: 1, health_privacy_settings: 1, user_health_watermarks: 1 });
     expect(JSON.stringify(done.body)).not.toContain(KEY);
     // the user sees the same erasure
     expect((await getJson(service.baseUrl, `/api/v1/health/data/erasures/${started.body.erasureId}`, token)).body.status).toBe('completed');

@@ -10,11 +10,12 @@ import { encoder, readAll } from '../support/import-files.ts';
 import { until } from '../support/poll.ts';
 import { seedSamples } from '../support/seed-samples.ts';
 import { startTestService, type TestService } from '../support/service.ts';
+import { importAndWait, POLLING_ENV } from '../support/imports.ts';
 
 let service: TestService;
 
 beforeAll(async () => {
-  service = await startTestService();
+  service = await startTestService({ worker: true, env: POLLING_ENV });
 });
 afterAll(() => service.close());
 
@@ -101,6 +102,19 @@ describe('csv', () => {
     const again = await upload(service.baseUrl, token, batch(samples));
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ accepted: 5, unchanged: 5, failed: [], watermarkSeq: null });
+    expect(await allPages(token)).toEqual(before);
+  });
+});
+
+describe('csv, imported again', () => {
+  test('POST /imports/csv of the export: every sample unchanged, nothing written, the samples as they were', async () => {
+    const { token } = await userWith(mixed(), [{ sourceRecordId: 'hr-gone' }]);
+    const before = await allPages(token);
+    const csv = await (await exportOf(token, '?format=csv')).text();
+    const state = await importAndWait(service, token, 'csv', csv);
+    expect(state.status).toBe('completed');
+    expect(state.progress).toMatchObject({ recordsRead: 5, accepted: 0, unchanged: 5, failed: 0 });
+    expect(state.watermarkSeq).toBeNull();
     expect(await allPages(token)).toEqual(before);
   });
 });
