@@ -11,7 +11,7 @@ import { seedSamples } from '../support/seed-samples.ts';
 import { startTestService, type TestService } from '../support/service.ts';
 import { outboxEventTypes, userFootprint } from '../support/user-footprint.ts';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
-import { importAndWait, POLLING_ENV } from '../support/imports.ts';
+import { importAndWait, postImport, POLLING_ENV } from '../support/imports.ts';
 
 const KEY = 'erasure-admin-key';
 let service: TestService;
@@ -156,7 +156,7 @@ describe('DELETE /api/v1/health/data', () => {
     await completed(token, started.location!);
   });
 
-  test('an upload while the erasure runs is refused with 409 DATA_ERASED and stores nothing', async () => {
+  test('an upload or an import while the erasure runs is refused with 409 DATA_ERASED and stores nothing', async () => {
     const userId = crypto.randomUUID();
     const token = await service.token(userId);
     // an erasure that cannot progress yet: its row alone, as DELETE leaves it before a runner takes it
@@ -167,6 +167,9 @@ describe('DELETE /api/v1/health/data', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     const queued = await upload(service.baseUrl, token, batch(Array.from({ length: 25 }, () => heartRate())));
     expect(queued.status).toBe(409);
+    const imported = await postImport(service, token, 'csv', 'sourceId,sourceRecordId,metricCode,value,unit,startAt\r\nwatch,x,heart_rate,70,count/min,2026-11-17T07:00:00Z\r\n');
+    expect(imported.status).toBe(409);
+    expect(imported.body.code).toBe('DATA_ERASED');
     expect(await userFootprint(service.db.sql, userId)).toEqual({ user_erasures: 1 });
   });
 });
