@@ -199,6 +199,9 @@ describe('the operations console', () => {
     await page.keyboard.type(KEY);
     await page.keyboard.press('Enter');
     await page.locator('#jobs tbody tr').nth(2).waitFor();
+    // signing in moves the focus to <main> once every panel has loaded; Tab from there (tabbing
+    // before it raced the move: <main>, which takes the focus without an outline, was then seen)
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
     const reached = new Set<string>();
     for (let i = 0; i < 40 && !(reached.has('run-now') && reached.has('replay-all') && reached.has('board')); i++) {
       await page.keyboard.press('Tab');
