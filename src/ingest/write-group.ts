@@ -16,10 +16,12 @@
 // Each step is pipelined across the parts. The core knows no request or import row: claim and
 // complete are the caller's. Lock order: parts in ascending user id (the caller passes them so);
 // a group holds at most one part per user, since each part needs its own seq.
+// After the commit, a group that appended events wakes the outbox processors (outbox/wake-up.ts).
 import type { Sql, Tx } from '../db/client.ts';
 import { buildSamplesChangedPayload, SAMPLES_CHANGED, type SamplesChangedPayload, type TouchedSpan } from '../domain/ingest/change-event.ts';
 import { dedupeSamplesByKey, sampleKey } from '../domain/ingest/sample-keys.ts';
 import type { NormalizedDeleteRef, NormalizedSample } from '../domain/types.ts';
+import { wakeOutboxAfterCommit } from '../outbox/wake-up.ts';
 import { softDeleteSamples, type DeletedSample, type SampleRowWriter, type WrittenSample } from './sample-writes.ts';
 
 /** What one part changed, handed to its completion inside the transaction. */
@@ -66,8 +68,8 @@ class ClaimLost extends Error {}
  */
 export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], rows: SampleRowWriter): Promise<PartOutcome<R>[]> {
   if (new Set(parts.map((part) => part.userId)).size !== parts.length) throw new Error('a group holds at most one part per user');
-  if (parts.length === 1 && rows.pipelinedWithClaim) return [await writePipelined(db, parts[0]!, rows)];
-  return (await db.begin(async (tx) => {
+  if (parts.length === 1 && rows.pipelinedWithClaim) return committed(db, [await writePipelined(db, parts[0]!, rows)]);
+  const outcomes = (await db.begin(async (tx) => {
     // pipelined: the server still takes the locks one by one, in the parts' order
     const claimed = await Promise.all(parts.map((part) => part.claim(tx)));
     const owned = parts.flatMap((part, index) => (claimed[index] ? [{ index, part, rows: dedupeSamplesByKey(part.samples) }] : []));
@@ -84,6 +86,13 @@ export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], row
     owned.forEach(({ index }, i) => (outcomes[index] = completed[i]!));
     return outcomes;
   })) as PartOutcome<R>[];
+  return committed(db, outcomes);
+}
+
+/** The outcomes of a committed transaction, once the outbox is woken for its events. */
+function committed<R>(db: Sql, outcomes: PartOutcome<R>[]): PartOutcome<R>[] {
+  if (outcomes.some((outcome) => outcome.kind === 'written' && outcome.change.event !== null)) wakeOutboxAfterCommit(db);
+  return outcomes;
 }
 
 /** A group of one whose rows go out behind its claim; a lost claim rolls everything back. */
@@ -121,7 +130,7 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
   if (!rows.pipelinedWithClaim) throw new Error('a sequence needs a writer that can go out behind its claim');
   if (new Set(parts.map((part) => part.userId)).size !== 1) throw new Error('a sequence holds parts of one user');
   try {
-    return (await db.begin(async (tx) => {
+    const outcomes = (await db.begin(async (tx) => {
       const completions: Promise<PartOutcome<R>>[] = [];
       for (const part of parts) {
         const deduped = dedupeSamplesByKey(part.samples);
@@ -142,6 +151,7 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
       }
       return Promise.all(completions);
     })) as PartOutcome<R>[];
+    return committed(db, outcomes);
   } catch (error) {
     if (error instanceof ClaimLost) return 'lost';
     throw error;
