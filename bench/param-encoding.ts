@@ -17,6 +17,7 @@ import type { NormalizedSample } from '../src/domain/types.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
 import { machineLine } from './lib/machine.ts';
 import { preparedBatch } from './lib/prepared-batches.ts';
+import { sampleColumnLiterals } from '../src/ingest/sample-writes.ts';
 import { printTable } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';
 
@@ -43,21 +44,7 @@ const USE_ALL = `SELECT count(*), sum(length(metadata::text)), max(start_at), ma
   sum(duration_seconds), sum(timezone_offset_minutes), max(source_version), max(source_id || source_record_id || metric_code
   || value_kind || coalesce(unit, '') || coalesce(category_code, '') || timezone_source)`;
 
-const literalColumns = (rows: readonly NormalizedSample[]) => [
-  textArray(rows.map((row) => row.sourceId)),
-  textArray(rows.map((row) => row.sourceRecordId)),
-  timestamptzArray(rows.map((row) => row.startAtMs)),
-  timestamptzArray(rows.map((row) => row.endAtMs)),
-  textArray(rows.map((row) => row.metricCode)),
-  textArray(rows.map((row) => row.valueKind)),
-  numberArray(rows.map((row) => row.value)),
-  textArray(rows.map((row) => row.unit)),
-  textArray(rows.map((row) => row.categoryCode)),
-  numberArray(rows.map((row) => row.durationSeconds)),
-  numberArray(rows.map((row) => row.timezoneOffsetMinutes)),
-  textArray(rows.map((row) => row.timezoneSource)),
-  textArray(rows.map((row) => row.localDate)),
-];
+const literalColumns = sampleColumnLiterals;
 // postgres.js 3.4.9's arraySerializer (types.js) with createDb's timestamptz serializer: what the
 // inline upsert sent before array-literals.ts
 const pgEscape = (text: string) => text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');

@@ -10,7 +10,9 @@ import { catalogToMarkdown } from './domain/catalog/catalog-markdown.ts';
 import { describeMismatch, ensureDatabase, migrate, migrationStatus } from './db/migrator.ts';
 import { listJobs } from './jobs/job-list.ts';
 import { createLogger } from './log.ts';
-import { buildJobRunner } from './start/parts.ts';
+import { runImportCommand } from './imports/import-command.ts';
+import { defaultImportRegistry } from './imports/registry.ts';
+import { buildJobRunner, importSliceDeps } from './start/parts.ts';
 import { fail, loadConfigOrExit } from './start/runtime.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -108,6 +110,34 @@ const COMMANDS: Record<string, Command> = {
         if (!run) fail(`no job named "${name}" (known: ${runner.jobs.map((job) => job.name).join(', ')})`);
         console.log(JSON.stringify(run, null, 2));
         if (run.status === 'failed') process.exitCode = 1;
+      } finally {
+        await db.end({ timeout: 5 });
+      }
+    },
+  },
+  import: {
+    usage: 'import <format> <file> --user <uuid> [--time-zone <IANA>]',
+    summary:
+      'import a file (apple-health: export.zip or export.xml; csv) for a user, in this process: progress on stderr, the final import as JSON on stdout (exit 1 unless it completed)',
+    options: { user: { type: 'string' }, 'time-zone': { type: 'string' } },
+    positionals: { min: 2, max: 2 },
+    async run({ values, positionals }) {
+      const [format, path] = positionals as [string, string];
+      const user = values.user;
+      if (typeof user !== 'string') usageError('import needs --user <uuid>', 'import');
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(user)) usageError('--user must be a UUID', 'import');
+      const timeZone = typeof values['time-zone'] === 'string' ? values['time-zone'] : null;
+      const config = loadConfigOrExit();
+      if (config.migrateOnStart) await ensureDatabase(config.databaseUrl);
+      const db = createDb(config.databaseUrl, { max: 4, applicationName: 'health-ingest-cli', statementTimeoutMs: 60_000 });
+      try {
+        if (config.migrateOnStart) await migrate(db);
+        const result = await runImportCommand(
+          { db, registry: defaultImportRegistry, maxImportBytes: config.maxImportBytes, slice: importSliceDeps(config), stderr: process.stderr },
+          { format, path, userId: user, timeZone },
+        );
+        console.log(JSON.stringify(result, null, 2));
+        if (result.status !== 'completed') process.exitCode = 1;
       } finally {
         await db.end({ timeout: 5 });
       }

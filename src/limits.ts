@@ -79,6 +79,22 @@ export const WEBHOOK_THREAD_CLOSE_MS = 12 * SECOND;
 /** The delivery thread's shutdown step: as long as the thread's own close. */
 export const WEBHOOK_SHUTDOWN_STEP_MS = WEBHOOK_THREAD_CLOSE_MS;
 
+/** An uploaded import is stored in rows of this many bytes (import_chunks): bounds what one request holds. */
+export const IMPORT_CHUNK_BYTES = 1024 * 1024;
+
+/** An import upload that sends no byte for this long is cut (408): a 1 GiB upload cannot have one overall bound. */
+export const IMPORT_BODY_IDLE_MS = 30 * SECOND;
+
+/** A group of an import is cut when this long has passed since the last one (progress ≥ every 2 s, CONTRACT §9). */
+export const IMPORT_PROGRESS_MS = 1 * SECOND;
+
+/**
+ * Samples per group of an import: one COPY → staging → upsert transaction. Measured on a 400k-record
+ * export (shared machine): 5,000 per group peaked the worker at 367 MiB, 2,000 at 238 MiB, 1,000 at
+ * 205 MiB, with no throughput lost at 2,000 (the transaction overhead is small beside the rows).
+ */
+export const IMPORT_GROUP_SAMPLES = 2000;
+
 /** One fetch of the identity provider's key set (JWT_JWKS_URL): a token check waits no longer (jose's default: 5 s). */
 export const JWKS_FETCH_TIMEOUT_MS = 2 * SECOND;
 

@@ -2,16 +2,16 @@
 import { lastResortErrorHandler } from './http/plugins/problems.ts';
 import { buildApi, buildDeliveryThread, buildJobSchedule, buildOutboxThread, buildWorker } from './start/parts.ts';
 import { OUTBOX_SHUTDOWN_STEP_MS, WEBHOOK_SHUTDOWN_STEP_MS } from './limits.ts';
-import { listenOrExit, onShutdown, POOL_SIZES, startRuntime } from './start/runtime.ts';
+import { listenOrExit, maxRequestBodyBytes, onShutdown, POOL_SIZES, startRuntime } from './start/runtime.ts';
 
 const runtime = await startRuntime(POOL_SIZES.all);
 const { config, log } = runtime;
 const api = buildApi(runtime);
 // listen first: a port in use stops the process before its worker takes any job
 const server = listenOrExit('PORT', config.port, () =>
-  api.app.listen({ port: config.port, reusePort: false, maxRequestBodySize: config.maxJobPayloadBytes * 2, error: lastResortErrorHandler(log) }),
+  api.app.listen({ port: config.port, reusePort: false, maxRequestBodySize: maxRequestBodyBytes(config), error: lastResortErrorHandler(log) }),
 );
-const worker = buildWorker(runtime);
+const worker = buildWorker(runtime, { metrics: api.metrics });
 const outbox = buildOutboxThread(runtime);
 const webhooks = buildDeliveryThread(runtime, api.metrics);
 await Promise.all([outbox.start(), webhooks.start()]);

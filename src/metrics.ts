@@ -24,6 +24,8 @@ export interface ScrapeSources {
   outboxDead?: () => Promise<number>;
   /** when each built-in job last succeeded, on any replica (from job_runs) */
   jobLastSuccess?: () => Promise<Map<string, Date>>;
+  /** imports per status, every replica's (from the imports table) */
+  importCounts?: () => Promise<Map<string, number>>;
 }
 
 export interface Metrics {
@@ -36,6 +38,8 @@ export interface Metrics {
   observeWebhook(observation: DeliveryObservation, count?: number): void;
   /** an upload answered 503 SERVER_BUSY (load shedding) */
   observeShed(): void;
+  /** one committed group of an import: its records by outcome and the file's bytes it read */
+  observeImportGroup(records: { accepted: number; unchanged: number; failed: number }, bytesRead: number): void;
   /** the Prometheus text exposition, scrape sources included */
   scrape(): Promise<{ contentType: string; body: string }>;
 }
@@ -114,6 +118,18 @@ export function createMetrics(
   const rateLimited = new Counter({
     name: 'health_ingest_rate_limited_total',
     help: 'Requests answered 429 RATE_LIMITED by this process (USER_RATE_LIMIT_PER_MINUTE reached)',
+    registers: [registry],
+  });
+
+  const importRecords = new Counter({
+    name: 'health_ingest_import_records_total',
+    help: 'Records of imported files processed by this process, by outcome (accepted, unchanged, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const importBytes = new Counter({
+    name: 'health_ingest_import_bytes_read_total',
+    help: 'Bytes of stored import files read by this process (compressed bytes for a zip)',
     registers: [registry],
   });
 
@@ -198,6 +214,22 @@ export function createMetrics(
     });
   }
 
+  if (sources.importCounts) {
+    const counts = oncePerScrape(sources.importCounts, 'import counts');
+    new Gauge({
+      name: 'health_ingest_imports',
+      help: 'Imports by status: queued, running, completed, failed, cancelled (read on scrape)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const found = await counts();
+        if (found === null) return;
+        for (const status of ['queued', 'running', 'completed', 'failed', 'cancelled']) this.set({ status }, found.get(status) ?? 0);
+      },
+    });
+  }
+
   if (sources.webhookBacklog) {
     const backlog = oncePerScrape(sources.webhookBacklog, 'webhook backlog');
     const perEndpoint = (name: string, help: string, value: (row: EndpointBacklog) => number) =>
@@ -238,6 +270,12 @@ export function createMetrics(
     observeShed() {
       shed.inc();
       rates?.shed();
+    },
+    observeImportGroup(records, bytesRead) {
+      for (const outcome of ['accepted', 'unchanged', 'failed'] as const) {
+        if (records[outcome] > 0) importRecords.inc({ outcome }, records[outcome]);
+      }
+      if (bytesRead > 0) importBytes.inc(bytesRead);
     },
     observeJobRun(job, status, seconds) {
       jobRuns.inc({ job, status });

@@ -11,7 +11,7 @@ const metrics = createMetrics({ log });
 // listen first: a port in use stops the process before it takes any job
 const metricsPort = config.metricsPort;
 const metricsServer = metricsPort === null ? null : listenOrExit('METRICS_PORT', metricsPort, () => serveWorkerMetrics(metricsPort, metrics));
-const worker = buildWorker(runtime);
+const worker = buildWorker(runtime, { metrics });
 const outbox = buildOutboxThread(runtime);
 const webhooks = buildDeliveryThread(runtime, metrics);
 await Promise.all([outbox.start(), webhooks.start()]);

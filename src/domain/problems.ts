@@ -12,6 +12,7 @@ export const PROBLEMS = {
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   REQUEST_TIMEOUT: { status: 408, title: 'The request body did not arrive in time' },
+  REQUEST_BODY_INCOMPLETE: { status: 400, title: 'The request body was cut off before it was complete' },
   STILL_PROCESSING: { status: 409, title: 'The request is still being processed' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },

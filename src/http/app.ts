@@ -12,6 +12,8 @@ import type { UserTokens } from '../auth/user-tokens.ts';
 import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
 import type { QueueListBodyT } from '../domain/operations/operations-schema.ts';
 import type { ConsoleFeaturesBodyT, IngestRatesBodyT, OutboxSummaryBodyT } from '../domain/operations/console-schema.ts';
+import type { ImportFormat } from '../imports/format.ts';
+import type { ImportService } from '../imports/import-service.ts';
 import type { Ingest } from '../ingest/submit.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
@@ -33,6 +35,7 @@ import { requestFramingPlugin } from './plugins/request-framing.ts';
 import { requestIdPlugin } from './plugins/request-id.ts';
 import { adminBoardRoute } from './routes/admin-board.ts';
 import { adminConsoleAssetsRoute, adminConsoleRoutes } from './routes/admin-console.ts';
+import { adminImportsRoute } from './routes/admin-imports.ts';
 import { adminIngestRatesRoute } from './routes/admin-ingest-rates.ts';
 import { adminJobsRoute } from './routes/admin-jobs.ts';
 import { adminOutboxRoute } from './routes/admin-outbox.ts';
@@ -41,6 +44,7 @@ import { adminWebhooksRoute } from './routes/admin-webhooks.ts';
 import { batchUpsertRoute } from './routes/batch-upsert.ts';
 import { dailySummariesRoute } from './routes/daily-summaries.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/health.ts';
+import { importsRoute } from './routes/imports.ts';
 import { ingestRequestsRoute } from './routes/ingest-requests.ts';
 import { metricCatalogRoute } from './routes/metric-catalog.ts';
 import { metricsRoute } from './routes/metrics.ts';
@@ -62,6 +66,7 @@ export interface ApiServices {
   outboxSummary: () => Promise<OutboxSummaryBodyT>;
   /** the console's rate series: every API replica's counts (src/ingest-rates.ts) */
   ingestRates: () => Promise<IngestRatesBodyT>;
+  imports: ImportService;
 }
 
 export interface AppDeps {
@@ -76,6 +81,8 @@ export interface AppDeps {
   /** the receipt clock of uploads */
   now: () => number;
   readiness: Record<string, ReadinessCheck>;
+  /** the import registry's formats: one POST /imports/{format} route each */
+  importFormats: readonly ImportFormat[];
   limits: { maxBodyBytes: number; maxInflightUploads: number };
   /** X-Api-Key values accepted by /admin/* (none: every admin request is refused) */
   adminApiKeys: readonly string[];
@@ -101,6 +108,7 @@ export function createApp(deps: AppDeps) {
   metricCatalogRoute(user, catalog);
   samplesRoute(user, services.samples, catalog);
   dailySummariesRoute(user, services.summaries, catalog);
+  importsRoute(user, services.imports, deps.importFormats);
 
   const admin = adminApiGroup(deps.adminApiKeys);
   adminOutboxRoute(admin, services.deadLetters, services.outboxSummary);
@@ -108,6 +116,7 @@ export function createApp(deps: AppDeps) {
   adminQueuesRoute(admin, services.queueCounts);
   adminWebhooksRoute(admin, services.webhooks);
   adminIngestRatesRoute(admin, services.ingestRates);
+  adminImportsRoute(admin, services.imports);
   adminConsoleRoutes(admin, boardSessions, deps.console.features);
 
   // the route table exists once the chain below is built; a 404 asks it for the path's methods

@@ -96,6 +96,25 @@ export function toWrittenSample(row: WrittenSampleRow): WrittenSample {
   };
 }
 
+/** The upsert's per-column parameters $3..$15, each an array literal of one column of the rows. */
+export function sampleColumnLiterals(rows: readonly NormalizedSample[]): string[] {
+  return [
+    textArray(rows.map((row) => row.sourceId)),
+    textArray(rows.map((row) => row.sourceRecordId)),
+    timestamptzArray(rows.map((row) => row.startAtMs)),
+    timestamptzArray(rows.map((row) => row.endAtMs)),
+    textArray(rows.map((row) => row.metricCode)),
+    textArray(rows.map((row) => row.valueKind)),
+    numberArray(rows.map((row) => row.value)),
+    textArray(rows.map((row) => row.unit)),
+    textArray(rows.map((row) => row.categoryCode)),
+    numberArray(rows.map((row) => row.durationSeconds)),
+    numberArray(rows.map((row) => row.timezoneOffsetMinutes)),
+    textArray(rows.map((row) => row.timezoneSource)),
+    textArray(rows.map((row) => row.localDate)),
+  ];
+}
+
 /**
  * Upserts deduplicated rows of one user; returns only the rows that changed. The columns go as
  * array literals built here (array-literals.ts), not through postgres.js's array serializer.
@@ -112,19 +131,7 @@ export async function upsertSamples(
   const written = await run<WrittenSampleRow>(tx, UPSERT_SAMPLES, [
     userId,
     receivedAt,
-    textArray(rows.map((row) => row.sourceId)),
-    textArray(rows.map((row) => row.sourceRecordId)),
-    timestamptzArray(rows.map((row) => row.startAtMs)),
-    timestamptzArray(rows.map((row) => row.endAtMs)),
-    textArray(rows.map((row) => row.metricCode)),
-    textArray(rows.map((row) => row.valueKind)),
-    numberArray(rows.map((row) => row.value)),
-    textArray(rows.map((row) => row.unit)),
-    textArray(rows.map((row) => row.categoryCode)),
-    numberArray(rows.map((row) => row.durationSeconds)),
-    numberArray(rows.map((row) => row.timezoneOffsetMinutes)),
-    textArray(rows.map((row) => row.timezoneSource)),
-    textArray(rows.map((row) => row.localDate)),
+    ...sampleColumnLiterals(rows),
     // one jsonb array, serialized by postgres.js (JSON.stringify); upsert_samples indexes it by row
     rows.map((row) => row.metadata),
     numberArray(rows.map((row) => row.sourceVersion)),

@@ -99,18 +99,9 @@ function committed<R>(db: Sql, outcomes: PartOutcome<R>[]): PartOutcome<R>[] {
 
 /** A group of one whose rows go out behind its claim; a lost claim rolls everything back. */
 async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWriter): Promise<PartOutcome<R>> {
-  const deduped = dedupeSamplesByKey(part.samples);
   try {
     return (await pipelinedTransaction(db, async (tx) => {
-      const claimed = part.claim(tx);
-      const written =
-        deduped.length > 0
-          ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
-          : Promise.resolve(new Map<string, WrittenSample[]>());
-      const deleted = deleteRefsOf(tx, part);
-      // the pipelined statements may fail after a lost claim: their outcome is the claim's
-      written.catch(() => {});
-      deleted.catch(() => {});
+      const { deduped, claimed, written, deleted } = sendPart(tx, part, rows);
       if (!(await claimed)) throw new ClaimLost();
       return completePart(tx, part, deduped, (await written).get(part.userId) ?? [], await deleted);
     })) as PartOutcome<R>;
@@ -135,15 +126,7 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
     const outcomes = (await pipelinedTransaction(db, async (tx) => {
       const completions: Promise<PartOutcome<R>>[] = [];
       for (const part of parts) {
-        const deduped = dedupeSamplesByKey(part.samples);
-        const claimed = part.claim(tx);
-        const written =
-          deduped.length > 0
-            ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
-            : Promise.resolve(new Map<string, WrittenSample[]>());
-        const deleted = deleteRefsOf(tx, part);
-        written.catch(() => {});
-        deleted.catch(() => {});
+        const { deduped, claimed, written, deleted } = sendPart(tx, part, rows);
         if (!(await claimed)) throw new ClaimLost();
         // completePart issues its statement before its first await: the next part's claim and
         // rows queue behind it on the connection, so they run after this part's watermark bump
@@ -158,6 +141,21 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
     if (error instanceof ClaimLost) return 'lost';
     throw error;
   }
+}
+
+/** Sends a part's claim, rows and deletes pipelined, one behind the other, before any answer. */
+function sendPart(tx: Tx, part: GroupPart<unknown>, rows: SampleRowWriter) {
+  const deduped = dedupeSamplesByKey(part.samples);
+  const claimed = part.claim(tx);
+  const written =
+    deduped.length > 0
+      ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
+      : Promise.resolve(new Map<string, WrittenSample[]>());
+  const deleted = deleteRefsOf(tx, part);
+  // the pipelined statements may fail after a lost claim: their outcome is the claim's
+  written.catch(() => {});
+  deleted.catch(() => {});
+  return { deduped, claimed, written, deleted };
 }
 
 function deleteRefsOf(tx: Tx, part: GroupPart<unknown>): Promise<DeletedSample[]> {

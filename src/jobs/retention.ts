@@ -2,7 +2,8 @@
 // 'failed', IDEMPOTENCY_RETENTION_DAYS after their last change), outbox events 'processed' more
 // than OUTBOX_RETENTION_DAYS ago, and job run records older than JOB_RUNS_RETENTION_DAYS — each in
 // short chunks; and webhook deliveries finished (delivered or failed) WEBHOOK_RETENTION_DAYS ago,
-// with their attempts. Pending and dead outbox events, unfinished requests and pending deliveries
+// with their attempts; import uploads left 'receiving' for a day by a process that died mid-upload,
+// with their chunks. Pending and dead outbox events, unfinished requests and pending deliveries
 // are never deleted.
 import type { ChunkPlan } from '../domain/operations/purge-chunks.ts';
 import { deleteInChunks, type ChunkedDeleteStats } from './chunked-delete.ts';
@@ -11,6 +12,10 @@ import { deleteOldJobRuns, deleteProcessedOutboxEvents, type ChunkDelete } from 
 import type { JobDefinition } from './runner.ts';
 import { MINUTE } from '../limits.ts';
 import { deleteFinishedDeliveries } from '../webhooks/queries.ts';
+import { deleteAbandonedUploads } from '../imports/queries.ts';
+
+/** An import upload still 'receiving' after this long was cut off by a dead process. */
+export const ABANDONED_UPLOAD_DAYS = 1;
 
 export const RETENTION_JOB = 'retention';
 export const RETENTION_LOCK_KEY = 3;
@@ -33,6 +38,7 @@ export function retentionJob(options: {
     ['outboxEvents', deleteProcessedOutboxEvents, options.outboxRetentionDays],
     ['jobRuns', deleteOldJobRuns, JOB_RUNS_RETENTION_DAYS],
     ['webhookDeliveries', deleteFinishedDeliveries, options.webhookRetentionDays ?? 30],
+    ['abandonedImportUploads', deleteAbandonedUploads, ABANDONED_UPLOAD_DAYS],
   ];
   return {
     name: RETENTION_JOB,

@@ -36,6 +36,15 @@ import { createIngestRateReader, createIngestRateRecorder } from '../ingest-rate
 import { countDeadEvents } from '../outbox/queries.ts';
 import { oldestWaitingJob } from '../queue/oldest-waiting.ts';
 import { createAddressGuard } from '../webhooks/address-guard.ts';
+import { IMPORT_QUEUE_NAME, type ImportJobData } from '../imports/import-job.ts';
+import { importJobs } from '../imports/import-queue.ts';
+import { createImportService } from '../imports/import-service.ts';
+import type { SliceDeps } from '../imports/import-slice.ts';
+import { startImportWorker } from '../imports/import-worker.ts';
+import { countImportsByStatus } from '../imports/queries.ts';
+import { defaultImportRegistry } from '../imports/registry.ts';
+import type { ImportRow } from '../imports/queries.ts';
+import type { Config } from '../config.ts';
 import { createDeliveryService, type DeliveryService } from '../webhooks/delivery-service.ts';
 import { deliveryThread, type DeliveryThread } from '../webhooks/delivery-thread.ts';
 import { createWebhookAdmin } from '../webhooks/endpoint-admin.ts';
@@ -47,6 +56,7 @@ const SERVICE_VERSION = '0.1.0';
 export interface ApiParts {
   app: ReturnType<typeof createApp>;
   queue: Queue<IngestJobData>;
+  importQueue: Queue<ImportJobData>;
   redis: Redis;
   metrics: Metrics;
   /** the built-in jobs (run from /admin; scheduled by `start` / `start:worker` via buildJobSchedule) */
@@ -63,10 +73,22 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
   });
   queue.on('error', () => {});
-  const listQueues = async () => {
-    const [counts, oldestWaiting] = await Promise.all([queueCounts(queue), oldestWaitingJob(queue)]);
-    return [{ name: INGEST_QUEUE_NAME, counts, oldestWaiting }];
-  };
+  const importQueue = new Queue<ImportJobData>(IMPORT_QUEUE_NAME, {
+    connection: redis,
+    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
+  });
+  importQueue.on('error', () => {});
+  const listQueues = async () =>
+    Promise.all(
+      [
+        [INGEST_QUEUE_NAME, queue],
+        [IMPORT_QUEUE_NAME, importQueue],
+      ].map(async ([name, each]) => {
+        const [counts, oldestWaiting] = await Promise.all([queueCounts(each as Queue), oldestWaitingJob(each as Queue)]);
+        return { name: name as string, counts, oldestWaiting };
+      }),
+    );
+  const jobsOfImports = importJobs(importQueue);
   // the console's rates live in the queue's Redis, under the queue prefix (tests get their own)
   const ratesPrefix = `${options.queuePrefix ?? 'bull'}:health-ingest`;
   const rates = createIngestRateRecorder({ redis, prefix: ratesPrefix, log });
@@ -81,6 +103,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       outboxDead: () => countDeadEvents(db),
       jobLastSuccess: () => jobs.lastSuccesses(),
       webhookBacklog: () => undeliveredByEndpoint(db),
+      importCounts: () => countImportsByStatus(db),
     },
   });
   jobs = buildJobRunner(runtime, { ...options, metrics });
@@ -110,6 +133,15 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       queueCounts: listQueues,
       outboxSummary: () => outboxSummary(db),
       ingestRates: () => ratesReader.read(),
+      imports: createImportService({
+        db,
+        registry: defaultImportRegistry,
+        maxImportBytes: config.maxImportBytes,
+        newId: () => crypto.randomUUID(),
+        // a failed add leaves the import queued in PostgreSQL: the workers' sweep adds its job
+        enqueue: (row: ImportRow) =>
+          jobsOfImports.add(row.id, 'upload').catch((error: unknown) => log.warn({ err: error, importId: row.id }, 'import job not added; the sweep will')),
+      }),
       webhooks: createWebhookAdmin({
         db,
         secrets: createSecretBox(config.webhookSecretKey),
@@ -124,6 +156,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
         : createUserRateLimit({ redis, prefix: ratesPrefix, limit: config.userRateLimitPerMinute, log }),
     log,
     storageErrors: { refusedInput, databaseUnavailable },
+    importFormats: defaultImportRegistry.formats,
     now: ingest.now,
     limits: { maxBodyBytes: config.maxJobPayloadBytes, maxInflightUploads: config.maxInflightUploads },
     adminApiKeys: config.adminApiKeys,
@@ -134,26 +167,58 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     },
     operations: { metrics, enableDocs: config.enableDocs, version: SERVICE_VERSION },
     // the import pipeline and webhooks bring their admin endpoints with them
-    console: { boardQueues: [queue], features: { imports: false, webhooks: true } },
+    console: { boardQueues: [queue, importQueue], features: { imports: true, webhooks: true } },
   });
   return {
     app,
     queue,
+    importQueue,
     redis,
     metrics,
     jobs,
     async close() {
       await settleWithin(rates.close(), 2 * SECOND);
       await settleWithin(queue.close(), 2 * SECOND);
+      await settleWithin(importQueue.close(), 2 * SECOND);
       redis.disconnect();
     },
   };
 }
 
-export function buildWorker(runtime: Runtime, options: { queuePrefix?: string } = {}) {
+/** What a slice of an import needs besides the pool (the worker's and the CLI's). */
+export function importSliceDeps(config: Readonly<Config>, metrics?: Metrics): Omit<SliceDeps, 'db'> {
+  return {
+    registry: defaultImportRegistry,
+    catalog: defaultCatalog,
+    now: Date.now,
+    leaseMs: config.importLeaseSeconds * SECOND,
+    sliceMs: config.importSliceSeconds * SECOND,
+    maxExpandedBytes: 20 * config.maxImportBytes,
+    ...(metrics ? { onGroup: (group) => metrics.observeImportGroup(group, group.bytesDelta) } : {}),
+  };
+}
+
+export function buildWorker(runtime: Runtime, options: { queuePrefix?: string; metrics?: Metrics } = {}) {
   const { config, db, log } = runtime;
   const connection = workerConnection(config.redisUrl);
   connection.on('error', () => {});
+  const importConnection = workerConnection(config.redisUrl);
+  importConnection.on('error', () => {});
+  const importProducer = producerConnection(config.redisUrl);
+  importProducer.on('error', () => {});
+  const importQueue = new Queue<ImportJobData>(IMPORT_QUEUE_NAME, {
+    connection: importProducer,
+    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
+  });
+  importQueue.on('error', () => {});
+  const imports = startImportWorker({
+    db,
+    connection: importConnection,
+    jobs: importJobs(importQueue),
+    log,
+    slice: importSliceDeps(config, options.metrics),
+    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
+  });
   // leases and heartbeats are advisory: losing one in a crash only makes a request look queued
   const leaseDb = createDb(config.databaseUrl, { max: 2, synchronousCommit: 'off', applicationName: 'health-ingest-lease' });
   const worker = startIngestWorker({
@@ -167,9 +232,13 @@ export function buildWorker(runtime: Runtime, options: { queuePrefix?: string } 
   });
   return {
     worker,
+    imports,
     async close() {
-      await worker.close();
+      await Promise.all([worker.close(), imports.close()]);
+      await settleWithin(importQueue.close(), 2 * SECOND);
       connection.disconnect();
+      importConnection.disconnect();
+      importProducer.disconnect();
       await leaseDb.end({ timeout: 5 });
     },
   };

@@ -134,3 +134,12 @@ export function onShutdown(log: Logger, steps: ShutdownStep[]) {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }
+
+/**
+ * Bun's server-wide body limit (its own 413 has an empty body): a backstop above every cap the app
+ * enforces itself — an upload's MAX_JOB_PAYLOAD_BYTES and an import's MAX_IMPORT_BYTES (whose
+ * compressed body is at most about its decoded size).
+ */
+export function maxRequestBodyBytes(config: Pick<Config, 'maxJobPayloadBytes' | 'maxImportBytes'>): number {
+  return Math.max(config.maxJobPayloadBytes * 2, config.maxImportBytes + 1024 * 1024);
+}

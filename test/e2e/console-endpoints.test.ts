@@ -166,7 +166,10 @@ describe('Bull Board at /admin/queues/board', () => {
     expect((await fetch(`${replicaB.baseUrl}/admin/queues/board/${script}`, { headers: { cookie } })).status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     const api = (await (await fetch(`${replicaA.baseUrl}/admin/queues/board/api/queues`, { headers: { cookie } })).json()) as any;
-    expect(api.queues.map((queue: any) => [queue.name, queue.readOnlyMode])).toEqual([['health-ingest-batch', true]]);
+    expect(api.queues.map((queue: any) => [queue.name, queue.readOnlyMode])).toEqual([
+      ['health-ingest-batch', true],
+      ['health-ingest-import', true],
+    ]);
   });
 
   test('it is read-only: any method but GET is refused, cookie or not', async () => {

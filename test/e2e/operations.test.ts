@@ -85,16 +85,15 @@ describe('admin endpoints', () => {
     expect(response.body.code).toBe('NOT_FOUND');
   });
 
-  test('GET /admin/queues gives the ingest queue counts and its oldest waiting job (none here)', async () => {
+  test('GET /admin/queues gives the ingest and import queues\' counts and their oldest waiting jobs (none here)', async () => {
     const response = await call(service.baseUrl, 'GET', '/admin/queues', KEY);
     expect(response.status).toBe(200);
+    const counts = { waiting: expect.any(Number), active: expect.any(Number), completed: expect.any(Number), failed: expect.any(Number), delayed: expect.any(Number) };
+    const oldest = (index: number) => (response.body.queues[index].counts.waiting === 0 ? null : expect.objectContaining({ jobId: expect.any(String) }));
     expect(response.body).toEqual({
       queues: [
-        {
-          name: 'health-ingest-batch',
-          counts: { waiting: expect.any(Number), active: expect.any(Number), completed: expect.any(Number), failed: expect.any(Number), delayed: expect.any(Number) },
-          oldestWaiting: response.body.queues[0].counts.waiting === 0 ? null : expect.objectContaining({ jobId: expect.any(String) }),
-        },
+        { name: 'health-ingest-batch', counts, oldestWaiting: oldest(0) },
+        { name: 'health-ingest-import', counts, oldestWaiting: oldest(1) },
       ],
     });
   });

@@ -34,6 +34,8 @@ const valid = (i: number, value: number) => ({
 const REMOVE = Symbol('remove');
 const long = (n: number) => 'x'.repeat(n);
 const wrongTypes = [null, true, 0, 1.5, [], {}, [1], { a: 1 }];
+// null on an optional field is absent (§4.1 as the README decides), so it breaks only where leaving the field out does
+const wrongNonNullTypes = wrongTypes.filter((v) => v !== null);
 
 /** For each field of a heart-rate sample, values that break it (each one does, on its own). */
 const BREAKS: Record<string, unknown[]> = {
@@ -44,12 +46,12 @@ const BREAKS: Record<string, unknown[]> = {
   value: [REMOVE, '72', 19.9, 300.1, -5, 1e300, ...wrongTypes.filter((v) => typeof v !== 'number')],
   unit: [REMOVE, '', long(33), 'furlong', 'kg', ...wrongTypes],
   startAt: [REMOVE, '', 'yesterday', '0001-01-01T00:00:00Z', '0000-06-01T05:00:00Z', '1899-12-31T23:59:59Z', '2026-02-30T07:15:00Z', '2026-11-20T07:15:00', '2999-01-01T00:00:00Z', 1_700_000_000_000, ...wrongTypes],
-  endAt: ['', 'x', '1900-01-01T00:00:00Z', '9999-12-31T23:00:00-05:00', '2026-13-01T00:00:00Z', 5, ...wrongTypes],
-  timezoneOffsetMinutes: [841, -721, 60.5, '60', ...wrongTypes.filter((v) => v !== 0)],
-  metadata: ['x', 5, [], [1], null, true, { deviceModel: { a: { b: { c: 1 } } } }, { deviceModel: 'x\u0000' }, { deviceModel: long(5000) }, { timeZone: 'Mars/Olympus_Mons' }],
-  sourceVersion: ['12.3', '2160040', -1, 1.5, 2 ** 53, null, true, []],
+  endAt: ['', 'x', '1900-01-01T00:00:00Z', '9999-12-31T23:00:00-05:00', '2026-13-01T00:00:00Z', 5, ...wrongNonNullTypes],
+  timezoneOffsetMinutes: [841, -721, 60.5, '60', ...wrongNonNullTypes.filter((v) => v !== 0)],
+  metadata: ['x', 5, [], [1], true, { deviceModel: { a: { b: { c: 1 } } } }, { deviceModel: 'x\u0000' }, { deviceModel: long(5000) }, { timeZone: 'Mars/Olympus_Mons' }],
+  sourceVersion: ['12.3', '2160040', -1, 1.5, 2 ** 53, true, []],
   categoryCode: ['deep', 'x', long(65), 5, []],
-  durationSeconds: [-1, 'x', null, [], {}],
+  durationSeconds: [-1, 'x', [], {}],
 };
 const FIELDS = Object.keys(BREAKS);
 

@@ -4,6 +4,7 @@ import { createUserTokens } from '../../src/auth/user-tokens.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { buildApi, buildDeliveryWorker, buildOutboxProcessor, buildWorker } from '../../src/start/parts.ts';
+import { maxRequestBodyBytes } from '../../src/start/runtime.ts';
 import type { DeliveryWorkerOptions } from '../../src/webhooks/delivery-worker.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -43,7 +44,8 @@ export async function startTestService(
   const runtime = { config, db: db.sql, log };
   const queuePrefix = options.queuePrefix ?? `hi-test-${crypto.randomUUID().slice(0, 8)}`;
   const api = buildApi(runtime, { queuePrefix });
-  const worker = options.worker ? buildWorker(runtime, { queuePrefix }) : undefined;
+  // as src/main.ts: the worker counts into the API's metrics (one process)
+  const worker = options.worker ? buildWorker(runtime, { queuePrefix, metrics: api.metrics }) : undefined;
   const outbox = options.outbox ? buildOutboxProcessor(runtime) : undefined;
   await outbox?.start();
   const webhooks = options.webhooks
@@ -53,7 +55,7 @@ export async function startTestService(
   const server = Bun.serve({
     port: 0,
     hostname: '127.0.0.1',
-    maxRequestBodySize: config.maxJobPayloadBytes * 2,
+    maxRequestBodySize: maxRequestBodyBytes(config),
     fetch: (request) => api.app.handle(request),
   });
   const tokens = createUserTokens(config.jwtSecret);

@@ -36,12 +36,14 @@ export interface SampleShapeProblem {
  * The per-sample level of §4.1: field types and lengths (the compiled SampleBody check), dates
  * that exist with a storable year (1900..9999), ids PostgreSQL can store. A field the declared
  * kind forbids that is present but empty ("unit": "" or null on a CATEGORY sample, as old exports
- * write) is treated as absent: the sample is checked, and returned, without it.
+ * write), and null on any optional field (what the read side writes for an absent value, and what
+ * kotlinx.serialization and Gson write by default), is treated as absent: the sample is checked, and
+ * returned, without it.
  */
 export function checkSampleShape(raw: unknown): CheckedSample | SampleShapeProblem {
   let sample = raw;
   if (!sampleChecker.Check(sample)) {
-    const withoutEmpty = withoutEmptyForbiddenFields(raw);
+    const withoutEmpty = withoutAbsentFields(raw);
     if (withoutEmpty === undefined || !sampleChecker.Check(withoutEmpty)) return shapeProblem(withoutEmpty ?? raw);
     sample = withoutEmpty;
   }
@@ -66,15 +68,24 @@ const FORBIDDEN_BY_KIND: Partial<Record<string, readonly string[]>> = {
   CUMULATIVE_NUM: ['categoryCode'],
 };
 
-/** A copy without the empty ("" or null) fields its declared kind forbids; undefined when it has none. */
-function withoutEmptyForbiddenFields(raw: unknown): Record<string, unknown> | undefined {
+/** Fields a sample may leave out; null on one of them means it is absent. */
+const REQUIRED_FIELDS: readonly string[] = SampleBody.required ?? [];
+const OPTIONAL_FIELDS: readonly string[] = Object.keys(SampleBody.properties).filter((field) => !REQUIRED_FIELDS.includes(field));
+
+/**
+ * A copy without the fields that count as absent: null on an optional field, "" or null on a field
+ * its declared kind forbids; undefined when it has none.
+ */
+function withoutAbsentFields(raw: unknown): Record<string, unknown> | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const record = raw as Record<string, unknown>;
   const forbidden = typeof record.valueKind === 'string' ? FORBIDDEN_BY_KIND[record.valueKind] : undefined;
-  const empty = forbidden?.filter((field) => record[field] === '' || record[field] === null) ?? [];
-  if (empty.length === 0) return undefined;
+  const emptyForbidden = forbidden?.filter((field) => record[field] === '') ?? [];
+  const nullOptional = OPTIONAL_FIELDS.filter((field) => record[field] === null);
+  const absent = [...emptyForbidden, ...nullOptional];
+  if (absent.length === 0) return undefined;
   const copy = { ...record };
-  for (const field of empty) delete copy[field];
+  for (const field of absent) delete copy[field];
   return copy;
 }
 

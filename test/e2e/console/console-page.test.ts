@@ -35,6 +35,8 @@ let database: TestDatabase;
 let service: TestService;
 let browser: Browser;
 let deadLetterId: number;
+/** the user whose uploads and import the page shows */
+let user: string;
 let watched: WatchedPage | null = null;
 
 const PAINTED_MINUTES = 4;
@@ -53,7 +55,7 @@ async function paintedMinutes(token: string) {
 }
 
 async function generateTraffic() {
-  const user = crypto.randomUUID();
+  user = crypto.randomUUID();
   const token = await service.token(user);
   if (process.env.UPDATE_CONSOLE_SCREENSHOT) await paintedMinutes(token);
   // uploads shed: more at once than MAX_INFLIGHT_UPLOADS=1 lets in; first, so their bucket has
@@ -75,6 +77,14 @@ async function generateTraffic() {
   }
   // one batch at the queue threshold waits in the queue: no worker runs in this file
   expect((await upload(service.baseUrl, token, batch(Array.from({ length: 5 }, () => heartRate())))).status).toBe(202);
+  // and so does an import: queued, shown in the imports panel
+  const csv = 'sourceId,sourceRecordId,metricCode,startAt,value,unit\r\nwatch,r1,heart_rate,2026-11-20T07:15:00Z,72,count/min\r\n';
+  const imported = await fetch(`${service.baseUrl}/api/v1/health/imports/csv`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: csv,
+  });
+  expect(imported.status).toBe(202);
   // a job run, so the jobs panel has a last run
   const run = await fetch(`${service.baseUrl}/admin/jobs/soft-delete-purger/run`, { method: 'POST', headers: { 'x-api-key': KEY } });
   expect(run.status).toBe(200);
@@ -146,7 +156,8 @@ describe('the operations console', () => {
     await expect(text(page, '.chart[data-series="failed"] .codes')).resolves.toContain('UNIT_NORMALIZATION_FAILED');
     expect(await page.locator('.chart[data-series="accepted"] svg path.line').getAttribute('d')).toMatch(/^M[\d.,L]+$/);
     // imports and webhooks: what this build has
-    await expect(text(page, '#imports')).resolves.toContain('no import pipeline yet');
+    await expect(text(page, '#imports')).resolves.toContain(`csv · user ${user.slice(0, 8)}`);
+    await expect(text(page, '#imports')).resolves.toContain('queued');
     await expect(text(page, '#webhooks')).resolves.toContain('No webhook endpoint is registered');
     // the refreshed status line
     await expect(text(page, '#refresh-status')).resolves.toMatch(/^Updated \d\d:\d\d:\d\d/);

@@ -63,13 +63,11 @@ describe('checkSampleShape fails the sample alone, naming the field and its path
     ['a long categoryCode', sample({ categoryCode: 'x'.repeat(65) }), '/categoryCode'],
     ['an unknown valueKind', sample({ valueKind: 'SCALAR' }), '/valueKind'],
     ['a string value', sample({ value: '72' }), '/value'],
-    ['a null value on a numeric sample', sample({ value: null }), '/value'],
     ['a negative duration', sample({ durationSeconds: -1 }), '/durationSeconds'],
     ['a fractional offset', sample({ timezoneOffsetMinutes: 60.5 }), '/timezoneOffsetMinutes'],
     ['an offset beyond +14:00', sample({ timezoneOffsetMinutes: 841 }), '/timezoneOffsetMinutes'],
     ['an offset beyond -12:00', sample({ timezoneOffsetMinutes: -721 }), '/timezoneOffsetMinutes'],
     ['array metadata', sample({ metadata: [1] }), '/metadata'],
-    ['null metadata', sample({ metadata: null }), '/metadata'],
     ['HealthKit’s app-version string as sourceVersion', sample({ sourceVersion: '12.3' }), '/sourceVersion'],
     ['a fractional sourceVersion', sample({ sourceVersion: 12.3 }), '/sourceVersion'],
     ['a negative sourceVersion', sample({ sourceVersion: -1 }), '/sourceVersion'],
@@ -122,8 +120,10 @@ describe('checkSampleShape fails the sample alone, naming the field and its path
   });
 });
 
-describe('a field the declared kind forbids that is present but empty is absent (§4.1)', () => {
+describe('a field the declared kind forbids that is present but empty, or null on an optional field, is absent (§4.1)', () => {
   test.each([
+    ['null metadata, endAt, sourceVersion, durationSeconds (what the read side writes)', sample({ metadata: null, endAt: null, sourceVersion: null, durationSeconds: null }), ['metadata', 'endAt', 'sourceVersion', 'durationSeconds']],
+    ['"value": null on a numeric sample (the kind rule then asks for a value)', sample({ value: null }), ['value']],
     ['"unit": "" on a category sample (old exports)', sleep({ unit: '' }), ['unit']],
     ['"value": null on a category sample', sleep({ value: null }), ['value']],
     ['both', sleep({ value: null, unit: '' }), ['value', 'unit']],
