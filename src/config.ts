@@ -48,6 +48,8 @@ export interface Config {
   webhookEndpointConcurrency: number;
   /** finished webhook deliveries (and their attempts) are deleted this long after they finished */
   webhookRetentionDays: number;
+  /** an erasure's runner renews its lease this often × 3; a runner that died is taken over once it ran out */
+  erasureLeaseSeconds: number;
   /** cap on one uploaded import file, decoded bytes (CONTRACT §9); a zip may expand to 20 × this */
   maxImportBytes: number;
   /** one job slice of an import runs at most this long, then yields to a follow-up job */
@@ -174,6 +176,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     webhookConcurrency: int('WEBHOOK_CONCURRENCY', 32, 1, 1024),
     webhookEndpointConcurrency: int('WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 1024),
     webhookRetentionDays: int('WEBHOOK_RETENTION_DAYS', 30, 1, 3650),
+    erasureLeaseSeconds: int('ERASURE_LEASE_SECONDS', 30, 1, 3600),
     maxImportBytes: int('MAX_IMPORT_BYTES', 1_073_741_824, 1024, 64 * 1_073_741_824),
     importSliceSeconds: int('IMPORT_SLICE_SECONDS', 120, 1, 24 * 3600),
     importLeaseSeconds: int('IMPORT_LEASE_SECONDS', 30, 2, 3600),

@@ -52,6 +52,16 @@ export const OUTBOX_DRAIN_MS = 10 * SECOND;
 /** The outbox thread waits this long for its processor to drain before it is terminated. */
 export const OUTBOX_THREAD_CLOSE_MS = 12 * SECOND;
 
+/**
+ * An export's cursor waits for its client between fetches (back-pressure), in an open read-only
+ * transaction: a client that has taken nothing for this long loses the export (the server cuts
+ * the session), so a stalled reader cannot hold a snapshot, and the vacuum horizon, for ever.
+ */
+export const EXPORT_CLIENT_STALL_MS = 2 * 60 * SECOND;
+
+/** Each export fetch (one chunk of rows) is one Execute: far inside this, even on a loaded server. */
+export const EXPORT_FETCH_TIMEOUT_MS = 30 * SECOND;
+
 /** Retry-After of an upload refused because this process already holds MAX_INFLIGHT_UPLOADS (seconds). */
 export const SERVER_BUSY_RETRY_AFTER_SECONDS = 1;
 

@@ -14,6 +14,7 @@ export const PROBLEMS = {
   REQUEST_TIMEOUT: { status: 408, title: 'The request body did not arrive in time' },
   REQUEST_BODY_INCOMPLETE: { status: 400, title: 'The request body was cut off before it was complete' },
   STILL_PROCESSING: { status: 409, title: 'The request is still being processed' },
+  DATA_ERASED: { status: 409, title: "The user's data is being erased, or was erased after this upload was received" },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'requestId was already used with a different payload' },

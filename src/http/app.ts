@@ -24,6 +24,7 @@ import type { PrivacySettingsService } from '../privacy/privacy-settings.ts';
 import type { DailySummaryReader } from '../projections/read-daily-summaries.ts';
 import type { RequestStatusReader } from '../requests/request-status.ts';
 import type { SampleReader } from '../samples/list-samples.ts';
+import type { SampleExporter } from '../export/sample-export.ts';
 import type { WebhookAdmin } from '../webhooks/endpoint-admin.ts';
 import { accessLogPlugin } from './plugins/access-log.ts';
 import { adminApiGroup } from './plugins/admin-auth.ts';
@@ -50,12 +51,20 @@ import { metricCatalogRoute } from './routes/metric-catalog.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { privacySettingsRoute } from './routes/privacy-settings.ts';
 import { samplesRoute } from './routes/samples.ts';
+import { exportRoute } from './routes/export.ts';
+import { userDataRoute } from './routes/user-data.ts';
+import { adminUserDataRoute } from './routes/admin-user-data.ts';
+import type { UserDataErasures } from '../erasure/erasure-requests.ts';
 
 /** The services the routes call, bound to their pools and configuration by start/parts.ts. */
 export interface ApiServices {
   ingest: Ingest;
   requests: RequestStatusReader;
   samples: SampleReader;
+  /** GET /export: on a pool of its own (long cursors must not take the request path's connections) */
+  exports: SampleExporter;
+  /** DELETE /data and its erasures (user and admin) */
+  erasures: UserDataErasures;
   summaries: DailySummaryReader;
   privacy: PrivacySettingsService;
   deadLetters: DeadLetters;
@@ -108,6 +117,8 @@ export function createApp(deps: AppDeps) {
   metricCatalogRoute(user, catalog);
   samplesRoute(user, services.samples, catalog);
   dailySummariesRoute(user, services.summaries, catalog);
+  exportRoute(user, services.exports);
+  userDataRoute(user, services.erasures);
   importsRoute(user, services.imports, deps.importFormats);
 
   const admin = adminApiGroup(deps.adminApiKeys);
@@ -116,6 +127,7 @@ export function createApp(deps: AppDeps) {
   adminQueuesRoute(admin, services.queueCounts);
   adminWebhooksRoute(admin, services.webhooks);
   adminIngestRatesRoute(admin, services.ingestRates);
+  adminUserDataRoute(admin, services.erasures);
   adminImportsRoute(admin, services.imports);
   adminConsoleRoutes(admin, boardSessions, deps.console.features);
 

@@ -266,7 +266,9 @@ class Slice {
       },
     };
     const [outcome] = await writeGroup(this.deps.db, [part], this.deps.rows ?? copyRows());
-    if (outcome!.kind === 'lost') {
+    // fenced: an erasure of the user runs (or started after the import was created) and deletes
+    // the import's row; the slice stops as when it lost its lease, and finds the import gone
+    if (outcome!.kind === 'lost' || outcome!.kind === 'fenced') {
       this.lost = true;
       return false;
     }

@@ -14,6 +14,8 @@ import { offsetInZone } from '../domain/time/time-zones.ts';
 import { UUID_PATTERN } from '../domain/types.ts';
 import { IMPORT_BODY_IDLE_MS, IMPORT_CHUNK_BYTES } from '../limits.ts';
 import { getPrivacySettings } from '../privacy/privacy-settings.ts';
+import { erasureFenced } from '../ingest/erasure-fence.ts';
+import { dataErased } from '../ingest/submit.ts';
 import { DETECT_BYTES } from './format.ts';
 import { appendChunk, discardUpload, findImportByKey, finishUpload, insertImport, type ImportRow } from './queries.ts';
 import type { ImportRegistry } from './registry.ts';
@@ -58,6 +60,9 @@ export async function receiveImport(deps: UploadDeps, incoming: IncomingImport):
   }
   const privacy = await getPrivacySettings(deps.db, incoming.userId);
   if (!privacy.syncEnabled) throw new ProblemError('HEALTH_SYNC_DISABLED', "health sync is disabled in this user's privacy settings");
+  // while an erasure of the user runs nothing of theirs is stored (CONTRACT §10); its slices
+  // would be fenced off in the write core anyway
+  if (await erasureFenced(deps.db, incoming.userId, new Date())) throw dataErased();
 
   const body = new BodyReader(decoded(incoming.body, encoding), deps.maxImportBytes, deps.idleTimeoutMs ?? IMPORT_BODY_IDLE_MS);
   try {
@@ -85,7 +90,13 @@ async function store(deps: UploadDeps, incoming: IncomingImport, formatName: str
     for (;;) {
       const chunk = await body.readChunk(IMPORT_CHUNK_BYTES);
       if (chunk === undefined) break;
-      await appendChunk(deps.db, id, seq++, chunk);
+      try {
+        await appendChunk(deps.db, id, seq++, chunk);
+      } catch (error) {
+        // 23503: the import row is gone — an erasure of the user started while the file arrived
+        if (sqlState(error) === '23503') throw dataErased();
+        throw error;
+      }
     }
     const sha256 = body.sha256();
     try {

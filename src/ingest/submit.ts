@@ -115,6 +115,7 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
   if (!earlier.syncEnabled) {
     throw new ProblemError('HEALTH_SYNC_DISABLED', "health sync is disabled in this user's privacy settings");
   }
+  refuseFencedUpload(earlier, upload.receivedAt);
   const early = answerEarlier(earlier, payloadHash);
   if (early) return early;
 
@@ -126,11 +127,30 @@ export async function submitBatch(deps: IngestDeps, upload: Upload): Promise<Rep
   }
 
   const outcome = await writeInline(deps.db, batch, stale);
+  if (outcome.kind === 'fenced') throw dataErased();
   if (outcome.kind === 'completed') {
     deps.observeSamples?.('inline', batch.valid.length, batch.failures);
     return { ...outcome.reply, headers: {} };
   }
   return answerTaken(outcome.earlier, payloadHash);
+}
+
+/**
+ * The erasure fence seen before any work (CONTRACT §10): while an erasure of the user runs, or
+ * when one started at or after this upload was received, nothing of the upload may be stored.
+ * The write core (and the queued claim) check the same under the user's lock.
+ */
+export function refuseFencedUpload(earlier: Pick<RequestLookup, 'erasing' | 'lastErasureAt'>, receivedAt: Date): void {
+  if (earlier.erasing || (earlier.lastErasureAt !== null && earlier.lastErasureAt.getTime() >= receivedAt.getTime())) throw dataErased();
+}
+
+/** Nothing of the upload was stored; sent again after the erasure, it is stored as new. */
+export function dataErased(): ProblemError {
+  return retryLater(
+    'DATA_ERASED',
+    "the user's data is being erased, or was erased after this upload was received: nothing of it was stored; send it again to store it after the erasure",
+    RETRY_AFTER_SECONDS,
+  );
 }
 
 /**

@@ -4,6 +4,9 @@
 //
 //   claim        the caller's first statement: the user's write lock, then the caller's own row
 //                (a request's lease, an import's progress); a part that lost it writes nothing
+//   fence        right behind the claim: a part of a user whose erasure runs, or started at or
+//                after the part was received, writes nothing (erasure-fence.ts); inline, its
+//                transaction rolls back, so not even its request row lands
 //   dedupe       the last occurrence of each key, sorted by key (lock order)
 //   rows         the group's rows through a SampleRowWriter: COPY → staging → one upsert
 //                (staged-upsert.ts) or, for one inline batch, the unnest statement
@@ -24,6 +27,7 @@ import { buildSamplesChangedPayload, SAMPLES_CHANGED, type SamplesChangedPayload
 import { dedupeSamplesByKey, sampleKey } from '../domain/ingest/sample-keys.ts';
 import type { NormalizedDeleteRef, NormalizedSample } from '../domain/types.ts';
 import { wakeOutboxAfterCommit } from '../outbox/wake-up.ts';
+import { erasureFenced } from './erasure-fence.ts';
 import { softDeleteSamples, type DeletedSample, type SampleRowWriter, type WrittenSample } from './sample-writes.ts';
 
 /** What one part changed, handed to its completion inside the transaction. */
@@ -60,9 +64,14 @@ export interface GroupPart<R> {
   complete(tx: Tx, change: PartChange): Promise<{ committedSeq: number | null; result: R }>;
 }
 
-export type PartOutcome<R> = { kind: 'written'; result: R; change: PartChange } | { kind: 'lost' };
+export type PartOutcome<R> =
+  | { kind: 'written'; result: R; change: PartChange }
+  | { kind: 'lost' }
+  /** an erasure of the user fences this part off: nothing of it was written (CONTRACT §10) */
+  | { kind: 'fenced' };
 
 class ClaimLost extends Error {}
+class Fenced extends Error {}
 
 /**
  * Writes the parts in one transaction, through `rows`; one outcome per part, in order. Throws
@@ -72,9 +81,14 @@ export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], row
   if (new Set(parts.map((part) => part.userId)).size !== parts.length) throw new Error('a group holds at most one part per user');
   if (parts.length === 1 && rows.pipelinedWithClaim) return committed(db, [await writePipelined(db, parts[0]!, rows)]);
   const outcomes = (await pipelinedTransaction(db, async (tx) => {
-    // pipelined: the server still takes the locks one by one, in the parts' order
-    const claimed = await Promise.all(parts.map((part) => part.claim(tx)));
-    const owned = parts.flatMap((part, index) => (claimed[index] ? [{ index, part, rows: dedupeSamplesByKey(part.samples) }] : []));
+    // pipelined: the server still takes the locks one by one, in the parts' order, each part's
+    // fence check right behind its claim
+    const checks = parts.map((part) => [part.claim(tx), erasureFenced(tx, part.userId, part.receivedAt)] as const);
+    const claimed = await Promise.all(checks.map(([claim]) => claim));
+    const fenced = await Promise.all(checks.map(([, fence]) => fence));
+    const owned = parts.flatMap((part, index) =>
+      claimed[index] && !fenced[index] ? [{ index, part, rows: dedupeSamplesByKey(part.samples) }] : [],
+    );
     const withRows = owned.filter((entry) => entry.rows.length > 0);
     const written =
       withRows.length > 0
@@ -84,7 +98,7 @@ export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], row
     const completed = await Promise.all(
       owned.map(({ part, rows }, i) => completePart(tx, part, rows, written.get(part.userId) ?? [], deleted[i]!)),
     );
-    const outcomes: PartOutcome<R>[] = parts.map(() => ({ kind: 'lost' }));
+    const outcomes: PartOutcome<R>[] = parts.map((_, index) => (claimed[index] && fenced[index] ? { kind: 'fenced' } : { kind: 'lost' }));
     owned.forEach(({ index }, i) => (outcomes[index] = completed[i]!));
     return outcomes;
   })) as PartOutcome<R>[];
@@ -97,16 +111,18 @@ function committed<R>(db: Sql, outcomes: PartOutcome<R>[]): PartOutcome<R>[] {
   return outcomes;
 }
 
-/** A group of one whose rows go out behind its claim; a lost claim rolls everything back. */
+/** A group of one whose rows go out behind its claim; a lost claim or a fence rolls everything back. */
 async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWriter): Promise<PartOutcome<R>> {
   try {
     return (await pipelinedTransaction(db, async (tx) => {
-      const { deduped, claimed, written, deleted } = sendPart(tx, part, rows);
+      const { deduped, claimed, fenced, written, deleted } = sendPart(tx, part, rows);
       if (!(await claimed)) throw new ClaimLost();
+      if (await fenced) throw new Fenced();
       return completePart(tx, part, deduped, (await written).get(part.userId) ?? [], await deleted);
     })) as PartOutcome<R>;
   } catch (error) {
     if (error instanceof ClaimLost) return { kind: 'lost' };
+    if (error instanceof Fenced) return { kind: 'fenced' };
     throw error;
   }
 }
@@ -117,7 +133,8 @@ async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWri
  * the watermark — so the next part's rows get the next seq and see this part's rows and
  * tombstones. Each part's claim and rows go out right behind the previous part's completion: one
  * round trip per part, one commit for all. 'lost' (everything rolled back) when any claim was
- * lost: the caller writes the parts one by one instead.
+ * lost, or the erasure fence holds for any part: the caller writes the parts one by one instead
+ * (and each then learns its own outcome).
  */
 export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], rows: SampleRowWriter): Promise<PartOutcome<R>[] | 'lost'> {
   if (!rows.pipelinedWithClaim) throw new Error('a sequence needs a writer that can go out behind its claim');
@@ -126,8 +143,9 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
     const outcomes = (await pipelinedTransaction(db, async (tx) => {
       const completions: Promise<PartOutcome<R>>[] = [];
       for (const part of parts) {
-        const { deduped, claimed, written, deleted } = sendPart(tx, part, rows);
+        const { deduped, claimed, fenced, written, deleted } = sendPart(tx, part, rows);
         if (!(await claimed)) throw new ClaimLost();
+        if (await fenced) throw new ClaimLost();
         // completePart issues its statement before its first await: the next part's claim and
         // rows queue behind it on the connection, so they run after this part's watermark bump
         const completed = completePart(tx, part, deduped, (await written).get(part.userId) ?? [], await deleted);
@@ -143,10 +161,14 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
   }
 }
 
-/** Sends a part's claim, rows and deletes pipelined, one behind the other, before any answer. */
+/**
+ * Sends a part's claim, its erasure fence check, rows and deletes pipelined, one behind the
+ * other, before any answer.
+ */
 function sendPart(tx: Tx, part: GroupPart<unknown>, rows: SampleRowWriter) {
   const deduped = dedupeSamplesByKey(part.samples);
   const claimed = part.claim(tx);
+  const fenced = erasureFenced(tx, part.userId, part.receivedAt);
   const written =
     deduped.length > 0
       ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
@@ -155,7 +177,8 @@ function sendPart(tx: Tx, part: GroupPart<unknown>, rows: SampleRowWriter) {
   // the pipelined statements may fail after a lost claim: their outcome is the claim's
   written.catch(() => {});
   deleted.catch(() => {});
-  return { deduped, claimed, written, deleted };
+  fenced.catch(() => {});
+  return { deduped, claimed, fenced, written, deleted };
 }
 
 function deleteRefsOf(tx: Tx, part: GroupPart<unknown>): Promise<DeletedSample[]> {

@@ -17,7 +17,9 @@ import { writeGroup, writeSequence } from './write-group.ts';
 export type InlineOutcome =
   | { kind: 'completed'; reply: StoredReply }
   /** someone else holds or finished the request; answer from its state */
-  | { kind: 'taken'; earlier: RequestLookup };
+  | { kind: 'taken'; earlier: RequestLookup }
+  /** an erasure of the user fenced the upload off: nothing of it was stored */
+  | { kind: 'fenced' };
 
 /**
  * One transaction of a user's waiting uploads: up to 8 (what the SDK keeps in flight is 2 by
@@ -39,6 +41,7 @@ const partOf = ({ batch, staleAfterSeconds }: InlineWrite) =>
 async function writeAlone(db: Sql, write: InlineWrite): Promise<InlineOutcome> {
   const [outcome] = await writeGroup(db, [partOf(write)], unnestRows);
   if (outcome!.kind === 'written') return { kind: 'completed', reply: outcome!.result };
+  if (outcome!.kind === 'fenced') return { kind: 'fenced' };
   return { kind: 'taken', earlier: await lookupRequest(db, write.userId, write.batch.requestId, write.staleAfterSeconds) };
 }
 

@@ -5,10 +5,12 @@ import { retentionJob } from './retention.ts';
 import type { JobDefinition } from './runner.ts';
 import type { OpenQueueProbe } from './queue-probe.ts';
 import { softDeletePurgerJob } from './soft-delete-purger.ts';
+import { erasureResumeJob, type ErasureResumer } from './erasure-resume.ts';
 
 export function builtInJobs(
   config: Pick<Config, 'reaperStaleAfterSeconds' | 'softDeleteRetentionDays' | 'idempotencyRetentionDays' | 'outboxRetentionDays' | 'webhookRetentionDays'>,
   openQueue: OpenQueueProbe,
+  resumeErasures: ErasureResumer,
 ): JobDefinition[] {
   const jobs = [
     reaperJob({ staleAfterSeconds: config.reaperStaleAfterSeconds, openQueue }),
@@ -18,6 +20,7 @@ export function builtInJobs(
       outboxRetentionDays: config.outboxRetentionDays,
       webhookRetentionDays: config.webhookRetentionDays,
     }),
+    erasureResumeJob(resumeErasures),
   ];
   const keys = new Set(jobs.map((job) => job.lockKey));
   if (keys.size !== jobs.length) throw new Error('two jobs share an advisory lock key');

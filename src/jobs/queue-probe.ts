@@ -1,14 +1,17 @@
-// The reaper's view of the ingest queue: a short-lived BullMQ Queue on its own connection, opened
+// The reaper's (and the erasure's) view of the ingest queue: a short-lived BullMQ Queue on its own connection, opened
 // only when there are queued requests to check and closed right after, every call bounded.
 // (The worker process has no producer Queue of its own, and a tick must not wait on a dead Redis.)
 import { Queue, type JobState } from 'bullmq';
 import Redis from 'ioredis';
 import { bounded } from '../bounded.ts';
 import { INGEST_QUEUE_NAME } from '../queue/ingest-batch-job.ts';
+import { removeQueuedJobsOfUser } from '../queue/user-jobs.ts';
 
 export interface QueueProbe {
   /** the BullMQ state of each job id, in order ('unknown' when the job does not exist) */
   jobStates(jobIds: readonly string[]): Promise<(JobState | 'unknown')[]>;
+  /** the erasure's: removes the user's jobs no worker holds yet; how many */
+  removeJobsOfUser(userId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export function shortLivedQueueProbe(options: { redisUrl: string; prefix?: strin
     queue.on('error', () => {});
     return {
       jobStates: (jobIds) => bounded(Promise.all(jobIds.map((id) => queue.getJobState(id))), timeoutMs, 'queue job states'),
+      removeJobsOfUser: (userId) => bounded(removeQueuedJobsOfUser(queue, userId), 6 * timeoutMs, 'remove queued jobs of a user'),
       async close() {
         await bounded(queue.close(), timeoutMs, 'queue close').catch(() => {});
         redis.disconnect();

@@ -11,7 +11,7 @@ import type { Sql, Tx } from '../db/client.ts';
 import { advanceCheckpoint, sameCheckpoint } from '../domain/summaries/projection-checkpoint.ts';
 import type { OutboxEvent } from '../domain/outbox-event.ts';
 import type { EventSink } from '../outbox/event-sink.ts';
-import { lockCheckpoint, saveCheckpoint } from './queries.ts';
+import { countLiveEvents, lockCheckpoint, saveCheckpoint } from './queries.ts';
 
 export interface Projection {
   readonly name: string;
@@ -52,24 +52,48 @@ export class ProjectionCoordinator implements EventSink {
   ): Promise<void> {
     if (events.some((event) => event.userId !== userId)) throw new Error('events of several users in one apply');
     const ordered = [...events].sort((a, b) => a.seq - b.seq);
+    // distinct: a batch may hold an event twice (at-least-once)
+    const ids = [...new Set(ordered.map((event) => event.id))];
     if (this.projections.length === 0 && finish) await this.db.begin((tx) => finish(tx));
-    for (const [index, projection] of this.projections.entries()) {
-      const last = index === this.projections.length - 1;
-      await this.db.begin(async (tx) => {
-        // pipelined on the transaction's connection: the lock first, the projection's reads
-        // right behind it, then the checkpoint update. The server runs them in that order, and
-        // each statement takes its snapshot when it starts, so the reads see every apply that
-        // committed before the lock was granted.
-        const locked = lockCheckpoint(tx, userId, projection.name);
-        const handled = ordered.filter((event) => projection.eventTypes.includes(event.type));
-        const applied = handled.length > 0 ? projection.apply(tx, userId, handled) : Promise.resolve();
-        applied.catch(() => {}); // awaited below; its error is the transaction's if the lock fails first
-        const checkpoint = await locked;
-        const next = advanceCheckpoint(checkpoint, ordered.map((event) => event.seq));
-        const saved = sameCheckpoint(checkpoint, next) ? undefined : saveCheckpoint(tx, userId, projection.name, next);
-        const finished = last && finish ? finish(tx) : undefined;
-        await Promise.all([applied, saved, finished]);
-      });
+    try {
+      for (const [index, projection] of this.projections.entries()) {
+        const last = index === this.projections.length - 1;
+        await this.db.begin((tx) => this.applyOne(tx, projection, userId, ordered, ids, last ? finish : undefined));
+      }
+    } catch (error) {
+      // the user's events were erased while they waited: nothing of them may be written
+      if (error instanceof EventsErased) return;
+      throw error;
     }
   }
+
+  private async applyOne(
+    tx: Tx,
+    projection: Projection,
+    userId: string,
+    ordered: readonly OutboxEvent[],
+    ids: readonly number[],
+    finish: ((tx: Tx) => Promise<unknown>) | undefined,
+  ): Promise<void> {
+    // pipelined on the transaction's connection: the lock first, the check that the events
+    // still exist (an erasure deletes them), the projection's reads right behind, then the
+    // checkpoint update. The server runs them in that order, and each statement takes its
+    // snapshot when it starts, so the reads see every apply that committed before the lock
+    // was granted.
+    const locked = lockCheckpoint(tx, userId, projection.name);
+    const live = countLiveEvents(tx, ids);
+    const handled = ordered.filter((event) => projection.eventTypes.includes(event.type));
+    const applied = handled.length > 0 ? projection.apply(tx, userId, handled) : Promise.resolve();
+    applied.catch(() => {}); // awaited below; its error is the transaction's if the lock fails first
+    live.catch(() => {});
+    const checkpoint = await locked;
+    if ((await live) < ids.length) throw new EventsErased();
+    const next = advanceCheckpoint(checkpoint, ordered.map((event) => event.seq));
+    const saved = sameCheckpoint(checkpoint, next) ? undefined : saveCheckpoint(tx, userId, projection.name, next);
+    const finished = finish ? finish(tx) : undefined;
+    await Promise.all([applied, saved, finished]);
+  }
 }
+
+/** The events of an apply no longer exist: their user's data is being erased (rolls the apply back). */
+class EventsErased extends Error {}

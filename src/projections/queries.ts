@@ -6,6 +6,7 @@ import type { Checkpoint } from '../domain/summaries/projection-checkpoint.ts';
 
 const LOCK_CHECKPOINT = statement('projections/lock_checkpoint');
 const SAVE_CHECKPOINT = statement('projections/save_checkpoint');
+const COUNT_LIVE_EVENTS = statement('projections/count_live_events');
 const GET_FRESHNESS = statement('projections/get_freshness');
 const AGGREGATE_NUMERIC_CELLS = statement('projections/aggregate_numeric_cells');
 const LIST_CATEGORY_SAMPLES = statement('projections/list_category_samples');
@@ -17,6 +18,12 @@ export async function lockCheckpoint(tx: Tx, userId: string, projection: string)
   const [row] = await run<{ projected_seq: string; applied_seqs: string[] }>(tx, LOCK_CHECKPOINT, [userId, projection]);
   if (!row) throw new Error('lock_checkpoint returned no row');
   return { projectedSeq: Number(row.projected_seq), appliedSeqs: row.applied_seqs.map(Number) };
+}
+
+/** How many of these outbox events still exist (an erasure deletes a user's: see the SQL). */
+export async function countLiveEvents(tx: Tx, eventIds: readonly number[]): Promise<number> {
+  const [row] = await run<{ live: number }>(tx, COUNT_LIVE_EVENTS, [eventIds]);
+  return row!.live;
 }
 
 export async function saveCheckpoint(tx: Tx, userId: string, projection: string, checkpoint: Checkpoint): Promise<void> {

@@ -10,7 +10,7 @@ import { ProblemError, retryLater } from '../domain/problems.ts';
 import { QUEUE_RETRY_AFTER_SECONDS } from '../limits.ts';
 import { bounded } from '../bounded.ts';
 import type { PreparedBatch, Reply } from '../ingest/finish-batch.ts';
-import { answerTaken, type BatchQueue } from '../ingest/submit.ts';
+import { answerTaken, refuseFencedUpload, type BatchQueue } from '../ingest/submit.ts';
 import type { Logger } from '../log.ts';
 import { encodeBatch, INGEST_JOB_NAME, INGEST_JOB_OPTIONS, ingestJobId, JOB_ENVELOPE_BYTES, type IngestJobData } from './ingest-batch-job.ts';
 import { claimQueuedRequest, failRequest, lookupRequest } from '../requests/queries.ts';
@@ -51,7 +51,10 @@ export function createBatchQueue(deps: BatchQueueDeps): BatchQueue {
       }
       const attempt = await claimQueuedRequest(deps.db, batch, deps.staleAfterSeconds);
       if (attempt === null) {
-        return answerTaken(await lookupRequest(deps.db, batch.userId, batch.requestId, deps.staleAfterSeconds), batch.payloadHash);
+        const earlier = await lookupRequest(deps.db, batch.userId, batch.requestId, deps.staleAfterSeconds);
+        // the claim also refuses an upload an erasure fences off (claim_queued_request)
+        refuseFencedUpload(earlier, batch.receivedAt);
+        return answerTaken(earlier, batch.payloadHash);
       }
       const data: IngestJobData = { userId: batch.userId, requestId: batch.requestId, attempt, batch: encoded };
       try {

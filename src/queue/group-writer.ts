@@ -116,6 +116,7 @@ export class GroupWriter {
   private async writeGroup(group: Pending[]): Promise<GroupOutcome[]> {
     const parts = group.map((entry) => uploadPart(entry.batch, (tx) => lockRequestForWrite(tx, entry.attempt)));
     const outcomes = await writeGroup(this.db, parts, this.rows);
+    // fenced by an erasure: the erasure deletes the request row too, so the job has nothing to do
     return outcomes.map((outcome) => (outcome.kind === 'written' ? { kind: 'completed', reply: outcome.result } : { kind: 'superseded' }));
   }
 }

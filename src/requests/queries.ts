@@ -61,6 +61,10 @@ export interface RequestLookup {
   leaseExpired: boolean;
   /** how long the request has been in its current state (null when there is none) */
   secondsSinceUpdate: number | null;
+  /** an erasure of the user is running (CONTRACT §10) */
+  erasing: boolean;
+  /** when the user's latest erasure started (null: never erased); uploads received by then are fenced off */
+  lastErasureAt: Date | null;
 }
 
 export async function lookupRequest(
@@ -80,6 +84,8 @@ export async function lookupRequest(
     attempts: number | null;
     lease_expired: boolean | null;
     seconds_since_update: number | null;
+    erasing: boolean;
+    last_erasure_at: Date | null;
   }>(db, LOOKUP_REQUEST, [userId, requestId, staleAfterSeconds]);
   if (!row) throw new Error('lookup_request returned no row');
   return {
@@ -93,6 +99,8 @@ export async function lookupRequest(
     attempts: row.attempts,
     leaseExpired: row.lease_expired === true,
     secondsSinceUpdate: row.seconds_since_update,
+    erasing: row.erasing,
+    lastErasureAt: row.last_erasure_at,
   };
 }
 

@@ -16,6 +16,12 @@ import { privacySettingsService } from '../privacy/privacy-settings.ts';
 import { dailySummaryReader } from '../projections/read-daily-summaries.ts';
 import { requestStatusReader } from '../requests/request-status.ts';
 import { sampleReader } from '../samples/list-samples.ts';
+import { EXPORT_SESSION_SETTINGS, sampleExporter } from '../export/sample-export.ts';
+import { userDataErasures } from '../erasure/erasure-requests.ts';
+import { ERASURE_QUEUE_NAME, startErasureWorker, type ErasureJobData } from '../erasure/erasure-job.ts';
+import { runErasure, type ErasureRunnerDeps } from '../erasure/erasure-runner.ts';
+import { erasureResumer } from '../erasure/erasure-resume.ts';
+import type { OpenQueueProbe } from '../jobs/queue-probe.ts';
 import { builtInJobs } from '../jobs/built-in-jobs.ts';
 import { shortLivedQueueProbe } from '../jobs/queue-probe.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
@@ -31,7 +37,7 @@ import { startIngestWorker } from '../queue/worker.ts';
 import { producerConnection, workerConnection } from '../queue/redis.ts';
 import type { Runtime } from './runtime.ts';
 import { settleWithin } from '../bounded.ts';
-import { SECOND } from '../limits.ts';
+import { EXPORT_CLIENT_STALL_MS, EXPORT_FETCH_TIMEOUT_MS, SECOND } from '../limits.ts';
 import { createIngestRateReader, createIngestRateRecorder } from '../ingest-rates.ts';
 import { countDeadEvents } from '../outbox/queries.ts';
 import { oldestWaitingJob } from '../queue/oldest-waiting.ts';
@@ -53,6 +59,9 @@ import { createSecretBox } from '../webhooks/secret-box.ts';
 
 const SERVICE_VERSION = '0.1.0';
 
+/** exports streaming at once per API process (each holds one connection of its own pool) */
+const EXPORTS_AT_ONCE = 4;
+
 export interface ApiParts {
   app: ReturnType<typeof createApp>;
   queue: Queue<IngestJobData>;
@@ -73,6 +82,11 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
   });
   queue.on('error', () => {});
+  const erasureQueue = new Queue<ErasureJobData>(ERASURE_QUEUE_NAME, {
+    connection: redis,
+    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
+  });
+  erasureQueue.on('error', () => {});
   const importQueue = new Queue<ImportJobData>(IMPORT_QUEUE_NAME, {
     connection: redis,
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
@@ -107,6 +121,15 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     },
   });
   jobs = buildJobRunner(runtime, { ...options, metrics });
+  // exports hold a connection for as long as their client reads: a small pool of their own caps
+  // how many run at once (the next one waits for a connection) and leaves the request path alone
+  const exportDb = createDb(config.databaseUrl, {
+    max: EXPORTS_AT_ONCE,
+    applicationName: 'health-ingest-export',
+    statementTimeoutMs: EXPORT_FETCH_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: EXPORT_CLIENT_STALL_MS,
+    sessionSettings: EXPORT_SESSION_SETTINGS,
+  });
   const ingest: IngestDeps = {
     db,
     config,
@@ -126,6 +149,8 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       ingest: createIngest(ingest),
       requests: requestStatusReader(db),
       samples: sampleReader(db),
+      exports: sampleExporter(exportDb),
+      erasures: userDataErasures({ db, queue: erasureQueue, log, now: ingest.now }),
       summaries: dailySummaryReader(db),
       privacy: privacySettingsService(db, defaultCatalog),
       deadLetters: deadLetters(db),
@@ -167,7 +192,7 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
     },
     operations: { metrics, enableDocs: config.enableDocs, version: SERVICE_VERSION },
     // the import pipeline and webhooks bring their admin endpoints with them
-    console: { boardQueues: [queue, importQueue], features: { imports: true, webhooks: true } },
+    console: { boardQueues: [queue, importQueue, erasureQueue], features: { imports: true, webhooks: true } },
   });
   return {
     app,
@@ -180,7 +205,9 @@ export function buildApi(runtime: Runtime, options: { queuePrefix?: string } = {
       await settleWithin(rates.close(), 2 * SECOND);
       await settleWithin(queue.close(), 2 * SECOND);
       await settleWithin(importQueue.close(), 2 * SECOND);
+      await settleWithin(erasureQueue.close(), 2 * SECOND);
       redis.disconnect();
+      await exportDb.end({ timeout: 2 });
     },
   };
 }
@@ -230,12 +257,29 @@ export function buildWorker(runtime: Runtime, options: { queuePrefix?: string; m
     staleAfterSeconds: config.reaperStaleAfterSeconds,
     ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
   });
+  // erasures: their queue jobs, and once at start the ones a dead runner left (the cron sweep
+  // goes on every minute). At shutdown a running erasure stops at its next chunk and gives its
+  // lease up; the sweep of another worker (or this one's next start) goes on with it.
+  const stopping = new AbortController();
+  const erasureDeps = { ...erasureRunnerDeps(runtime, options), signal: stopping.signal };
+  const erasures = startErasureWorker({
+    connection,
+    log,
+    run: (erasureId) => runErasure(erasureDeps, erasureId),
+    ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}),
+  });
+  const resumed = erasureResumer(erasureDeps)({ deadlineMs: Date.now() + 10 * 60 * SECOND, signal: stopping.signal }).catch((error: unknown) =>
+    log.warn({ err: error }, 'erasure resume at start failed'),
+  );
   return {
     worker,
     imports,
     async close() {
+      stopping.abort();
+      await erasures.close();
       await Promise.all([worker.close(), imports.close()]);
       await settleWithin(importQueue.close(), 2 * SECOND);
+      await settleWithin(resumed, 5 * SECOND);
       connection.disconnect();
       importConnection.disconnect();
       importProducer.disconnect();
@@ -272,14 +316,33 @@ export function buildDeliveryThread(runtime: Runtime, metrics: Metrics): Deliver
   });
 }
 
-/** The built-in jobs (reaper, soft-delete purger, retention) over this runtime. */
+/** What an erasure runner needs (erasure/erasure-runner.ts): the ingest queue through a short-lived probe. */
+function erasureRunnerDeps(runtime: Runtime, options: { queuePrefix?: string; openQueue?: OpenQueueProbe }): ErasureRunnerDeps {
+  const openQueue =
+    options.openQueue ?? shortLivedQueueProbe({ redisUrl: runtime.config.redisUrl, ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}) });
+  return {
+    db: runtime.db,
+    log: runtime.log,
+    leaseSeconds: runtime.config.erasureLeaseSeconds,
+    async removeQueuedJobs(userId) {
+      const probe = await openQueue();
+      try {
+        return await probe.removeJobsOfUser(userId);
+      } finally {
+        await probe.close();
+      }
+    },
+  };
+}
+
+/** The built-in jobs (reaper, soft-delete purger, retention, erasure resume) over this runtime. */
 export function buildJobRunner(runtime: Runtime, options: { queuePrefix?: string; metrics?: Metrics } = {}): JobRunner {
   const { config, db, log } = runtime;
   const openQueue = shortLivedQueueProbe({ redisUrl: config.redisUrl, ...(options.queuePrefix ? { prefix: options.queuePrefix } : {}) });
   return createJobRunner({
     db,
     log,
-    jobs: builtInJobs(config, openQueue),
+    jobs: builtInJobs(config, openQueue, erasureResumer(erasureRunnerDeps(runtime, { ...options, openQueue }))),
     ...(options.metrics ? { observe: options.metrics.observeJobRun } : {}),
   });
 }

@@ -35,12 +35,12 @@ describe('cli jobs', () => {
     expect(stdout).toContain('*/15 * * * *  (every 15 minutes)');
     expect(stdout).toMatch(/retention\s.*succeeded/);
     const json = await cli('jobs', 'list', '--json');
-    expect(JSON.parse(json.stdout).jobs.map((job: { name: string }) => job.name)).toEqual(['reaper', 'soft-delete-purger', 'retention']);
+    expect(JSON.parse(json.stdout).jobs.map((job: { name: string }) => job.name)).toEqual(['reaper', 'soft-delete-purger', 'retention', 'erasure-resume']);
   });
 
   test('run with an unknown name fails with one line naming the known jobs', async () => {
     const { stderr, code } = await cli('jobs', 'run', 'nope');
     expect(code).toBe(1);
-    expect(stderr.trim()).toBe('health-ingest: no job named "nope" (known: reaper, soft-delete-purger, retention)');
+    expect(stderr.trim()).toBe('health-ingest: no job named "nope" (known: reaper, soft-delete-purger, retention, erasure-resume)');
   });
 });

@@ -169,6 +169,7 @@ describe('Bull Board at /admin/queues/board', () => {
     expect(api.queues.map((queue: any) => [queue.name, queue.readOnlyMode])).toEqual([
       ['health-ingest-batch', true],
       ['health-ingest-import', true],
+      ['health-user-erasure', true],
     ]);
   });
 

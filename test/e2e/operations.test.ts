@@ -56,7 +56,7 @@ describe('admin endpoints', () => {
     const response = await call(service.baseUrl, 'GET', '/admin/jobs', KEY);
     expect(response.status).toBe(200);
     const byName = Object.fromEntries(response.body.jobs.map((job: any) => [job.name, job]));
-    expect(Object.keys(byName).sort()).toEqual(['reaper', 'retention', 'soft-delete-purger']);
+    expect(Object.keys(byName).sort()).toEqual(['erasure-resume', 'reaper', 'retention', 'soft-delete-purger']);
     expect(byName.reaper).toMatchObject({ schedule: '*/15 * * * *', description: 'every 15 minutes' });
     expect(byName['soft-delete-purger']).toMatchObject({ schedule: '0 4 * * *', description: 'daily at 04:00 UTC' });
     expect(byName['soft-delete-purger'].nextRunAt).toMatch(/T04:00:00\.000Z$/);

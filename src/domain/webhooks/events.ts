@@ -12,7 +12,8 @@
 // - health.user.erased: written by the erasure once the user's data is gone, in the transaction
 //   that also forgets the user's webhook deliveries (webhooks/queries.ts forgetUserDeliveries:
 //   their undelivered changes would otherwise arrive after the erasure and out of order, and
-//   they name the user's metrics and dates). The user's seqs start again at 1 after it.
+//   they name the user's metrics and dates). It is seq 1 of the user's new series (the erasure
+//   deleted the watermark and the checkpoints), so it reaches every endpoint before anything newer.
 import { SAMPLES_CHANGED } from '../ingest/change-event.ts';
 
 export { SAMPLES_CHANGED };

@@ -138,7 +138,7 @@ describe('the operations console', () => {
 
     // jobs: every built-in job, the purger with the run made above
     await page.locator('#jobs tbody tr').nth(2).waitFor();
-    expect(await page.locator('#jobs tbody tr').count()).toBe(3);
+    expect(await page.locator('#jobs tbody tr').count()).toBe(4);
     await expect(text(page, '#jobs tbody tr:has-text("soft-delete-purger") .last-run')).resolves.toContain('succeeded');
     // queue: the waiting batch and its age
     await page.waitForFunction(() => Number(document.querySelector('#queues .stat dd')?.textContent) >= 1);

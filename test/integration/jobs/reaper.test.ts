@@ -30,10 +30,13 @@ afterAll(async () => {
   await database.drop();
 });
 
+/** this file's database has no erasures: the resume sweep has nothing to do */
+const noErasuresToResume = async () => ({ resumed: 0, completed: 0 });
+
 /** the service's own job list, as configured from the environment */
 function builtInRunner(redisUrl = TEST_REDIS_URL) {
   const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: redisUrl, REAPER_STALE_AFTER_SECONDS: String(STALE) });
-  return createJobRunner({ db: database.sql, log, jobs: builtInJobs(config, shortLivedQueueProbe({ redisUrl, prefix })) });
+  return createJobRunner({ db: database.sql, log, jobs: builtInJobs(config, shortLivedQueueProbe({ redisUrl, prefix }), noErasuresToResume) });
 }
 
 const ids = () => ({ userId: crypto.randomUUID(), requestId: crypto.randomUUID() });

@@ -2,7 +2,8 @@
 // service's domain), so they are held here to the service's schemas: every body the service's
 // schema types accept is a valid SDK input (compile time), and both name the same fields (run time).
 import { describe, expect, test } from 'bun:test';
-import type { DeleteRefInput, PrivacySettings, SampleInput } from '../../../src/client/index.ts';
+import type { DeleteRefInput, Erasure, PrivacySettings, SampleInput } from '../../../src/client/index.ts';
+import { ErasureBody, type ErasureBodyT } from '../../../src/domain/erasure/erasure-schema.ts';
 import { DeleteRefBody, SampleBody, type DeleteRefBodyT, type SampleBodyT } from '../../../src/domain/ingest/upload-schema.ts';
 import { PrivacySettingsBody, type PrivacySettingsBodyT } from '../../../src/domain/privacy-schema.ts';
 
@@ -10,6 +11,7 @@ import { PrivacySettingsBody, type PrivacySettingsBodyT } from '../../../src/dom
 export const sampleFits = (sample: SampleBodyT): SampleInput => sample;
 export const deleteRefFits = (ref: DeleteRefBodyT): DeleteRefInput => ref;
 export const privacyFits = (settings: PrivacySettingsBodyT): PrivacySettings => settings;
+export const erasureFits = (erasure: ErasureBodyT): Erasure => erasure;
 
 /** The declared keys of a type with an index signature. */
 type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : K]: T[K] };
@@ -21,6 +23,7 @@ const SAMPLE_FIELDS: Record<KnownKeys<SampleInput>, true> = {
 };
 const DELETE_REF_FIELDS: Record<KnownKeys<DeleteRefInput>, true> = { sourceRecordId: true, sourceId: true, metricCode: true, startAt: true };
 const PRIVACY_FIELDS: Record<keyof PrivacySettings, true> = { syncEnabled: true, blockedMetrics: true };
+const ERASURE_FIELDS: Record<keyof Erasure, true> = { erasureId: true, status: true, startedAt: true, finishedAt: true, deleted: true };
 
 const keys = (object: object) => Object.keys(object).sort();
 
@@ -35,5 +38,9 @@ describe('the SDK\'s wire types name the fields the service\'s schemas declare',
 
   test('privacy settings', () => {
     expect(keys(PRIVACY_FIELDS)).toEqual(keys(PrivacySettingsBody.properties));
+  });
+
+  test('erasures', () => {
+    expect(keys(ERASURE_FIELDS)).toEqual(keys(ErasureBody.properties));
   });
 });

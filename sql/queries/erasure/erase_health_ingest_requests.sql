@@ -1,0 +1,21 @@
+-- Erasure step (src/erasure/erasure-steps.ts): deletes one chunk of the user's rows of health_ingest_requests —
+-- the idempotency records of uploads (with their stored replies).
+-- One short statement per chunk, like the soft-delete purger's, but rows a writer holds are
+-- waited for, not skipped: the fence stops new writes, so only a write already in flight (or an
+-- outbox apply) can hold one, briefly, and the step must leave nothing behind. The erasure's
+-- count for the table grows in the same statement, so the audit record is exact across crashes.
+-- ORDER BY follows the index that starts with user_id: a generic plan walks it too, instead of a
+-- scan of the table that a LIMIT makes look cheap when few users hold many rows.
+-- $1 user_id uuid, $2 chunk_rows integer, $3 erasure_id uuid
+WITH doomed AS (
+  SELECT ctid FROM health_ingest_requests WHERE user_id = $1::uuid
+  ORDER BY request_id
+  LIMIT $2::integer FOR UPDATE
+), gone AS (
+  DELETE FROM health_ingest_requests WHERE ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+), counted AS (
+  UPDATE user_erasures
+  SET deleted = jsonb_set(deleted, '{health_ingest_requests}', to_jsonb(coalesce((deleted ->> 'health_ingest_requests')::bigint, 0) + (SELECT count(*) FROM gone)))
+  WHERE id = $3::uuid
+)
+SELECT count(*)::integer AS deleted FROM gone

@@ -1,0 +1,23 @@
+-- Erasure step (src/erasure/erasure-steps.ts): deletes one chunk of the stored files of the
+-- user's imports (import_chunks, up to 1 MiB each: the step's chunks are a few rows).
+-- import_chunks has no user_id: its rows are the user's through imports (import_id); deleting them
+-- before the imports rows keeps each statement small (a cascade from imports would delete a whole
+-- file's chunks in one statement).
+-- One short statement per chunk; rows a writer holds are waited for (see erase_health_samples).
+-- The erasure's count for the table grows in the same statement.
+-- $1 user_id uuid, $2 chunk_rows integer, $3 erasure_id uuid
+WITH doomed AS (
+  SELECT c.ctid FROM import_chunks c
+  JOIN imports i ON i.id = c.import_id
+  WHERE i.user_id = $1::uuid
+  ORDER BY c.import_id, c.seq
+  LIMIT $2::integer
+  FOR UPDATE OF c
+), gone AS (
+  DELETE FROM import_chunks WHERE ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+), counted AS (
+  UPDATE user_erasures
+  SET deleted = jsonb_set(deleted, '{import_chunks}', to_jsonb(coalesce((deleted ->> 'import_chunks')::bigint, 0) + (SELECT count(*) FROM gone)))
+  WHERE id = $3::uuid
+)
+SELECT count(*)::integer AS deleted FROM gone

@@ -1,0 +1,21 @@
+-- Erasure step (src/erasure/erasure-steps.ts): deletes one chunk of the user's rows of projection_checkpoints —
+-- how far each projection applied the user's seqs.
+-- One short statement per chunk, like the soft-delete purger's, but rows a writer holds are
+-- waited for, not skipped: the fence stops new writes, so only a write already in flight (or an
+-- outbox apply) can hold one, briefly, and the step must leave nothing behind. The erasure's
+-- count for the table grows in the same statement, so the audit record is exact across crashes.
+-- ORDER BY follows the index that starts with user_id: a generic plan walks it too, instead of a
+-- scan of the table that a LIMIT makes look cheap when few users hold many rows.
+-- $1 user_id uuid, $2 chunk_rows integer, $3 erasure_id uuid
+WITH doomed AS (
+  SELECT ctid FROM projection_checkpoints WHERE user_id = $1::uuid
+  ORDER BY projection
+  LIMIT $2::integer FOR UPDATE
+), gone AS (
+  DELETE FROM projection_checkpoints WHERE ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+), counted AS (
+  UPDATE user_erasures
+  SET deleted = jsonb_set(deleted, '{projection_checkpoints}', to_jsonb(coalesce((deleted ->> 'projection_checkpoints')::bigint, 0) + (SELECT count(*) FROM gone)))
+  WHERE id = $3::uuid
+)
+SELECT count(*)::integer AS deleted FROM gone
