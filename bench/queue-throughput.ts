@@ -12,7 +12,9 @@
 // (--groups). Gate: the default writer, in-process and as a process, ≥ 85 % of the ceiling.
 // CPU per sample while each runs (this process, the worker process, PostgreSQL; /proc) is printed
 // beside: on a shared machine it moves far less than samples/s. The worker process also runs the
-// outbox processor (daily summaries for every event), which the in-process worker and the ceiling do not.
+// outbox processor (daily summaries for every event), which the in-process worker and the ceiling do not:
+// so one more run has the in-process worker beside the outbox thread, as `start:worker` runs them
+// (src/worker.ts), and the process is also compared with that (like with like).
 //
 // Usage: bun run bench/queue-throughput.ts [--json] [--samples N] [--concurrency N] [--groups N] [--redis-url URL]
 import { Queue } from 'bullmq';
@@ -22,6 +24,8 @@ import type { PreparedBatch } from '../src/ingest/finish-batch.ts';
 import { createLogger } from '../src/log.ts';
 import { INGEST_QUEUE_NAME, type IngestJobData } from '../src/queue/ingest-batch-job.ts';
 import { startIngestWorker } from '../src/queue/worker.ts';
+import { OUTBOX_THREAD_ENTRY } from '../src/start/parts.ts';
+import { outboxThread } from '../src/outbox/thread.ts';
 import { createBatchQueue } from '../src/queue/enqueue.ts';
 import { workerConnection } from '../src/queue/redis.ts';
 import type { SampleRowWriter } from '../src/ingest/sample-writes.ts';
@@ -121,13 +125,19 @@ async function runQueue(mode: string, startWorker: () => Promise<{ stop(): Promi
   runs.push({ mode, enqueueSeconds, drainSeconds, rows: await countRows(), completed: await countCompleted(), cpu });
 }
 
-const inProcess = (rows?: SampleRowWriter) => async () => {
+const WITH_OUTBOX = 'worker in-process + outbox thread (as src/worker.ts)';
+const PROCESS = 'worker process (bun run src/worker.ts)';
+const inProcess = (rows?: SampleRowWriter, options: { outbox?: boolean } = {}) => async () => {
   const connection = workerConnection(REDIS_URL);
   const leaseDb = createDb(url, { max: 2, synchronousCommit: 'off' });
+  // as src/worker.ts runs it: the processor with every sink in a thread of its own
+  const outbox = options.outbox ? outboxThread({ entry: OUTBOX_THREAD_ENTRY, databaseUrl: url, logLevel: 'silent', log }) : null;
+  await outbox?.start();
   const worker = startIngestWorker({ db: sql, leaseDb, connection, log, concurrency: CONCURRENCY, staleAfterSeconds: 300, ...(rows ? { rows } : {}), maxConcurrentGroups: GROUPS });
   return {
     async stop() {
       await worker.close();
+      await outbox?.close();
       connection.disconnect();
       await leaseDb.end();
     },
@@ -136,7 +146,8 @@ const inProcess = (rows?: SampleRowWriter) => async () => {
 
 await runQueue('worker in-process (unnest per request, the default)', inProcess());
 await runQueue('worker in-process, COPY group commit', inProcess(copyRows()));
-await runQueue('worker process (bun run src/worker.ts)', async () => {
+await runQueue(WITH_OUTBOX, inProcess(undefined, { outbox: true }));
+await runQueue(PROCESS, async () => {
   const child = await startWorkerProcess('src/worker.ts', { DATABASE_URL: url, REDIS_URL, WORKER_CONCURRENCY: String(CONCURRENCY) });
   return { stop: () => child.stop(), pid: child.pid };
 });
@@ -149,17 +160,23 @@ const table = [
 ];
 const gates = Object.fromEntries(
   runs
-    .filter((run) => !run.mode.includes('COPY'))
+    .filter((run) => !run.mode.includes('COPY') && run.mode !== WITH_OUTBOX)
     .map((run) => [run.mode, { value: run.rows / run.drainSeconds / ceilingRate, goal: '≥ 0.85', pass: run.rows / run.drainSeconds >= 0.85 * ceilingRate }]),
 );
+const rateOf = (mode: string) => {
+  const run = runs.find((r) => r.mode === mode)!;
+  return run.rows / run.drainSeconds;
+};
+// like with like: the process against the same parts (worker + outbox thread) in this process
+const processVsSameParts = rateOf(PROCESS) / rateOf(WITH_OUTBOX);
 const correct = runs.every((run) => run.rows === expected && run.completed === batchCount);
 if (asJson) {
-  console.log(JSON.stringify({ machine: machineLine({ postgres: serverVersion }), samples: expected, table, gates, correct }, null, 2));
+  console.log(JSON.stringify({ machine: machineLine({ postgres: serverVersion }), samples: expected, table, gates, processVsSameParts, correct }, null, 2));
 } else {
   console.log(machineLine({ postgres: serverVersion }));
   console.log(`${expected.toLocaleString('en-US')} samples in ${batchCount} batches of ${BATCH} from ${USERS} users; worker concurrency ${CONCURRENCY}\n`);
   printTable(['path', 'rows', 'seconds', 'samples/s', 'of ceiling', 'enqueue jobs/s'], table as (string | number)[][]);
-  console.log('');
+  console.log(`\nworker process / the same parts in-process (worker + outbox thread): ${processVsSameParts.toFixed(2)}\n`);
   // the in-process worker is this process: its CPU is "this process" (nothing else runs here while it drains)
   const us = (run: { rows: number }, seconds: number) => (1e6 * seconds) / run.rows;
   printTable(

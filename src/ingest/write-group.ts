@@ -19,10 +19,14 @@
 // Each step is pipelined across the parts. The core knows no request or import row: claim and
 // complete are the caller's. Lock order: parts in ascending user id (the caller passes them so);
 // a group holds at most one part per user, since each part needs its own seq.
+// One round trip fewer than sql.begin(): BEGIN goes out with the first statements
+// (db/pipelined-transaction.ts). After the commit, a group that appended events wakes the outbox processors (outbox/wake-up.ts).
 import type { Sql, Tx } from '../db/client.ts';
+import { pipelinedTransaction } from '../db/pipelined-transaction.ts';
 import { buildSamplesChangedPayload, SAMPLES_CHANGED, type SamplesChangedPayload, type TouchedSpan } from '../domain/ingest/change-event.ts';
 import { dedupeSamplesByKey, sampleKey } from '../domain/ingest/sample-keys.ts';
 import type { NormalizedDeleteRef, NormalizedSample } from '../domain/types.ts';
+import { wakeOutboxAfterCommit } from '../outbox/wake-up.ts';
 import { erasureFenced } from './erasure-fence.ts';
 import { softDeleteSamples, type DeletedSample, type SampleRowWriter, type WrittenSample } from './sample-writes.ts';
 
@@ -75,8 +79,8 @@ class Fenced extends Error {}
  */
 export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], rows: SampleRowWriter): Promise<PartOutcome<R>[]> {
   if (new Set(parts.map((part) => part.userId)).size !== parts.length) throw new Error('a group holds at most one part per user');
-  if (parts.length === 1 && rows.pipelinedWithClaim) return [await writePipelined(db, parts[0]!, rows)];
-  return (await db.begin(async (tx) => {
+  if (parts.length === 1 && rows.pipelinedWithClaim) return committed(db, [await writePipelined(db, parts[0]!, rows)]);
+  const outcomes = (await pipelinedTransaction(db, async (tx) => {
     // pipelined: the server still takes the locks one by one, in the parts' order, each part's
     // fence check right behind its claim
     const checks = parts.map((part) => [part.claim(tx), erasureFenced(tx, part.userId, part.receivedAt)] as const);
@@ -98,12 +102,19 @@ export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], row
     owned.forEach(({ index }, i) => (outcomes[index] = completed[i]!));
     return outcomes;
   })) as PartOutcome<R>[];
+  return committed(db, outcomes);
+}
+
+/** The outcomes of a committed transaction, once the outbox is woken for its events. */
+function committed<R>(db: Sql, outcomes: PartOutcome<R>[]): PartOutcome<R>[] {
+  if (outcomes.some((outcome) => outcome.kind === 'written' && outcome.change.event !== null)) wakeOutboxAfterCommit(db);
+  return outcomes;
 }
 
 /** A group of one whose rows go out behind its claim; a lost claim or a fence rolls everything back. */
 async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWriter): Promise<PartOutcome<R>> {
   try {
-    return (await db.begin(async (tx) => {
+    return (await pipelinedTransaction(db, async (tx) => {
       const { deduped, claimed, fenced, written, deleted } = sendPart(tx, part, rows);
       if (!(await claimed)) throw new ClaimLost();
       if (await fenced) throw new Fenced();
@@ -129,7 +140,7 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
   if (!rows.pipelinedWithClaim) throw new Error('a sequence needs a writer that can go out behind its claim');
   if (new Set(parts.map((part) => part.userId)).size !== 1) throw new Error('a sequence holds parts of one user');
   try {
-    return (await db.begin(async (tx) => {
+    const outcomes = (await pipelinedTransaction(db, async (tx) => {
       const completions: Promise<PartOutcome<R>>[] = [];
       for (const part of parts) {
         const { deduped, claimed, fenced, written, deleted } = sendPart(tx, part, rows);
@@ -143,6 +154,7 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
       }
       return Promise.all(completions);
     })) as PartOutcome<R>[];
+    return committed(db, outcomes);
   } catch (error) {
     if (error instanceof ClaimLost) return 'lost';
     throw error;

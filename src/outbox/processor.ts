@@ -14,7 +14,7 @@
 // event that commits while one lane is busy is taken by an idle one at once instead of waiting
 // for the busy lane's round to end (the lag figures are in the README, bench/outbox-lag.ts).
 //
-// Wake-ups: every write transaction that adds an event NOTIFYs health_outbox at commit; the
+// Wake-ups: every write that adds an event NOTIFYs health_outbox after its commit (wake-up.ts); the
 // processor LISTENs and wakes one idle lane per notification; every lane also polls every
 // pollIntervalMs (missed notifications, retries coming due, leases running out).
 //

@@ -10,7 +10,7 @@ const LIST_DEAD_EVENTS = statement('outbox/list_dead_events');
 const REPLAY_DEAD_EVENTS = statement('outbox/replay_dead_events');
 const COUNT_DEAD_EVENTS = statement('outbox/count_dead_events');
 
-/** The channel complete_request and replay_dead_events notify at commit. */
+/** The channel notify_outbox (after a write's commit), finish_import, record_user_erased and replay_dead_events (at commit) notify. */
 export const OUTBOX_CHANNEL = 'health_outbox';
 
 export interface EventRow {

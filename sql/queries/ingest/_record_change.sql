@@ -2,8 +2,10 @@
 -- requests/complete_request, an import's progress update): when $3 is true, bumps the user's
 -- watermark (the seq the samples were written with; the caller holds the user's write lock) and
 -- appends one outbox event with that seq. Two CTEs, `bumped` (seq) and `event` (id), after the
--- includer's WITH; data-modifying CTEs always run, referenced or not. The includer wakes the
--- outbox with (SELECT count(pg_notify('health_outbox', '')) FROM event) in its RETURNING.
+-- includer's WITH; data-modifying CTEs always run, referenced or not. Waking the outbox: the
+-- write core does it after the commit (src/outbox/wake-up.ts); imports/finish_import and
+-- erasure/record_user_erased, outside it (once per import or erasure), with pg_notify in their
+-- RETURNING.
 -- $1 user_id uuid, $3 changed boolean, $4 event_type text, $5 event_payload jsonb
 bumped AS (
   INSERT INTO user_health_watermarks AS w (user_id, seq)

@@ -8,7 +8,7 @@ import { createLogger } from '../../../src/log.ts';
 import { OutboxProcessor, type OutboxProcessorOptions } from '../../../src/outbox/processor.ts';
 import type { OutboxEvent } from '../../../src/domain/outbox-event.ts';
 import type { EventSink } from '../../../src/outbox/event-sink.ts';
-import { claimEvents, replayDeadEvents } from '../../../src/outbox/queries.ts';
+import { claimEvents, OUTBOX_CHANNEL, replayDeadEvents } from '../../../src/outbox/queries.ts';
 import { ProjectionCoordinator, type Projection } from '../../../src/projections/coordinator.ts';
 import { dailySummariesProjection } from '../../../src/projections/daily-summaries.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -172,6 +172,23 @@ describe('the outbox processor', () => {
     const user = crypto.randomUUID();
     await write(db.sql, user, [steps('phone', 10, '2026-11-20T08:00:00Z')]);
     await until(async () => (await eventsOf(db.sql, user))[0]!.status === 'processed', Boolean, 5000);
+    await p.close();
+  });
+
+  test('writes committing while a wake-up is in flight are woken for too (the wake-ups are coalesced, none lost)', async () => {
+    const p = processor({ listen: true, pollIntervalMs: 60_000 });
+    await p.start();
+    const notifications: number[] = [];
+    const listening = await db.sql.listen(OUTBOX_CHANNEL, () => notifications.push(Date.now()));
+    const users = Array.from({ length: 24 }, () => crypto.randomUUID());
+    // 24 commits at once, and then 24 more one after another: every event is processed long before the next poll
+    await Promise.all(users.map((user) => write(db.sql, user, [steps('phone', 10, '2026-11-21T08:00:00Z')])));
+    for (const user of users) await write(db.sql, user, [steps('phone', 12, '2026-11-21T09:00:00Z')]);
+    for (const user of users) await until(async () => (await eventsOf(db.sql, user)).filter((e) => e.status === 'processed').length, (n) => n === 2, 5000);
+    await until(async () => notifications.length, (n) => n > 0, 5000);
+    // coalesced: the concurrent commits shared wake-ups
+    expect(notifications.length).toBeLessThan(48);
+    await listening.unlisten();
     await p.close();
   });
 

@@ -17,7 +17,7 @@ const notified = () =>
 
 test('every pg_notify outside webhooks/ names OUTBOX_CHANNEL', () => {
   const channels = notified().filter(([name]) => !name.startsWith('webhooks/'));
-  expect(channels.map(([name]) => name).sort()).toEqual(['erasure/record_user_erased', 'imports/finish_import', 'imports/record_import_progress', 'outbox/replay_dead_events', 'requests/complete_request']);
+  expect(channels.map(([name]) => name).sort()).toEqual(['erasure/record_user_erased', 'imports/finish_import', 'outbox/notify_outbox', 'outbox/replay_dead_events']);
   for (const [, channel] of channels) expect(channel).toBe(OUTBOX_CHANNEL);
 });
 

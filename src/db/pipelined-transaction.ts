@@ -1,0 +1,38 @@
+// A write transaction whose BEGIN goes out with its first statements. postgres.js's sql.begin()
+// waits for BEGIN's answer before it runs the callback: a round trip that carries nothing, and
+// one more turn of this process's event loop — under load a wait behind other requests' parsing
+// and checks — before the upload's statements are even sent. Here the connection is reserved,
+// BEGIN is written without waiting, and the callback's statements queue right behind it on the
+// same connection (PostgreSQL runs them in order, inside the transaction).
+//
+// The rest is sql.begin()'s contract: the callback's result once COMMIT succeeded; ROLLBACK and
+// the error when anything failed. A COMMIT that PostgreSQL answers ROLLBACK (a statement failed
+// and the callback did not notice) is an error too, never a silent success.
+import type { Sql, Tx } from './client.ts';
+
+export class TransactionRolledBack extends Error {
+  constructor() {
+    super('the transaction was rolled back at COMMIT (a statement in it had failed)');
+  }
+}
+
+export async function pipelinedTransaction<T>(db: Sql, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const connection = await db.reserve();
+  try {
+    const begun = connection.unsafe('BEGIN');
+    begun.catch(() => {}); // its failure fails every statement behind it
+    let result: T;
+    try {
+      result = await work(connection as unknown as Tx);
+      await begun;
+      const committed = await connection.unsafe('COMMIT');
+      if (committed.command !== 'COMMIT') throw new TransactionRolledBack();
+    } catch (error) {
+      await connection.unsafe('ROLLBACK').catch(() => {});
+      throw error;
+    }
+    return result;
+  } finally {
+    connection.release();
+  }
+}

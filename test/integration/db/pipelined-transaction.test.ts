@@ -1,0 +1,62 @@
+// The write core's transaction (src/db/pipelined-transaction.ts): BEGIN is not waited for, and
+// the contract is still sql.begin()'s — all or nothing, the connection back in the pool after.
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { pipelinedTransaction, TransactionRolledBack } from '../../../src/db/pipelined-transaction.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+
+let db: TestDatabase;
+const rows = async () => (await db.sql.unsafe('SELECT n FROM pipelined_probe ORDER BY n')).map((row) => Number(row.n));
+
+beforeAll(async () => {
+  // one connection: a connection not given back would hang every test after it
+  db = await createTestDatabase({ poolSize: 1, empty: true });
+  await db.sql.unsafe('CREATE TABLE pipelined_probe (n int PRIMARY KEY)');
+});
+afterAll(() => db.drop());
+
+test('the statements run in one transaction, behind the BEGIN, and commit', async () => {
+  const result = await pipelinedTransaction(db.sql, async (tx) => {
+    await Promise.all([tx.unsafe('INSERT INTO pipelined_probe VALUES (1)'), tx.unsafe('INSERT INTO pipelined_probe VALUES (2)')]);
+    // now() is the transaction's start: it differs from the statement's inside a transaction block
+    const [later] = await tx.unsafe('SELECT now() < statement_timestamp() AS inside');
+    return later!.inside;
+  });
+  expect(result).toBe(true);
+  expect(await rows()).toEqual([1, 2]);
+});
+
+test('a failed statement rolls everything back and rejects', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  const attempt = pipelinedTransaction(db.sql, async (tx) => {
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (3)');
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (3)'); // duplicate key
+  });
+  await expect(attempt).rejects.toThrow(/duplicate key/);
+  expect(await rows()).toEqual([]);
+});
+
+test('a failure the work swallowed is not a commit: COMMIT answered ROLLBACK rejects', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  const attempt = pipelinedTransaction(db.sql, async (tx) => {
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (4)');
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (4)').catch(() => {});
+    return 'done';
+  });
+  await expect(attempt).rejects.toBeInstanceOf(TransactionRolledBack);
+  expect(await rows()).toEqual([]);
+});
+
+test('work that throws rolls back, and the connection serves the next transaction', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  await expect(
+    pipelinedTransaction(db.sql, async (tx) => {
+      await tx.unsafe('INSERT INTO pipelined_probe VALUES (5)');
+      throw new Error('changed my mind');
+    }),
+  ).rejects.toThrow('changed my mind');
+  await pipelinedTransaction(db.sql, (tx) => tx.unsafe('INSERT INTO pipelined_probe VALUES (6)'));
+  expect(await rows()).toEqual([6]);
+  // not left inside a transaction either
+  const [state] = await db.sql.unsafe("SELECT now() = statement_timestamp() AS outside");
+  expect(state!.outside).toBe(true);
+});
