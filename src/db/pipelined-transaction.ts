@@ -8,6 +8,9 @@
 // The rest is sql.begin()'s contract: the callback's result once COMMIT succeeded; ROLLBACK and
 // the error when anything failed. A COMMIT that PostgreSQL answers ROLLBACK (a statement failed
 // and the callback did not notice) is an error too, never a silent success.
+// A connection lost in the middle (a restart, pg_terminate_backend, idle_in_transaction_session_timeout)
+// fails every statement after it and is not given back as open: our postgres.js patch (reserve())
+// keeps them off the session the pool opens in its place, which is outside this transaction.
 import type { Sql, Tx } from './client.ts';
 
 export class TransactionRolledBack extends Error {
