@@ -120,3 +120,16 @@ test('a statement cancelled by statement_timeout rolls back; the connection is n
   const [state] = await db.sql.unsafe('SELECT now() = statement_timestamp() AS outside');
   expect(state!.outside).toBe(true);
 });
+
+test('work that idles past idle_in_transaction_session_timeout: the server ends the session, the transaction rejects, the pool goes on', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  const attempt = pipelinedTransaction(db.sql, async (tx) => {
+    await tx.unsafe("SET LOCAL idle_in_transaction_session_timeout = '100ms'");
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (14)');
+    await Bun.sleep(400);
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (15)');
+  });
+  await expect(attempt).rejects.toThrow();
+  await pipelinedTransaction(db.sql, (tx) => tx.unsafe('INSERT INTO pipelined_probe VALUES (16)'));
+  expect(await rows()).toEqual([16]);
+});
