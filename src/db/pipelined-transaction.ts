@@ -19,8 +19,12 @@ export class TransactionRolledBack extends Error {
   }
 }
 
+/** postgres.js's reserved connection with our patch's discard() (patches/postgres@3.4.9.patch). */
+type ReservedConnection = Awaited<ReturnType<Sql['reserve']>> & { discard(): void };
+
 export async function pipelinedTransaction<T>(db: Sql, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const connection = await db.reserve();
+  const connection = (await db.reserve()) as ReservedConnection;
+  let clean = true;
   try {
     const begun = connection.unsafe('BEGIN');
     begun.catch(() => {}); // its failure fails every statement behind it
@@ -31,11 +35,17 @@ export async function pipelinedTransaction<T>(db: Sql, work: (tx: Tx) => Promise
       const committed = await connection.unsafe('COMMIT');
       if (committed.command !== 'COMMIT') throw new TransactionRolledBack();
     } catch (error) {
-      await connection.unsafe('ROLLBACK').catch(() => {});
+      // a ROLLBACK that fails leaves the session in the transaction (or in a COPY the work left
+      // open): it must not serve anyone else
+      clean = await connection.unsafe('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
       throw error;
     }
     return result;
   } finally {
-    connection.release();
+    if (clean) connection.release();
+    else connection.discard();
   }
 }

@@ -133,3 +133,34 @@ test('work that idles past idle_in_transaction_session_timeout: the server ends 
   await pipelinedTransaction(db.sql, (tx) => tx.unsafe('INSERT INTO pipelined_probe VALUES (16)'));
   expect(await rows()).toEqual([16]);
 });
+
+test('work that throws with a COPY still open: the session (in COPY mode, in the transaction) is ended, never handed out again', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  const attempt = pipelinedTransaction(db.sql, async (tx) => {
+    const copy = await tx.unsafe('COPY pipelined_probe FROM STDIN').writable();
+    copy.on('error', () => {}); // ending the session fails the COPY
+    copy.write('17\n');
+    throw new Error('gave up mid-COPY');
+  });
+  await expect(attempt).rejects.toThrow('gave up mid-COPY');
+  await pipelinedTransaction(db.sql, (tx) => tx.unsafe('INSERT INTO pipelined_probe VALUES (18)'));
+  expect(await rows()).toEqual([18]);
+});
+
+test('a transaction waiting for the only connection gets it when that connection is lost', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  let waiting: Promise<unknown> | undefined;
+  const holder = pipelinedTransaction(db.sql, async (tx) => {
+    const [{ pid }] = (await tx.unsafe('SELECT pg_backend_pid() AS pid')) as unknown as [{ pid: number }];
+    // waits for the connection this transaction holds (a pool of one)
+    waiting = pipelinedTransaction(db.sql, (next) => next.unsafe('INSERT INTO pipelined_probe VALUES (19)'));
+    waiting.catch(() => {});
+    await terminate(pid);
+    await Bun.sleep(50);
+    await tx.unsafe('SELECT 1');
+  });
+  await expect(holder).rejects.toThrow();
+  // postgres.js reconnected the connection for the waiting reserve() but dropped it from its queue: it waited forever
+  expect(await Promise.race([waiting!.then(() => 'written'), Bun.sleep(5_000).then(() => 'still waiting')])).toBe('written');
+  expect(await rows()).toEqual([19]);
+});
