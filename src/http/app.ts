@@ -113,7 +113,7 @@ export function createApp(deps: AppDeps) {
   const user = userApiGroup(deps.tokens, deps.rateLimit);
   batchUpsertRoute(user, services.ingest, deps.now, deps.limits, deps.operations.metrics.observeShed);
   ingestRequestsRoute(user, services.requests);
-  privacySettingsRoute(user, services.privacy);
+  privacySettingsRoute(user, services.privacy, deps.now);
   metricCatalogRoute(user, catalog);
   samplesRoute(user, services.samples, catalog);
   dailySummariesRoute(user, services.summaries, catalog);

@@ -83,7 +83,14 @@ export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], row
   const outcomes = (await pipelinedTransaction(db, async (tx) => {
     // pipelined: the server still takes the locks one by one, in the parts' order, each part's
     // fence check right behind its claim
-    const checks = parts.map((part) => [part.claim(tx), erasureFenced(tx, part.userId, part.receivedAt)] as const);
+    const checks = parts.map((part) => {
+      const claim = part.claim(tx);
+      const fence = erasureFenced(tx, part.userId, part.receivedAt);
+      // a failed claim fails the fences behind it, which are then never awaited: its error is
+      // the one thrown, and an unhandled rejection would end the process
+      fence.catch(() => {});
+      return [claim, fence] as const;
+    });
     const claimed = await Promise.all(checks.map(([claim]) => claim));
     const fenced = await Promise.all(checks.map(([, fence]) => fence));
     const owned = parts.flatMap((part, index) =>

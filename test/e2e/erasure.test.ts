@@ -156,7 +156,7 @@ describe('DELETE /api/v1/health/data', () => {
     await completed(token, started.location!);
   });
 
-  test('an upload or an import while the erasure runs is refused with 409 DATA_ERASED and stores nothing', async () => {
+  test('an upload, an import or a privacy settings change while the erasure runs is refused with 409 DATA_ERASED and stores nothing', async () => {
     const userId = crypto.randomUUID();
     const token = await service.token(userId);
     // an erasure that cannot progress yet: its row alone, as DELETE leaves it before a runner takes it
@@ -170,6 +170,10 @@ describe('DELETE /api/v1/health/data', () => {
     const imported = await postImport(service, token, 'csv', 'sourceId,sourceRecordId,metricCode,value,unit,startAt\r\nwatch,x,heart_rate,70,count/min,2026-11-17T07:00:00Z\r\n');
     expect(imported.status).toBe(409);
     expect(imported.body.code).toBe('DATA_ERASED');
+    const settings = await putJson(service.baseUrl, '/api/v1/health/privacy-settings', token, { syncEnabled: false, blockedMetrics: [] });
+    expect(settings.status).toBe(409);
+    expect(settings.body.code).toBe('DATA_ERASED');
+    expect(settings.headers.get('retry-after')).toBe('1');
     expect(await userFootprint(service.db.sql, userId)).toEqual({ user_erasures: 1 });
   });
 });

@@ -10,7 +10,7 @@ import { jsonAnswer } from '../openapi-responses.ts';
 
 const PRIVACY_BODY_MAX_BYTES = 64 * 1024;
 
-export function privacySettingsRoute(app: UserApi, privacy: PrivacySettingsService): void {
+export function privacySettingsRoute(app: UserApi, privacy: PrivacySettingsService, now: () => number): void {
   app
     .get('/api/v1/health/privacy-settings', ({ userId }) => withDeadline(privacy.get(userId)), {
       detail: {
@@ -23,11 +23,12 @@ export function privacySettingsRoute(app: UserApi, privacy: PrivacySettingsServi
     .put(
       '/api/v1/health/privacy-settings',
       async ({ request, userId }) => {
+        const receivedAt = new Date(now());
         const checked = validatePrivacySettingsBody(await readJsonBody(request, PRIVACY_BODY_MAX_BYTES));
         if (!checked.ok) {
           throw new ProblemError('VALIDATION_FAILED', 'invalid privacy settings', { errors: checked.errors });
         }
-        return withDeadline(privacy.replace(userId, checked.value));
+        return withDeadline(privacy.replace(userId, checked.value, receivedAt));
       },
       {
         parse: 'none',
@@ -48,6 +49,7 @@ export function privacySettingsRoute(app: UserApi, privacy: PrivacySettingsServi
           responses: {
             200: jsonAnswer('The settings as stored (canonical metric codes)', PrivacySettingsBody),
             400: { description: 'Invalid settings, or an unknown metric' },
+            409: { description: "DATA_ERASED: an erasure of the user's data runs (or started after this request arrived); nothing changed, retry after it" },
           },
         },
       },

@@ -2,6 +2,7 @@
 // the contract is still sql.begin()'s — all or nothing, the connection back in the pool after.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { pipelinedTransaction, TransactionRolledBack } from '../../../src/db/pipelined-transaction.ts';
+import { createDb } from '../../../src/db/client.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 let db: TestDatabase;
@@ -59,4 +60,107 @@ test('work that throws rolls back, and the connection serves the next transactio
   // not left inside a transaction either
   const [state] = await db.sql.unsafe("SELECT now() = statement_timestamp() AS outside");
   expect(state!.outside).toBe(true);
+});
+
+// the connection's server process, ended from another session (as a restart, a failover or an
+// idle_in_transaction_session_timeout would end it)
+async function terminate(pid: number) {
+  const other = createDb(db.url, { max: 1 });
+  try {
+    await other.unsafe('SELECT pg_terminate_backend($1)', [pid]);
+  } finally {
+    await other.end();
+  }
+}
+
+test('a connection lost mid-transaction rejects, commits nothing, and the pool serves the next transaction', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  const attempt = pipelinedTransaction(db.sql, async (tx) => {
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (7)');
+    const [{ pid }] = (await tx.unsafe('SELECT pg_backend_pid() AS pid')) as unknown as [{ pid: number }];
+    await terminate(pid);
+    await Bun.sleep(50);
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (8)');
+  });
+  await expect(attempt).rejects.toThrow();
+  await pipelinedTransaction(db.sql, (tx) => tx.unsafe('INSERT INTO pipelined_probe VALUES (9)'));
+  expect(await rows()).toEqual([9]);
+});
+
+test('statements after a lost connection never run on the session the pool opened in its place', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  let waiting: Promise<unknown> | undefined;
+  const attempt = pipelinedTransaction(db.sql, async (tx) => {
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (10)');
+    const [{ pid }] = (await tx.unsafe('SELECT pg_backend_pid() AS pid')) as unknown as [{ pid: number }];
+    // a query of the pool waits for the (only) connection: the pool reconnects it for that query
+    waiting = db.sql.unsafe('SELECT 1');
+    waiting.catch(() => {});
+    await terminate(pid);
+    await Bun.sleep(200);
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (11)');
+    return 'written';
+  });
+  await expect(attempt).rejects.toThrow();
+  await waiting;
+  expect(await rows()).toEqual([]);
+  await pipelinedTransaction(db.sql, (tx) => tx.unsafe('INSERT INTO pipelined_probe VALUES (12)'));
+  expect(await rows()).toEqual([12]);
+});
+
+test('a statement cancelled by statement_timeout rolls back; the connection is not left in the transaction', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  const attempt = pipelinedTransaction(db.sql, async (tx) => {
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (13)');
+    await tx.unsafe("SET LOCAL statement_timeout = '50ms'");
+    await tx.unsafe('SELECT pg_sleep(1)');
+  });
+  await expect(attempt).rejects.toMatchObject({ code: '57014' });
+  expect(await rows()).toEqual([]);
+  const [state] = await db.sql.unsafe('SELECT now() = statement_timestamp() AS outside');
+  expect(state!.outside).toBe(true);
+});
+
+test('work that idles past idle_in_transaction_session_timeout: the server ends the session, the transaction rejects, the pool goes on', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  const attempt = pipelinedTransaction(db.sql, async (tx) => {
+    await tx.unsafe("SET LOCAL idle_in_transaction_session_timeout = '100ms'");
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (14)');
+    await Bun.sleep(400);
+    await tx.unsafe('INSERT INTO pipelined_probe VALUES (15)');
+  });
+  await expect(attempt).rejects.toThrow();
+  await pipelinedTransaction(db.sql, (tx) => tx.unsafe('INSERT INTO pipelined_probe VALUES (16)'));
+  expect(await rows()).toEqual([16]);
+});
+
+test('work that throws with a COPY still open: the session (in COPY mode, in the transaction) is ended, never handed out again', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  const attempt = pipelinedTransaction(db.sql, async (tx) => {
+    const copy = await tx.unsafe('COPY pipelined_probe FROM STDIN').writable();
+    copy.on('error', () => {}); // ending the session fails the COPY
+    copy.write('17\n');
+    throw new Error('gave up mid-COPY');
+  });
+  await expect(attempt).rejects.toThrow('gave up mid-COPY');
+  await pipelinedTransaction(db.sql, (tx) => tx.unsafe('INSERT INTO pipelined_probe VALUES (18)'));
+  expect(await rows()).toEqual([18]);
+});
+
+test('a transaction waiting for the only connection gets it when that connection is lost', async () => {
+  await db.sql.unsafe('TRUNCATE pipelined_probe');
+  let waiting: Promise<unknown> | undefined;
+  const holder = pipelinedTransaction(db.sql, async (tx) => {
+    const [{ pid }] = (await tx.unsafe('SELECT pg_backend_pid() AS pid')) as unknown as [{ pid: number }];
+    // waits for the connection this transaction holds (a pool of one)
+    waiting = pipelinedTransaction(db.sql, (next) => next.unsafe('INSERT INTO pipelined_probe VALUES (19)'));
+    waiting.catch(() => {});
+    await terminate(pid);
+    await Bun.sleep(50);
+    await tx.unsafe('SELECT 1');
+  });
+  await expect(holder).rejects.toThrow();
+  // postgres.js reconnected the connection for the waiting reserve() but dropped it from its queue: it waited forever
+  expect(await Promise.race([waiting!.then(() => 'written'), Bun.sleep(5_000).then(() => 'still waiting')])).toBe('written');
+  expect(await rows()).toEqual([19]);
 });
