@@ -9,8 +9,10 @@
 // (at least once: receivers dedupe by webhook-id).
 // Bounds: at most `concurrency` requests in flight, at most `endpointConcurrency` per endpoint
 // (enforced in the claim), each with the sender's 15 s deadline.
-// After an attempt, one statement records it and re-times the lane (finish_attempt.sql):
-// delivered → the next head is ready at once; failed → the same head waits for
+// After an attempt, its record and the lane's re-timing (finish_attempts.sql) join the batch of
+// attempts that finish while the previous batch is being recorded: one transaction per batch, not
+// one statement per attempt (a lane is in at most one attempt, so a batch has each lane once).
+// Delivered → the next head is ready at once; failed → the same head waits for
 // the retry schedule (domain/webhook-retry.ts), past its end the delivery is `failed` and the lane
 // moves on; an endpoint failing for 5 days is disabled and its lanes parked.
 // Wake-ups: NOTIFY health_webhooks at every commit that records deliveries; an attempt finishing
@@ -23,13 +25,14 @@ import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, DISABLE_FAILING_ENDPOINT_AFTER_MS } 
 import { safeErrorMessage, type Logger } from '../log.ts';
 import {
   claimLanes,
-  finishAttempt,
+  finishAttempts,
   lockLane,
   parkEndpointLanes,
   releaseLane,
   WEBHOOKS_CHANNEL,
   type AttemptOutcome,
   type ClaimedLane,
+  type FinishedAttempt,
 } from './queries.ts';
 import { attemptResult, outcomeOf, signedRequest, type DeliveryObservation } from './delivery-attempt.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -69,6 +72,14 @@ interface InFlight {
   done: Promise<void>;
 }
 
+/** An attempt waiting to be recorded; `settle` gets whether its lane is worth claiming at once. */
+interface ToRecord {
+  attempt: FinishedAttempt;
+  settle: (laneReady: boolean) => void;
+}
+
+const RECORD_TRIES = 6;
+
 export class DeliveryWorker {
   private readonly db: Sql;
   private readonly claimDb: Sql;
@@ -94,6 +105,8 @@ export class DeliveryWorker {
   private resumeIdle: (() => void) | null = null;
   private pump: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
+  private toRecord: ToRecord[] = [];
+  private recording = false;
 
   constructor(options: DeliveryWorkerOptions) {
     this.db = options.db;
@@ -253,34 +266,82 @@ export class DeliveryWorker {
 
   /** Returns whether the lane is worth claiming again at once. */
   private async finish(lane: ClaimedLane, outcome: AttemptOutcome | null): Promise<boolean> {
+    if (outcome) {
+      return new Promise<boolean>((settle) => {
+        this.toRecord.push({ attempt: { ...outcome, endpointId: lane.endpoint_id, userId: lane.user_id, laneVersion: lane.version }, settle });
+        if (!this.recording) void this.recordLoop();
+      });
+    }
     for (let attempt = 1; ; attempt++) {
       try {
-        let disabled = false;
-        let ready = false;
-        if (outcome) {
-          const result = await finishAttempt(this.db, { endpointId: lane.endpoint_id, userId: lane.user_id, version: lane.version }, outcome);
-          if (result.moved && outcome.outcome !== 'pending') this.observe({ kind: 'finished', outcome: outcome.outcome });
-          disabled = result.disabled;
-          ready = result.lane_ready;
-          if (disabled) await parkEndpointLanes(this.db, lane.endpoint_id);
-        } else {
-          await this.db.begin(async (tx) => {
-            await Promise.all([lockLane(tx, lane.endpoint_id, lane.user_id), releaseLane(tx, lane.endpoint_id, lane.user_id)]);
-          });
-          ready = true;
-        }
-        if (disabled) {
-          this.observe({ kind: 'endpoint_disabled' });
-          this.log.warn({ endpointId: lane.endpoint_id }, 'webhooks: endpoint disabled after failing for too long');
-        }
-        return ready;
+        await this.db.begin(async (tx) => {
+          await Promise.all([lockLane(tx, lane.endpoint_id, lane.user_id), releaseLane(tx, lane.endpoint_id, lane.user_id)]);
+        });
+        return true;
       } catch (error) {
-        if (attempt >= 6 || this.stopping) {
-          this.log.warn({ endpointId: lane.endpoint_id, error: safeErrorMessage(error) }, 'webhooks: attempt not recorded; the lease runs out and it is sent again');
+        if (attempt >= RECORD_TRIES || this.stopping) {
+          this.log.warn({ endpointId: lane.endpoint_id, error: safeErrorMessage(error) }, 'webhooks: lane not released; the lease runs out');
           return false;
         }
         await Bun.sleep(Math.min(250 * 2 ** attempt, 4 * SECOND));
       }
     }
+  }
+
+  /** Records the waiting attempts, a batch at a time, until none is waiting. */
+  private async recordLoop(): Promise<void> {
+    this.recording = true;
+    try {
+      while (this.toRecord.length > 0) {
+        // each lane once per batch (a lane leased again after its lease ran out could have two)
+        const lanes = new Set<string>();
+        const batch: ToRecord[] = [];
+        const later: ToRecord[] = [];
+        for (const item of this.toRecord) {
+          const key = `${item.attempt.endpointId}/${item.attempt.userId}`;
+          if (lanes.has(key)) later.push(item);
+          else {
+            lanes.add(key);
+            batch.push(item);
+          }
+        }
+        this.toRecord = later;
+        await this.recordBatch(batch);
+      }
+    } finally {
+      this.recording = false;
+    }
+  }
+
+  private async recordBatch(batch: readonly ToRecord[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const rows = await finishAttempts(this.db, batch.map((item) => item.attempt));
+        const byDelivery = new Map(rows.map((row) => [String(row.delivery_id), row]));
+        const disabled = new Set<string>();
+        for (const item of batch) {
+          const row = byDelivery.get(String(item.attempt.deliveryId));
+          if (row?.moved && item.attempt.outcome !== 'pending') this.observe({ kind: 'finished', outcome: item.attempt.outcome });
+          if (row?.endpoint_disabled) disabled.add(item.attempt.endpointId);
+        }
+        for (const endpointId of disabled) await this.disabled(endpointId);
+        for (const item of batch) item.settle(!disabled.has(item.attempt.endpointId) && (byDelivery.get(String(item.attempt.deliveryId))?.lane_ready ?? false));
+        return;
+      } catch (error) {
+        if (attempt >= RECORD_TRIES || this.stopping) {
+          this.log.warn({ attempts: batch.length, error: safeErrorMessage(error) }, 'webhooks: attempts not recorded; their leases run out and they are sent again');
+          for (const item of batch) item.settle(false);
+          return;
+        }
+        await Bun.sleep(Math.min(250 * 2 ** attempt, 4 * SECOND));
+      }
+    }
+  }
+
+  /** An endpoint this worker's attempts disabled: its lanes parked (retried with the batch if it fails). */
+  private async disabled(endpointId: string): Promise<void> {
+    await parkEndpointLanes(this.db, endpointId);
+    this.observe({ kind: 'endpoint_disabled' });
+    this.log.warn({ endpointId }, 'webhooks: endpoint disabled after failing for too long');
   }
 }

@@ -1,5 +1,5 @@
 // Typed wrappers over sql/queries/webhooks/*.sql.
-import { run, type Queryable } from '../db/client.ts';
+import { run, type Queryable, type Sql } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
 
 const INSERT_ENDPOINT = statement('webhooks/insert_endpoint');
@@ -12,7 +12,8 @@ const RECORD_DELIVERIES = statement('webhooks/record_deliveries');
 const CLAIM_LANES = statement('webhooks/claim_lanes');
 const LOCK_LANE = statement('webhooks/lock_lane');
 const RELEASE_LANE = statement('webhooks/release_lane');
-const FINISH_ATTEMPT = statement('webhooks/finish_attempt');
+const LOCK_FINISHED_LANES = statement('webhooks/lock_finished_lanes');
+const FINISH_ATTEMPTS = statement('webhooks/finish_attempts');
 const PARK_ENDPOINT_LANES = statement('webhooks/park_endpoint_lanes');
 const LOCK_ENDPOINT_LANES = statement('webhooks/lock_endpoint_lanes');
 const WAKE_ENDPOINT_LANES = statement('webhooks/wake_endpoint_lanes');
@@ -100,7 +101,7 @@ export async function recordDeliveries(db: Queryable, userId: string, events: re
 export interface ClaimedLane {
   endpoint_id: string;
   user_id: string;
-  /** the lane's version when claimed (finish_attempt.sql) */
+  /** the lane's version when claimed (finish_attempts.sql) */
   version: string;
   delivery_id: string | null;
   message_id: string | null;
@@ -153,27 +154,46 @@ export interface AttemptOutcome {
   disableEndpoint: boolean;
 }
 
-/** Records an attempt and releases its lane, re-timed (see finish_attempt.sql). */
-export async function finishAttempt(
-  db: Queryable,
-  lane: { endpointId: string; userId: string; version: string },
-  a: AttemptOutcome,
-): Promise<{ moved: boolean; disabled: boolean; lane_ready: boolean }> {
-  const [row] = await run<{ moved: boolean; disabled: boolean; lane_ready: boolean }>(db, FINISH_ATTEMPT, [
-    a.deliveryId,
-    a.attempts,
-    a.attemptedAt,
-    Math.round(a.durationMs),
-    a.statusCode,
-    a.error,
-    a.outcome,
-    a.nextAttemptAt,
-    a.disableEndpoint,
-    lane.version,
-    lane.endpointId,
-    lane.userId,
-  ]);
-  return row!;
+export interface FinishedAttempt extends AttemptOutcome {
+  endpointId: string;
+  userId: string;
+  /** the lane's version when claimed */
+  laneVersion: string;
+}
+
+export interface FinishedRow {
+  delivery_id: string;
+  moved: boolean;
+  lane_ready: boolean;
+  endpoint_disabled: boolean;
+}
+
+/**
+ * Records a batch of attempts (at most one per lane) and releases their lanes, re-timed, in one
+ * transaction: the lanes locked in key order, then one statement (see finish_attempts.sql).
+ */
+export async function finishAttempts(db: Sql, attempts: readonly FinishedAttempt[]): Promise<FinishedRow[]> {
+  const rows = attempts.map((a) => ({
+    deliveryId: a.deliveryId,
+    attempts: a.attempts,
+    attemptedAt: a.attemptedAt.toISOString(),
+    durationMs: Math.round(a.durationMs),
+    statusCode: a.statusCode,
+    error: a.error,
+    outcome: a.outcome,
+    nextAttemptAt: a.nextAttemptAt?.toISOString() ?? null,
+    disableEndpoint: a.disableEndpoint,
+    laneVersion: a.laneVersion,
+    endpointId: a.endpointId,
+    userId: a.userId,
+  }));
+  return db.begin(async (tx) => {
+    const [, finished] = await Promise.all([
+      run(tx, LOCK_FINISHED_LANES, [attempts.map((a) => a.endpointId), attempts.map((a) => a.userId)]),
+      run<FinishedRow>(tx, FINISH_ATTEMPTS, [rows]),
+    ]);
+    return finished;
+  });
 }
 
 export const parkEndpointLanes = (db: Queryable, endpointId: string) => run(db, PARK_ENDPOINT_LANES, [endpointId]);
