@@ -72,7 +72,7 @@ endpoint AS (
   WHERE w.id = s.endpoint_id
     -- only when the streak starts or ends, or the endpoint is to be disabled
     AND ((s.failing_from IS NULL) <> (w.failing_since IS NULL) OR s.last_success_at IS NOT NULL AND s.failing_from IS NOT NULL OR s.disable)
-  RETURNING w.id, NOT w.disabled AND s.disable AND s.last_success_at IS NULL AND w.failing_since IS NOT NULL AS newly_disabled
+  RETURNING w.id, s.disable AND w.disabled AND w.disabled_reason = 'failing' AND w.disabled_at = s.last_at AS newly_disabled
 ),
 lane AS (
   UPDATE webhook_lanes l
