@@ -62,7 +62,7 @@ function outcome(lane: ClaimedLane, at: Date, result: 'delivered' | 'pending', d
 
 async function endpointState(id: string) {
   const [row] = await db.sql.unsafe(`SELECT failing_since, disabled, disabled_reason FROM webhook_endpoints WHERE id = $1`, [id]);
-  return row as { failing_since: Date | null; disabled: boolean; disabled_reason: string | null };
+  return row as unknown as { failing_since: Date | null; disabled: boolean; disabled_reason: string | null };
 }
 
 test('a batch moves each delivery, re-times each lane by its own head, and the streak follows the latest attempt', async () => {
