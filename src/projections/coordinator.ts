@@ -19,9 +19,10 @@ export interface Projection {
   /**
    * Brings the read model up to date for these events of one user (ascending seq), inside a
    * transaction that holds the user's checkpoint lock. May run again for the same events: it
-   * must recompute, not increment.
+   * must recompute, not increment. `afterCommit` registers what to run once the transaction has
+   * committed (a wake-up of those who read what it wrote; never run when it rolls back).
    */
-  apply(tx: Tx, userId: string, events: readonly OutboxEvent[]): Promise<void>;
+  apply(tx: Tx, userId: string, events: readonly OutboxEvent[], afterCommit: (run: () => void) => void): Promise<void>;
 }
 
 export class ProjectionCoordinator implements EventSink {
@@ -58,7 +59,9 @@ export class ProjectionCoordinator implements EventSink {
     try {
       for (const [index, projection] of this.projections.entries()) {
         const last = index === this.projections.length - 1;
-        await this.db.begin((tx) => this.applyOne(tx, projection, userId, ordered, ids, last ? finish : undefined));
+        const committed: (() => void)[] = [];
+        await this.db.begin((tx) => this.applyOne(tx, projection, userId, ordered, ids, last ? finish : undefined, committed));
+        for (const run of committed) run();
       }
     } catch (error) {
       // the user's events were erased while they waited: nothing of them may be written
@@ -74,6 +77,7 @@ export class ProjectionCoordinator implements EventSink {
     ordered: readonly OutboxEvent[],
     ids: readonly number[],
     finish: ((tx: Tx) => Promise<unknown>) | undefined,
+    committed: (() => void)[],
   ): Promise<void> {
     // pipelined on the transaction's connection: the lock first, the check that the events
     // still exist (an erasure deletes them), the projection's reads right behind, then the
@@ -83,7 +87,7 @@ export class ProjectionCoordinator implements EventSink {
     const locked = lockCheckpoint(tx, userId, projection.name);
     const live = countLiveEvents(tx, ids);
     const handled = ordered.filter((event) => projection.eventTypes.includes(event.type));
-    const applied = handled.length > 0 ? projection.apply(tx, userId, handled) : Promise.resolve();
+    const applied = handled.length > 0 ? projection.apply(tx, userId, handled, (run) => committed.push(run)) : Promise.resolve();
     applied.catch(() => {}); // awaited below; its error is the transaction's if the lock fails first
     live.catch(() => {});
     const checkpoint = await locked;

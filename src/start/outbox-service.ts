@@ -15,6 +15,7 @@ import { registeredProjections } from '../projections/registry.ts';
 import type { EventSink } from '../outbox/event-sink.ts';
 import { OutboxProcessor, type OutboxProcessorOptions } from '../outbox/processor.ts';
 import { webhookSink } from '../webhooks/webhook-sink.ts';
+import { wakeWorkersAfterCommit } from '../webhooks/wake-up.ts';
 
 export interface OutboxService {
   processor: OutboxProcessor;
@@ -31,7 +32,7 @@ export function createOutboxService(
   const lanes = options.lanes ?? 4;
   const db = createDb(databaseUrl, { max: lanes + 1, synchronousCommit: 'off', applicationName: 'health-ingest-outbox' });
   const sinks: EventSink[] = [
-    new ProjectionCoordinator(db, [...registeredProjections(defaultCatalog), webhookSink()]),
+    new ProjectionCoordinator(db, [...registeredProjections(defaultCatalog), webhookSink(() => wakeWorkersAfterCommit(db))]),
   ];
   const processor = new OutboxProcessor({ ...options, db, log, sinks, lanes });
   return {

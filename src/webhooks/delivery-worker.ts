@@ -15,7 +15,7 @@
 // Delivered → the next head is ready at once; failed → the same head waits for
 // the retry schedule (domain/webhook-retry.ts), past its end the delivery is `failed` and the lane
 // moves on; an endpoint failing for 5 days is disabled and its lanes parked.
-// Wake-ups: NOTIFY health_webhooks at every commit that records deliveries; an attempt finishing
+// Wake-ups: NOTIFY health_webhooks after every outbox commit that records deliveries (wake-up.ts); an attempt finishing
 // whose lane's next head is due now; a slot freeing while slots were full; and a poll every pollIntervalMs (retries coming due, leases
 // running out, missed notifications).
 // Shutdown: close() stops claiming and waits for the attempts in flight (bounded); an attempt cut

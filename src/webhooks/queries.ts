@@ -25,7 +25,7 @@ const UNDELIVERED_BY_ENDPOINT = statement('webhooks/undelivered_by_endpoint');
 const DELETE_FINISHED_DELIVERIES = statement('webhooks/delete_finished_deliveries');
 const NOTIFY_WORKERS = statement('webhooks/notify_workers');
 
-/** The channel record_deliveries and insert_test_delivery notify at commit. */
+/** The channel the delivery workers listen on (wake_workers, notify_workers, insert_test_delivery). */
 export const WEBHOOKS_CHANNEL = 'health_webhooks';
 /** The lane of messages that belong to no user (test messages). */
 export const NO_USER = '00000000-0000-0000-0000-000000000000';

@@ -14,12 +14,12 @@ import { recordDeliveries } from './queries.ts';
 /** The sink's name: its checkpoint rows are (user, 'webhooks') in projection_checkpoints. */
 export const WEBHOOKS_SINK = 'webhooks';
 
-export function webhookSink(): Projection {
+export function webhookSink(wakeWorkers?: () => void): Projection {
   return {
     name: WEBHOOKS_SINK,
     eventTypes: WEBHOOK_EVENT_TYPES,
-    async apply(tx: Tx, userId: string, events: readonly OutboxEvent[]) {
-      await recordDeliveries(
+    async apply(tx: Tx, userId: string, events: readonly OutboxEvent[], afterCommit) {
+      const recorded = await recordDeliveries(
         tx,
         userId,
         events.map((event) => ({
@@ -30,6 +30,7 @@ export function webhookSink(): Projection {
           data: webhookDataOf(event.type, event.payload),
         })),
       );
+      if (recorded > 0 && wakeWorkers) afterCommit(wakeWorkers);
     },
   };
 }

@@ -1,7 +1,7 @@
 -- The webhook sink, inside the outbox transaction that applies a user's events: one pending
 -- delivery per (event, enabled endpoint subscribed to its type), then the lanes of the endpoints
 -- that got one are made ready unless they already are (a lane whose head waits for a retry
--- keeps its time), then NOTIFY health_webhooks at commit when anything was recorded.
+-- keeps its time). No NOTIFY here: the caller wakes the workers after the commit (webhook-sink.ts).
 -- Idempotent: an event applied again (at-least-once) meets webhook_deliveries_once and adds
 -- nothing. The lane is touched after the insert, in the same transaction, and its version
 -- bumped: a delivery worker finishing an attempt on it meanwhile sees either this delivery or the
@@ -32,5 +32,4 @@ lanes AS (
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM inserted)::int AS recorded,
-       (SELECT count(*) FROM lanes)::int AS lanes,
-       (SELECT count(pg_notify('health_webhooks', '')) FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row)::int AS notified
+       (SELECT count(*) FROM lanes)::int AS lanes

@@ -23,6 +23,6 @@ test('every pg_notify outside webhooks/ names OUTBOX_CHANNEL', () => {
 
 test('every pg_notify in webhooks/ names WEBHOOKS_CHANNEL', () => {
   const channels = notified().filter(([name]) => name.startsWith('webhooks/'));
-  expect(channels.map(([name]) => name).sort()).toEqual(['webhooks/insert_test_delivery', 'webhooks/notify_workers', 'webhooks/record_deliveries']);
+  expect(channels.map(([name]) => name).sort()).toEqual(['webhooks/insert_test_delivery', 'webhooks/notify_workers', 'webhooks/wake_workers']);
   for (const [, channel] of channels) expect(channel).toBe(WEBHOOKS_CHANNEL);
 });
