@@ -15,6 +15,10 @@
 // Correctness after the load has drained: every (endpoint, event) delivered exactly as recorded
 // (3 per change of the on phase), no delivery left pending, each user's seqs in order at each
 // receiver.
+// Cost: CPU seconds of the service and of the bench database's PostgreSQL backends per phase
+// (bench/lib/cpu-shares.ts), and the database's commits (pg_stat_database), on vs off; their
+// on phases' use beyond what their uploads cost in the off phases, per delivery, is what
+// delivering costs (the receivers' CPU is the load generator's).
 // Gates: p99 lag < 2 s; ingest on ≥ 0.90 × off (samples/s); drained within 30 s; correct.
 //
 // Usage: bun run bench/webhook-delivery.ts [--json] [--seconds N] [--rounds N]
@@ -27,6 +31,7 @@ import { uploadBody } from './lib/sample-bodies.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';
+import { measureCpuShares, type CpuShares } from './lib/cpu-shares.ts';
 
 const asJson = flag('--json');
 const SECONDS = numberOption('--seconds', 12);
@@ -40,7 +45,8 @@ const RATIO_GOAL = 0.9;
 const DRAIN_TIMEOUT_MS = 30_000;
 const ADMIN_KEY = 'bench-webhook-admin-key';
 
-const { url, sql, serverVersion } = await freshBenchDatabase('health_ingest_bench_webhooks', 4);
+const BENCH_DATABASE = 'health_ingest_bench_webhooks';
+const { url, sql, serverVersion } = await freshBenchDatabase(BENCH_DATABASE, 4);
 const tokens = createUserTokens(DEVELOPMENT_JWT_SECRET);
 const users = Array.from({ length: CLIENTS }, () => crypto.randomUUID());
 const userTokens = await Promise.all(users.map((userId) => tokens.sign(userId, 3600)));
@@ -119,14 +125,19 @@ async function outboxDrained() {
 }
 
 type Load = Awaited<ReturnType<typeof phase>>;
-const runs: { name: 'on' | 'off'; load: Load; firstEvent: number; lastEvent: number }[] = [];
+const runs: { name: 'on' | 'off'; load: Load; firstEvent: number; lastEvent: number; cpu: CpuShares; commits: number }[] = [];
+const commitsSoFar = async () =>
+  Number((await sql.unsafe(`SELECT xact_commit FROM pg_stat_database WHERE datname = $1`, [BENCH_DATABASE]))[0]!.xact_commit);
 const lastEventId = async () => Number((await sql.unsafe(`SELECT coalesce(max(id), 0) AS id FROM outbox_events`))[0]!.id);
 for (const name of PHASES) {
   await outboxDrained();
   await setEndpoints(name === 'off');
   const firstEvent = (await lastEventId()) + 1;
+  const commits0 = await commitsSoFar();
+  const shares = measureCpuShares({ db: sql, database: BENCH_DATABASE, servicePids: () => [service.process.pid!] });
   const load = await phase(SECONDS);
-  runs.push({ name, load, firstEvent, lastEvent: await lastEventId() });
+  const cpu = await shares.stop();
+  runs.push({ name, load, firstEvent, lastEvent: await lastEventId(), cpu, commits: (await commitsSoFar()) - commits0 });
 }
 await outboxDrained();
 
@@ -169,6 +180,18 @@ const onRate = rateOf(onRuns);
 const ratio = onRate / offRate;
 // the drain after the load takes ~0 s: deliveries keep up, so their rate is the on phases'
 const deliveriesPerSecond = deliveries / onRuns.reduce((sum, run) => sum + run.load.elapsedSeconds, 0);
+// per second of phase, on minus off, over the on phases' deliveries per second
+const perSecond = (list: typeof runs, of: (run: (typeof runs)[number]) => number) =>
+  list.reduce((sum, run) => sum + of(run), 0) / list.reduce((sum, run) => sum + run.cpu.seconds, 0);
+const cost = {
+  serviceCpuMsPerSecond: { on: 1000 * perSecond(onRuns, (r) => r.cpu.service), off: 1000 * perSecond(offRuns, (r) => r.cpu.service) },
+  postgresCpuMsPerSecond: { on: 1000 * perSecond(onRuns, (r) => r.cpu.postgresBackends), off: 1000 * perSecond(offRuns, (r) => r.cpu.postgresBackends) },
+  commitsPerSecond: { on: perSecond(onRuns, (r) => r.commits), off: perSecond(offRuns, (r) => r.commits) },
+};
+// the on phases' use beyond their uploads' (at the off phases' cost per upload), per delivery
+const uploadsPerSecond = (list: typeof runs) => perSecond(list, (r) => r.load.requests);
+const perDelivery = (measure: { on: number; off: number }, scale: number) =>
+  (scale * (measure.on - (measure.off / uploadsPerSecond(offRuns)) * uploadsPerSecond(onRuns))) / deliveriesPerSecond;
 const correct =
   deliveries === ENDPOINTS * onEvents &&
   check!.delivered === deliveries &&
@@ -205,6 +228,12 @@ if (asJson) {
           phases: runs.map((run) => ({ name: run.name, samplesPerSecond: (run.load.requests * BATCH) / run.load.elapsedSeconds, latencyMs: summarize(run.load.latenciesMs) })),
         },
         delivery: { lagMs: lag, deliveries, deliveriesPerSecond, attempts: check!.attempts, receiverRequests: receivers.map((r) => r.requests()) },
+        cost: {
+          ...cost,
+          serviceCpuUsPerDelivery: perDelivery(cost.serviceCpuMsPerSecond, 1000),
+          postgresCpuUsPerDelivery: perDelivery(cost.postgresCpuMsPerSecond, 1000),
+          commitsPerDelivery: perDelivery(cost.commitsPerSecond, 1),
+        },
         gates,
       },
       null,
@@ -225,6 +254,15 @@ if (asJson) {
   printTable(
     ['measure', 'n', 'per second', 'p50 ms', 'p95 ms', 'p99 ms'],
     [['deliveries: commit → receiver lag', lag.n, deliveriesPerSecond, lag.p50, lag.p95, lag.p99]],
+  );
+  console.log('');
+  printTable(
+    ['cost (per second of phase)', 'webhooks on', 'off', 'beyond the uploads, per delivery'],
+    [
+      ['service CPU ms', cost.serviceCpuMsPerSecond.on, cost.serviceCpuMsPerSecond.off, `${perDelivery(cost.serviceCpuMsPerSecond, 1000).toFixed(0)} µs`],
+      ['PostgreSQL backends CPU ms', cost.postgresCpuMsPerSecond.on, cost.postgresCpuMsPerSecond.off, `${perDelivery(cost.postgresCpuMsPerSecond, 1000).toFixed(0)} µs`],
+      ['commits', cost.commitsPerSecond.on, cost.commitsPerSecond.off, perDelivery(cost.commitsPerSecond, 1).toFixed(2)],
+    ],
   );
   console.log('');
   printTable(
