@@ -10,7 +10,10 @@
 -- at most $5 (spare slots per endpoint, in the order of $4's partial list $6/$7) are leased, the
 -- rest of what was picked stays ready for the next claim.
 -- The head's attempts go up here (the lease counts as an attempt: a worker dying mid-send used
--- one); `attempts` returned is the finish statement's guard against a replay in between.
+-- one); `attempts` returned is the finish statement's guard against a replay in between. It
+-- leaves updated_at alone (the finish sets it): updated_at is indexed (retention's
+-- webhook_deliveries_finished), attempts is not, so this update can stay a HOT update, without
+-- new entries in the table's seven indexes.
 -- $1 limit integer, $2 lease_ms integer, $3 now timestamptz (NULL: the database clock),
 -- $4 full_endpoints uuid[], $5 per_endpoint integer, $6 partial_endpoints uuid[], $7 partial_spare integer[]
 -- Returns one row per leased lane; delivery_id NULL when its head was finished meanwhile
@@ -52,7 +55,7 @@ leased AS (
 ),
 sending AS (
   UPDATE webhook_deliveries d
-  SET attempts = d.attempts + 1, updated_at = now()
+  SET attempts = d.attempts + 1
   FROM allowed a
   WHERE d.id = a.delivery_id AND d.status = 'pending'
   RETURNING d.id, d.endpoint_id, d.user_id, d.message_id, d.event_type, d.event_at, d.data, d.attempts
