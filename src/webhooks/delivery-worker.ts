@@ -154,8 +154,9 @@ export class DeliveryWorker {
   }
 
   /**
-   * A notification: wakes the loop after NOTIFY_COALESCE_MS, so the notifications of the outbox's
-   * lanes committing side by side are answered by one claim (and one WAL flush), not one each.
+   * A notification or a lane made ready: wakes the loop after NOTIFY_COALESCE_MS, so the
+   * notifications of the outbox's lanes committing side by side, and the lanes of attempts
+   * finishing together, are answered by one claim (and one WAL flush), not one each.
    */
   private wakeSoon(): void {
     if (this.wakeTimer) return;
@@ -231,10 +232,12 @@ export class DeliveryWorker {
           return false;
         })
         .then((ready) => {
-          // a slot that frees while all were taken, or this endpoint's were, may let waiting lanes in
+          // a slot that frees while all were taken, or this endpoint's were, may let waiting lanes in;
+          // after NOTIFY_COALESCE_MS, so the lanes of the attempts finishing together share a claim
+          // (each claim is a synchronous commit: see delivery-service.ts)
           const wasFull = this.inFlight.size >= this.concurrency || this.inFlightOf(lane.endpoint_id) >= this.endpointConcurrency;
           this.inFlight.delete(task);
-          if (ready || wasFull) this.wake();
+          if (ready || wasFull) this.wakeSoon();
         });
       this.inFlight.add(task);
       return task;
