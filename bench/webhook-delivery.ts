@@ -165,6 +165,10 @@ const [check] = await sql.unsafe(
           (SELECT count(*) FROM webhook_deliveries WHERE NOT (${onRanges}))::int AS outside_on,
           (SELECT count(*) FROM webhook_attempts)::int AS attempts`,
 );
+// how many updates of the delivery tables were HOT (no new index entries)
+const hot = await sql.unsafe(
+  `SELECT relname AS table, n_tup_upd::int AS updates, n_tup_hot_upd::int AS hot FROM pg_stat_user_tables WHERE relname IN ('webhook_deliveries', 'webhook_lanes') ORDER BY relname`,
+);
 await service.stop();
 for (const receiver of receivers) receiver.server.stop(true);
 await sql.end();
@@ -233,6 +237,7 @@ if (asJson) {
           serviceCpuUsPerDelivery: perDelivery(cost.serviceCpuMsPerSecond, 1000),
           postgresCpuUsPerDelivery: perDelivery(cost.postgresCpuMsPerSecond, 1000),
           commitsPerDelivery: perDelivery(cost.commitsPerSecond, 1),
+          hotUpdates: hot,
         },
         gates,
       },
@@ -264,6 +269,7 @@ if (asJson) {
       ['commits', cost.commitsPerSecond.on, cost.commitsPerSecond.off, perDelivery(cost.commitsPerSecond, 1).toFixed(2)],
     ],
   );
+  console.log(`updates (HOT of them): ${hot.map((t) => `${t.table} ${t.updates} (${t.hot})`).join(', ')}`);
   console.log('');
   printTable(
     ['gate', 'measured', 'goal', 'result'],
