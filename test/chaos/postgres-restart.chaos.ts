@@ -116,5 +116,6 @@ test('PostgreSQL restarted twice during sustained inline + queued ingest', async
     expect(await requestStatuses(stack.sql, userId)).toEqual({ completed: sent.get(userId)! });
   }
   // the service is still healthy
-  expect((await fetch(`${service.baseUrl}/readyz`)).status).toBe(200);
+  const ready = await fetch(`${service.baseUrl}/readyz`);
+  expect({ status: ready.status, body: await ready.text() }).toMatchObject({ status: 200 });
 }, 240_000);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
 import { ProblemError } from '../../../src/domain/problems.ts';
 import { getPrivacySettings, replacePrivacySettings } from '../../../src/privacy/privacy-settings.ts';
+import { lockUser } from '../../../src/erasure/queries.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 const T = Date.parse('2026-11-21T00:00:00Z');
@@ -52,7 +53,7 @@ test("a change that waits for an erasure's transaction holding the user's lock s
   let change: Promise<unknown> | undefined;
   // the erasure's final transaction (erasure/lock_user first): resets the settings under the lock
   await db.sql.begin(async (tx) => {
-    await tx`SELECT pg_advisory_xact_lock(hashtextextended(${userId}::text, 0))`;
+    await lockUser(tx, userId);
     change = replacePrivacySettings(db.sql, defaultCatalog, userId, BLOCK_WEIGHT, new Date(T));
     change.catch(() => {});
     await Bun.sleep(200); // the change is sent and waits for the lock
