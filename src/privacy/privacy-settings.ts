@@ -6,7 +6,6 @@
 // an erasure ran could commit after the erasure's final transaction had reset the settings, and
 // survive it.
 import { run, type Queryable, type Sql } from '../db/client.ts';
-import { pipelinedTransaction } from '../db/pipelined-transaction.ts';
 import { statement } from '../db/sql-files.ts';
 import { resolveMetric } from '../domain/catalog/catalog.ts';
 import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
@@ -51,7 +50,7 @@ export async function replacePrivacySettings(
   });
   if (errors.length > 0) throw new ProblemError('VALIDATION_FAILED', 'blockedMetrics names unknown metrics', { errors });
   const blockedMetrics = [...canonical].sort();
-  return pipelinedTransaction(db, async (tx) => {
+  return db.begin(async (tx) => {
     // pipelined: the fence check's own statement, so its snapshot is taken once the lock is held
     // (a postgres.js query goes out when it is first awaited or given a handler: the lock first)
     const locked = run(tx, LOCK_USER_FOR_SETTINGS, [userId]);

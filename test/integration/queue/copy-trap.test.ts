@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { run } from '../../../src/db/client.ts';
 import { statement } from '../../../src/db/sql-files.ts';
-import { pipelinedTransaction } from '../../../src/db/pipelined-transaction.ts';
 import { copyWithWatchdog } from '../../../src/ingest/staged-upsert.ts';
 import { until } from '../../support/poll.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -64,21 +63,5 @@ test('the watchdog ends a stuck COPY: the transaction fails, nothing leaks, the 
   expect(performance.now() - started).toBeLessThan(5_000);
   expect(await until(idleInTransaction, (n) => n === 0, 10_000, 'no connection left idle in a transaction')).toBe(0);
   const results = await Promise.all(Array.from({ length: 8 }, () => db.sql.unsafe('SELECT 1 AS ok')));
-  expect(results.every((rows) => rows[0]!.ok === 1)).toBe(true);
-});
-
-test("the same in the write core's pipelined transaction: it fails, nothing is left in a transaction, the pool keeps working", async () => {
-  let failure: unknown;
-  try {
-    await pipelinedTransaction(db.sql, async (tx) => {
-      await run(tx, CREATE_STAGING_TABLE);
-      await copyWithWatchdog(tx, REJECTED_BY_SERVER, 500);
-    });
-  } catch (error) {
-    failure = error;
-  }
-  expect(failure).toBeInstanceOf(Error);
-  expect(await until(idleInTransaction, (n) => n === 0, 10_000, 'no connection left idle in a transaction')).toBe(0);
-  const results = await Promise.all(Array.from({ length: 8 }, () => pipelinedTransaction(db.sql, (tx) => tx.unsafe('SELECT 1 AS ok'))));
   expect(results.every((rows) => rows[0]!.ok === 1)).toBe(true);
 });
