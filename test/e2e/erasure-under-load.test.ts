@@ -45,9 +45,11 @@ test('inline and queued uploads of the user race the erasure; afterwards nothing
   const holder = await service.db.sql.reserve();
   await holder`BEGIN`;
   await holder`SELECT 1 FROM health_samples WHERE user_id = ${userId} AND source_record_id = 'seed-99' FOR UPDATE`;
-  erasing = true;
   const response = await fetch(`${service.baseUrl}/api/v1/health/data`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
   expect(response.status).toBe(202);
+  // from the 202 on the erasure runs: every upload sent from now is fenced off (one sent between the
+  // DELETE and its answer may still land; it is erased with the rest)
+  erasing = true;
   const location = response.headers.get('location')!;
   await until(() => statuses.filter((s) => s.during), (d) => d.some((s) => s.path === 'inline') && d.filter((s) => s.path === 'queued').length >= 3, 3_000, 'uploads while the erasure runs');
   stop = true;
