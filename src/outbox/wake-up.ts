@@ -14,8 +14,6 @@ import type { Sql } from '../db/client.ts';
 import { run } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
 
-const NOTIFY_OUTBOX = statement('outbox/notify_outbox');
-
 /** Runs `send` once per call, except that calls while one runs share a single next run. */
 export class CoalescedSend {
   private inFlight = false;
@@ -43,22 +41,28 @@ export class CoalescedSend {
   }
 }
 
-const notifyOutbox = (db: Sql) => async () => {
-  try {
-    await run(db, NOTIFY_OUTBOX, []);
-  } catch {
-    // the processors poll: the events are taken at the next poll instead
-  }
-};
-
-const wakeUps = new WeakMap<Sql, CoalescedSend>();
+/**
+ * A wake-up for listeners of `notifyStatement` (a NOTIFY in a transaction of its own), sent after
+ * commits on a pool and coalesced per pool. Its failures are swallowed: the listeners poll, and
+ * take at their next poll what a lost wake-up would have told them.
+ */
+export function afterCommitWakeUp(notifyStatement: string): (db: Sql) => void {
+  const wakeUps = new WeakMap<Sql, CoalescedSend>();
+  return (db) => {
+    let wakeUp = wakeUps.get(db);
+    if (!wakeUp) {
+      wakeUp = new CoalescedSend(async () => {
+        try {
+          await run(db, notifyStatement, []);
+        } catch {
+          // polled instead
+        }
+      });
+      wakeUps.set(db, wakeUp);
+    }
+    wakeUp.request();
+  };
+}
 
 /** Wakes the outbox processors for events `db` just committed (coalesced per pool). */
-export function wakeOutboxAfterCommit(db: Sql): void {
-  let wakeUp = wakeUps.get(db);
-  if (!wakeUp) {
-    wakeUp = new CoalescedSend(notifyOutbox(db));
-    wakeUps.set(db, wakeUp);
-  }
-  wakeUp.request();
-}
+export const wakeOutboxAfterCommit = afterCommitWakeUp(statement('outbox/notify_outbox'));
