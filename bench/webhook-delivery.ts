@@ -27,7 +27,7 @@ import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
 import { freshBenchDatabase } from './lib/bench-database.ts';
 import { closedLoop } from './lib/load.ts';
 import { machineLine } from './lib/machine.ts';
-import { uploadBody } from './lib/sample-bodies.ts';
+import { historyUploader } from './lib/history-uploads.ts';
 import { startServiceProcess } from './lib/service-process.ts';
 import { printTable, summarize } from './lib/stats.ts';
 import { flag, numberOption } from './lib/args.ts';
@@ -83,18 +83,9 @@ const receivers = Array.from({ length: ENDPOINTS }, () => {
 });
 
 // each client's user gets the next 399 minutes of their own history per batch
-const nextWindow = Array.from({ length: CLIENTS }, () => 0);
+const upload = historyUploader(() => service.baseUrl, userTokens, BATCH);
 async function phase(seconds: number) {
-  return closedLoop(CLIENTS, seconds, async (client) => {
-    const body = uploadBody(BATCH, Date.UTC(2012, 0, 1) + nextWindow[client]!++ * BATCH * 60_000);
-    const response = await fetch(`${service.baseUrl}/api/v1/health/samples/batch-upsert`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${userTokens[client]}`, 'content-type': 'application/json' },
-      body,
-    });
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`unexpected ${response.status}`);
-  });
+  return closedLoop(CLIENTS, seconds, upload);
 }
 
 const endpointIds: string[] = [];
