@@ -55,6 +55,16 @@ interface Phase {
   errors: number;
 }
 
+const phaseOf = (name: string, run: { requests: number; elapsedSeconds: number; latenciesMs: number[] }, cpu: CpuShares, errors: number): Phase => ({
+  name,
+  uploads: run.requests,
+  seconds: run.elapsedSeconds,
+  perSecond: run.requests / run.elapsedSeconds,
+  latency: summarize(run.latenciesMs),
+  cpu,
+  errors,
+});
+
 // ---- ceiling: the inline transaction, no HTTP
 say('ceiling: preparing uploads…');
 const prepared = Array.from({ length: UPLOADS }, (_, i) => preparedFromText(users[i % USERS]!, bodyFor()));
@@ -69,15 +79,7 @@ const ceilingRun = await closedLoop(CLIENTS, SECONDS, async () => {
   const outcome = await writeInline(pool, batch, 300);
   if (outcome.kind !== 'completed') ceilingErrors++;
 });
-const ceiling: Phase = {
-  name: `ceiling: writeInline, pool ${POOL}, ${CLIENTS} loops`,
-  uploads: ceilingRun.requests,
-  seconds: ceilingRun.elapsedSeconds,
-  perSecond: ceilingRun.requests / ceilingRun.elapsedSeconds,
-  latency: summarize(ceilingRun.latenciesMs),
-  cpu: await meterCeiling.stop(),
-  errors: ceilingErrors,
-};
+const ceiling = phaseOf(`ceiling: writeInline, pool ${POOL}, ${CLIENTS} loops`, ceilingRun, await meterCeiling.stop(), ceilingErrors);
 await pool.end();
 
 // ---- end to end
@@ -103,15 +105,7 @@ await closedLoop(CLIENTS, 1, post);
 const warmed = nextBody;
 const meterE2e = measureCpuShares({ db: sql as never, database: DATABASE, servicePids: () => [service.process.pid!] });
 const e2eRun = await closedLoop(CLIENTS, SECONDS, post);
-const e2e: Phase = {
-  name: `end to end: src/api.ts, ${CLIENTS} clients`,
-  uploads: e2eRun.requests,
-  seconds: e2eRun.elapsedSeconds,
-  perSecond: e2eRun.requests / e2eRun.elapsedSeconds,
-  latency: summarize(e2eRun.latenciesMs),
-  cpu: await meterE2e.stop(),
-  errors: e2eErrors,
-};
+const e2e = phaseOf(`end to end: src/api.ts, ${CLIENTS} clients`, e2eRun, await meterE2e.stop(), e2eErrors);
 await service.stop();
 
 const [{ n }] = (await sql.unsafe('SELECT count(*)::bigint AS n FROM health_samples')) as unknown as [{ n: string }];
