@@ -13,7 +13,8 @@
 //   identical — the same keys with the same values again (ours skips them: `unchanged`).
 // Before each measured pass: CHECKPOINT (both pay the same full-page images after it) and reset
 // statistics. Figures per sample: WAL bytes / records / full-page images (pg_stat_wal),
-// shared buffers hit / read / dirtied / written and execution time (pg_stat_statements), heap and
+// shared buffers hit / read / dirtied / written and execution time (pg_stat_statements), the
+// writing backend's CPU for the whole transactions (/proc: not stretched by a busy machine), heap and
 // index tuples (pg_stat_user_tables: non-HOT updates add an entry to every index), index and heap
 // bytes per row, the row's width (pg_column_size). Then EXPLAIN (ANALYZE, BUFFERS, WAL) of one
 // batch of each statement and scenario (rolled back). Then per request, through the real
@@ -38,6 +39,7 @@ import type { NormalizedSample } from '../src/domain/types.ts';
 import { upsertSamples } from '../src/ingest/sample-writes.ts';
 import { freshDatabaseOn } from './lib/bench-database.ts';
 import { machineLine } from './lib/machine.ts';
+import { processCpuSeconds } from './lib/cpu-shares.ts';
 import { preparedFromText } from './lib/prepared-batches.ts';
 import { installPeer, PEERS_DIR, startPeer } from './lib/peer-services.ts';
 import { startPrivatePostgres } from './lib/private-postgres.ts';
@@ -74,6 +76,9 @@ await rawMigrate.end();
 const oursDb = postgres(`${pg.serverUrl}/cost_ours`, { max: 1, onnotice: () => {} });
 const rawDb = postgres(`${pg.serverUrl}/cost_rawpg`, { max: 1, onnotice: () => {} });
 for (const db of [oursDb, rawDb]) await db.unsafe('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+// each side's one connection is one backend process, whose CPU a pass reads from /proc
+const backendPid = async (db: postgres.Sql) => Number((await db.unsafe('SELECT pg_backend_pid() AS pid'))[0]!.pid);
+const backendPids: Record<'ours' | 'rawpg', number> = { ours: await backendPid(oursDb), rawpg: await backendPid(rawDb) };
 const serverVersion = String((await oursDb.unsafe('SHOW server_version'))[0]!.server_version).split(' ')[0];
 
 const rawSource = readFileSync(join(RAWPG_DIR, 'src', 'health', 'batch-upsert.ts'), 'utf8');
@@ -118,6 +123,8 @@ interface Pass {
   blksDirtied: number;
   blksWritten: number;
   execMs: number;
+  /** the writing backend's CPU (utime + stime from /proc, 10 ms ticks): unlike execMs, not stretched by a busy machine */
+  backendCpuMs: number;
   tupIns: number;
   tupUpd: number;
   tupHotUpd: number;
@@ -139,8 +146,11 @@ async function pass(side: Side, scenario: string, rowsOf: (i: number) => Normali
   await db.unsafe("SELECT pg_stat_reset_shared('wal')");
   await db.unsafe('SELECT pg_stat_statements_reset()');
   const before = await tableStats(db);
+  const backend = backendPids[side];
+  const cpuBefore = processCpuSeconds(backend)!;
   let written = 0;
   for (let i = 0; i < BATCHES; i++) written += await writeBatch(side, db, userIds[i]!, rowsOf(i), receivedAt);
+  const backendCpuMs = (processCpuSeconds(backend)! - cpuBefore) * 1000;
   const after = await tableStats(db);
   const [wal] = await db.unsafe('SELECT wal_records::bigint AS records, wal_fpi::bigint AS fpi, wal_bytes::bigint AS bytes FROM pg_stat_wal');
   const [st] = await db.unsafe(`
@@ -162,6 +172,7 @@ async function pass(side: Side, scenario: string, rowsOf: (i: number) => Normali
     blksDirtied: Number(st!.dirtied),
     blksWritten: Number(st!.written),
     execMs: Number(st!.exec_ms),
+    backendCpuMs,
     tupIns: after.ins - before.ins,
     tupUpd: after.upd - before.upd,
     tupHotUpd: after.hot - before.hot,
@@ -289,6 +300,7 @@ const perSample = (p: Pass) => ({
   'buffers dirtied': p.blksDirtied / p.rows,
   'buffers written': p.blksWritten / p.rows,
   'exec µs': (1000 * p.execMs) / p.rows,
+  'backend CPU µs (whole transaction)': (1000 * p.backendCpuMs) / p.rows,
   'heap tuples written': (p.tupIns + p.tupUpd) / p.rows,
   // an insert and a non-HOT update add an entry to every index whose predicate holds
   'index entries added': ((p.tupIns + p.tupUpd - p.tupHotUpd) * width[p.side].indexEntriesPerRow) / p.rows,

@@ -9,7 +9,7 @@ import type postgres from 'postgres';
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** CPU seconds a process used so far (all its threads), or null when it is gone. */
-function processCpuSeconds(pid: number): number | null {
+export function processCpuSeconds(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // the command name (field 2) may hold spaces: fields count from the last ')'

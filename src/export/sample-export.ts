@@ -18,10 +18,12 @@ const EXPORT_SAMPLES = statement('export/export_samples');
  * chunk at a time, but the planner optimizes a statement for all of its rows: for a user with
  * millions it picks a parallel scan of the table and a sort of the user's rows (measured: 3 s
  * before the first row at 1M, 9 s at 3M, the sort spilling to disk), with JIT compilation on top.
- * Without sorts it walks health_samples_live_by_metric_time, whose order is the export's, and
- * the first chunk is there in a millisecond; JIT would only delay it.
+ * Without full sorts it walks health_samples_live_by_metric_time in (metric, start) order,
+ * sorting only the rows that share a start (an incremental sort), and the first chunk is there in
+ * a millisecond; JIT would only delay it. No parallel plan either: a portal fetched a chunk at a
+ * time runs its plan without workers anyway, so a Gather would only stand in the way.
  */
-export const EXPORT_SESSION_SETTINGS: Record<string, string> = { enable_sort: 'off', jit: 'off' };
+export const EXPORT_SESSION_SETTINGS: Record<string, string> = { enable_sort: 'off', jit: 'off', max_parallel_workers_per_gather: '0' };
 
 /** Rows per fetch: ~250 kB of NDJSON, few enough round trips for >100k rows/s. */
 export const EXPORT_CHUNK_ROWS = 1000;

@@ -1,11 +1,12 @@
 // The read side of raw samples (CONTRACT §7): a user's live samples, keyset-paginated.
-import { run, type Queryable } from '../db/client.ts';
+import { run, type Sql, type Tx } from '../db/client.ts';
 import { statement } from '../db/sql-files.ts';
 import { encodeSampleCursor } from '../domain/sample-cursor.ts';
 import type { SampleQuery } from '../domain/sample-query.ts';
 
 const LIST_SAMPLES = statement('samples/list_samples');
 const LIST_SAMPLES_OF_METRIC = statement('samples/list_samples_of_metric');
+const PAGE_READ_PLAN = statement('samples/page_read_plan');
 
 interface SampleRow {
   source_id: string;
@@ -25,31 +26,36 @@ interface SampleRow {
   source_version: string | null;
 }
 
-export async function listSamples(db: Queryable, userId: string, query: SampleQuery) {
+/** The page's rows (one more than the limit, when there are more), by the statement for the query. */
+function readPage(tx: Tx, userId: string, query: SampleQuery): Promise<SampleRow[]> {
   const after = query.after;
-  const rows =
-    query.metricCode === null
-      ? await run<SampleRow>(db, LIST_SAMPLES, [
-          userId,
-          query.from,
-          query.to,
-          after?.metricCode ?? null,
-          after?.startAt ?? null,
-          after?.sourceId ?? null,
-          after?.sourceRecordId ?? null,
-          query.limit + 1,
-        ])
-      : await run<SampleRow>(db, LIST_SAMPLES_OF_METRIC, [
-          userId,
-          query.metricCode,
-          query.from,
-          query.to,
-          // a cursor from another metric's listing starts this metric from its beginning
-          after?.metricCode === query.metricCode ? after.startAt : null,
-          after?.metricCode === query.metricCode ? after.sourceId : null,
-          after?.metricCode === query.metricCode ? after.sourceRecordId : null,
-          query.limit + 1,
-        ]);
+  return query.metricCode === null
+    ? run<SampleRow>(tx, LIST_SAMPLES, [
+        userId,
+        query.from,
+        query.to,
+        after?.metricCode ?? null,
+        after?.startAt ?? null,
+        after?.sourceId ?? null,
+        after?.sourceRecordId ?? null,
+        query.limit + 1,
+      ])
+    : run<SampleRow>(tx, LIST_SAMPLES_OF_METRIC, [
+        userId,
+        query.metricCode,
+        query.from,
+        query.to,
+        // a cursor from another metric's listing starts this metric from its beginning
+        after?.metricCode === query.metricCode ? after.startAt : null,
+        after?.metricCode === query.metricCode ? after.sourceId : null,
+        after?.metricCode === query.metricCode ? after.sourceRecordId : null,
+        query.limit + 1,
+      ]);
+}
+
+export async function listSamples(db: Sql, userId: string, query: SampleQuery) {
+  // the plan setting is transaction-local; both statements go out at once (pipelined)
+  const rows = await db.begin((tx) => Promise.all([run(tx, PAGE_READ_PLAN), readPage(tx, userId, query)]).then(([, page]) => page));
   const page = rows.slice(0, query.limit);
   const items = page.map((row) => ({
     sourceId: row.source_id,
@@ -88,6 +94,6 @@ export interface SampleReader {
   list(userId: string, query: SampleQuery): Promise<SamplePage>;
 }
 
-export function sampleReader(db: Queryable): SampleReader {
+export function sampleReader(db: Sql): SampleReader {
   return { list: (userId, query) => listSamples(db, userId, query) };
 }

@@ -115,12 +115,16 @@ function rowsVisited(node: PlanNode): number {
   return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsVisited(child), 0);
 }
 
-/** Runs `name` with `params` through its generic plan (rolled back); returns the rows it visited. */
-async function visitedByGenericPlan(db: TestDatabase, name: string, params: unknown[]): Promise<number> {
+/**
+ * Runs `name` with `params` through its generic plan (rolled back), after the `settings`
+ * statements the service sends before it in its transaction; returns the rows it visited.
+ */
+async function visitedByGenericPlan(db: TestDatabase, name: string, params: unknown[], settings: string[] = []): Promise<number> {
   const session = await db.sql.reserve();
   try {
     await session.unsafe('BEGIN');
     await session.unsafe(`SET LOCAL plan_cache_mode = force_generic_plan`);
+    for (const setting of settings) await session.unsafe(setting);
     await session.unsafe(`PREPARE probe AS ${statement(name)}`).simple(); // not a parameterized statement itself
     // EXECUTE's arguments must be literals (a utility statement takes no parameters): the server
     // quotes each value as the type PREPARE inferred from the statement's casts
@@ -178,6 +182,23 @@ for (const [label, at] of [['statistics older than the history', 0], ['statistic
       const rows = await visited('projections/list_daily_summaries', [BIG_USER, ['steps'], dates(100)[0], dates(106)[0]]);
       expect(rows).toBeGreaterThanOrEqual(7);
       expect(rows).toBeLessThan(summaryHistory / 20);
+    });
+
+    // a page of GET samples from a cursor in the middle of the history, with the plan setting
+    // listSamples sends first: the read index gives (metric, start) order and the page stops the walk
+    const PAGE = 101;
+    const pageRead = (name: string, params: unknown[]) =>
+      visitedByGenericPlan(databases[at]!, name, params, [statement('samples/page_read_plan')]);
+    test('list_samples: a page from a cursor mid-history reads about the page', async () => {
+      const rows = await pageRead('samples/list_samples', [BIG_USER, null, null, 'steps', '2024-04-10T00:00:00Z', 'watch', '', PAGE]);
+      expect(rows).toBeGreaterThanOrEqual(PAGE);
+      expect(rows).toBeLessThan(PAGE + 10);
+    });
+
+    test('list_samples_of_metric: a page from a cursor mid-history reads about the page', async () => {
+      const rows = await pageRead('samples/list_samples_of_metric', [BIG_USER, 'steps', null, null, '2024-04-10T00:00:00Z', 'watch', '', PAGE]);
+      expect(rows).toBeGreaterThanOrEqual(PAGE);
+      expect(rows).toBeLessThan(PAGE + 10);
     });
 
     test('soft_delete_samples: refs by record id alone and by full key', async () => {
