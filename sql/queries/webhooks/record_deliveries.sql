@@ -2,10 +2,11 @@
 -- delivery per (event, enabled endpoint subscribed to its type), then the lanes of the endpoints
 -- that got one are made ready unless they already are (a lane whose head waits for a retry
 -- keeps its time). No NOTIFY here: the caller wakes the workers after the commit (webhook-sink.ts).
--- Idempotent: an event applied again (at-least-once) meets webhook_deliveries_once and adds
--- nothing. The lane is touched after the insert, in the same transaction, and its version
--- bumped: a delivery worker finishing an attempt on it meanwhile sees either this delivery or the
--- new version (finish_attempts.sql), so the lane is never left idle with a delivery pending.
+-- Idempotent: an event applied again (at-least-once) meets webhook_deliveries_once (unique per
+-- user, event and endpoint: 0011) and adds nothing. The lane is touched after the insert, in
+-- the same transaction, and its version bumped: a delivery worker finishing an attempt on it
+-- meanwhile sees either this delivery or the new version (finish_attempts.sql), so the lane is
+-- never left idle with a delivery pending.
 -- The event's time is the outbox row's created_at (when the change was written).
 -- $1 user_id uuid, $2 events jsonb: [{"eventId", "seq", "type", "messageId", "data"}]
 -- Returns recorded (deliveries added).
