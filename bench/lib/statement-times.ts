@@ -60,11 +60,14 @@ export function sumStatementTimes(list: readonly StatementTimes[]): StatementTim
 
 let files: Map<string, string> | null = null;
 
-/** A statement's text as pg_stat_statements keeps it: no comments, constants as $n, whitespace folded. */
+/**
+ * A statement's text with what pg_stat_statements may replace by $n gone (comments, literals, NULL,
+ * true, false, parameters) and whitespace folded: equal for a file's text and its entry there.
+ */
 function folded(query: string): string {
   return query
     .replace(/--[^\n]*/g, ' ')
-    .replace(/'(?:[^']|'')*'|\$\d+|\b\d+(?:\.\d+)?\b/g, '?')
+    .replace(/'(?:[^']|'')*'|\$\d+|\b\d+(?:\.\d+)?\b|\b(?:null|true|false)\b/gi, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -13,7 +13,10 @@
 WITH events AS (
   SELECT e."eventId" AS event_id, e.seq, e.type, e."messageId" AS message_id, e.data, o.created_at AS event_at
   FROM jsonb_to_recordset($2::jsonb) AS e("eventId" bigint, seq bigint, type text, "messageId" text, data jsonb)
-  JOIN outbox_events o ON o.id = e."eventId"
+  -- one primary-key probe per event (OFFSET 0 keeps it a nested loop: as a plain join, the
+  -- prepared statement's generic plan, made while outbox_events was empty and not yet analyzed,
+  -- hash-joined a sequential scan of the whole table in every apply until the next ANALYZE)
+  CROSS JOIN LATERAL (SELECT created_at FROM outbox_events WHERE id = e."eventId" OFFSET 0) AS o
 ),
 inserted AS (
   INSERT INTO webhook_deliveries (endpoint_id, event_id, message_id, user_id, seq, event_type, event_at, data)
