@@ -16,6 +16,16 @@ DROP INDEX webhook_deliveries_of_user;
 -- endpoint_id, the same `status = 'pending'` predicate): undelivered_by_endpoint.sql.
 DROP INDEX webhook_deliveries_undelivered;
 
+-- Nothing reads webhook_attempts by time: retention deletes deliveries, and their attempts go
+-- with them by webhook_attempts_of_delivery (ON DELETE CASCADE).
+DROP INDEX webhook_attempts_time;
+
+-- The erasure reaches a user's lanes by primary key, one probe per endpoint (erase_webhook_lanes.sql,
+-- forget_user_deliveries.sql; every lane's endpoint exists: ON DELETE CASCADE), so the lane
+-- updates that move ready_at (two per delivery: the sink's, the finish's; not HOT, as ready_at is
+-- indexed) stop adding an entry to an index of user_id too.
+DROP INDEX webhook_lanes_of_user;
+
 -- Room on the page for the claim's update (attempts + 1, no indexed column: HOT), which comes
 -- right after the insert filled the page; pages written from now on.
 ALTER TABLE webhook_deliveries SET (fillfactor = 80);
