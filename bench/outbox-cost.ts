@@ -5,9 +5,12 @@
 // the inline write core (each commit adds one `health.samples.changed` event) while no processor
 // runs. Then, per round, every event is put back to pending, the checkpoints and summaries are
 // emptied, and the processor (in this process, 4 lanes, the service's sinks) drains them:
-//   one per claim — claims of one event, what a processor that keeps up with a backfill sees
-//                   (bench/queue-throughput.ts: 600 events, 600 applies);
-//   backlog      — claims of 100 (the default), a user's events applied together.
+//   one per claim       — claims of one event, what a processor that keeps up with a backfill
+//                         sees (bench/queue-throughput.ts: 600 events, 600 applies);
+//   backlog, oldest 100 — claims of the 100 oldest events, a user's among them applied together
+//                         (the claim before it took each user's later events too);
+//   backlog             — the default claim: the 100 oldest and up to 50 later events of each of
+//                         their users, so a user's backlog is applied in one go.
 // CPU of this process and of the database's backends over the drain (/proc), per event and per
 // sample; correctness after each: every event processed, summaries count every live sample once.
 // --statements: on a private cluster with pg_stat_statements (bench/lib/private-postgres.ts), also
@@ -74,10 +77,10 @@ interface Drain {
 }
 const drains: Drain[] = [];
 
-async function drain(mode: string, round: number, batchSize: number): Promise<void> {
+async function drain(mode: string, round: number, batchSize: number, perUserBatchSize: number): Promise<void> {
   await reset();
   if (STATEMENTS) await sql.unsafe('SELECT pg_stat_statements_reset()');
-  const service = createOutboxService(url, log, { batchSize, listen: false, pollIntervalMs: 5 });
+  const service = createOutboxService(url, log, { batchSize, perUserBatchSize, listen: false, pollIntervalMs: 5 });
   const meter = measureCpuShares({ db: sql as never, database: DATABASE, servicePids: () => [] });
   const started = performance.now();
   await service.start();
@@ -112,11 +115,12 @@ async function drain(mode: string, round: number, batchSize: number): Promise<vo
 
 for (let round = 1; round <= ROUNDS; round++) {
   // alternating order, so neither mode always runs on the warmer cache
-  const modes: [string, number][] = [
-    ['one per claim', 1],
-    ['backlog (claims of 100)', 100],
+  const modes: [string, number, number][] = [
+    ['one per claim', 1, 0],
+    ['backlog, oldest 100', 100, 0],
+    ['backlog (default claim)', 100, 50],
   ];
-  for (const [mode, size] of round % 2 === 1 ? modes : modes.reverse()) await drain(mode, round, size);
+  for (const [mode, size, perUser] of round % 2 === 1 ? modes : modes.reverse()) await drain(mode, round, size, perUser);
 }
 await sql.end();
 
