@@ -250,6 +250,7 @@ class Slice {
       deleteRefs: [],
       claim: (tx) => lockImportForWrite(tx, userId, id, this.owner),
       complete: async (tx, change) => {
+        if (change.watermarkBumped) throw new Error('an import slice is written alone, never in a sequence');
         let accepted = 0;
         for (const sample of valid) if (change.writtenKeys.has(sampleKey(sample))) accepted += 1;
         const unchanged = valid.length - accepted;

@@ -222,6 +222,21 @@ for (const [label, at] of [['statistics older than the history', 0], ['statistic
       expect(rows).toBeLessThan(100);
     });
 
+    test('bump_watermark_if_changed: a probe per named record id at most, not a scan of the history', async () => {
+      // the history's rows carry seq 1 and the big user has no watermark yet: the first probe finds a change
+      expect(await visited('ingest/bump_watermark_if_changed', [BIG_USER, ['steps-100-1', 'steps-100-2']])).toBeLessThan(5);
+      // a user at seq 1 whose named rows all carry seq 1 (nothing changed at seq 2): each record
+      // id probed once, and that is all
+      const db = databases[at]!;
+      const [other] = await db.sql.unsafe(`SELECT user_id FROM health_samples WHERE user_id <> $1 LIMIT 1`, [BIG_USER]);
+      const user = other!.user_id as string;
+      await db.sql.unsafe(`INSERT INTO user_health_watermarks (user_id, seq) VALUES ($1, 1) ON CONFLICT (user_id) DO UPDATE SET seq = 1`, [user]);
+      const named = (await db.sql.unsafe(`SELECT source_record_id FROM health_samples WHERE user_id = $1 LIMIT 40`, [user])).map((r) => r.source_record_id as string);
+      const rows = await visited('ingest/bump_watermark_if_changed', [user, named]);
+      expect(rows).toBeGreaterThanOrEqual(named.length);
+      expect(rows).toBeLessThan(100);
+    });
+
     // four rows of the history re-sent, as received `daysAgo` days ago: the tombstone guard and,
     // when tombstones were received after the write, one probe per row
     const upsertHistoryRows = (receivedAt: Date) => {
