@@ -14,11 +14,37 @@ export function sampleKey(sample: KeyFields): string {
   return `${sample.sourceId}\u0000${sample.sourceRecordId}\u0000${sample.metricCode}\u0000${sample.startAtMs}`;
 }
 
+/** A batch's samples deduplicated by key, with what the write core needs to count them again. */
+export interface DedupedSamples {
+  /** the last occurrence of each key, sorted by (sourceId, sourceRecordId, startAtMs, metricCode) */
+  rows: NormalizedSample[];
+  /** each row by its key (each key built once per batch: building them was ~4 % of an upload's CPU) */
+  byKey: ReadonlyMap<string, NormalizedSample>;
+  /** how many samples a key had, for the keys sent more than once; null when none was */
+  repeats: ReadonlyMap<string, number> | null;
+  /** the samples before deduplication */
+  sampleCount: number;
+}
+
+export function dedupedByKey(valid: readonly NormalizedSample[]): DedupedSamples {
+  const byKey = new Map<string, NormalizedSample>();
+  let repeats: Map<string, number> | null = null;
+  for (const sample of valid) {
+    const key = sampleKey(sample);
+    if (byKey.has(key)) (repeats ??= new Map()).set(key, (repeats.get(key) ?? 1) + 1);
+    byKey.set(key, sample);
+  }
+  return { rows: [...byKey.values()].sort(compareByKey), byKey, repeats, sampleCount: valid.length };
+}
+
 /** The last occurrence of each key, sorted by (sourceId, sourceRecordId, startAtMs, metricCode). */
 export function dedupeSamplesByKey(valid: readonly NormalizedSample[]): NormalizedSample[] {
-  const lastByKey = new Map<string, NormalizedSample>();
-  for (const sample of valid) lastByKey.set(sampleKey(sample), sample);
-  return [...lastByKey.values()].sort(compareByKey);
+  return dedupedByKey(valid).rows;
+}
+
+/** How many of the samples before deduplication had this key (0 when none). */
+export function samplesWithKey(deduped: DedupedSamples, key: string): number {
+  return deduped.byKey.has(key) ? (deduped.repeats?.get(key) ?? 1) : 0;
 }
 
 /** Code-unit order of the ids, then time, then metric: any fixed total order works for lock ordering. */
