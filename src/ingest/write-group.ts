@@ -24,7 +24,7 @@
 // postgres-restart: /readyz timing out in 2 of 4 runs), so it was taken out. After the commit, a group that appended events wakes the outbox processors (outbox/wake-up.ts).
 import type { Sql, Tx } from '../db/client.ts';
 import { buildSamplesChangedPayload, SAMPLES_CHANGED, type SamplesChangedPayload, type TouchedSpan } from '../domain/ingest/change-event.ts';
-import { dedupedByKey, sampleKey, samplesWithKey, type DedupedSamples } from '../domain/ingest/sample-keys.ts';
+import { dedupedByKey, RowFinder, type DedupedSamples } from '../domain/ingest/sample-keys.ts';
 import type { NormalizedDeleteRef, NormalizedSample } from '../domain/types.ts';
 import { wakeOutboxAfterCommit } from '../outbox/wake-up.ts';
 import { erasureFenced } from './erasure-fence.ts';
@@ -203,11 +203,12 @@ async function completePart<R>(
   const spans: TouchedSpan[] = [];
   let writtenSamples = 0;
   let seq: number | null = null;
+  const finder = new RowFinder(deduped.rows);
   for (const change of written) {
-    const key = sampleKey(change);
-    const row = deduped.byKey.get(key);
-    if (!row) throw new Error('the upsert returned a key that was not in the batch');
-    writtenSamples += samplesWithKey(deduped, key);
+    const index = finder.indexOf(change);
+    if (index === -1) throw new Error('the upsert returned a key that was not in the batch');
+    const row = deduped.rows[index]!;
+    writtenSamples += deduped.counts?.[index] ?? 1;
     seq = change.changedSeq;
     spans.push(row);
     if (change.previousSpan) spans.push(change.previousSpan);
