@@ -47,7 +47,7 @@ export function uploadPart(batch: PreparedBatch, claim: (tx: Tx) => Promise<bool
       const result = buildIngestResult({
         requestId: batch.requestId,
         valid: batch.valid,
-        writtenKeys: change.writtenKeys,
+        unchanged: change.unchanged,
         failures: batch.failures,
         deletedCount: change.deletedCount,
         watermarkSeq: change.seq,

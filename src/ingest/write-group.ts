@@ -26,7 +26,7 @@
 // postgres-restart: /readyz timing out in 2 of 4 runs), so it was taken out. After the commit, a group that appended events wakes the outbox processors (outbox/wake-up.ts).
 import type { Sql, Tx } from '../db/client.ts';
 import { buildSamplesChangedPayload, SAMPLES_CHANGED, type SamplesChangedPayload, type TouchedSpan } from '../domain/ingest/change-event.ts';
-import { dedupeSamplesByKey, sampleKey } from '../domain/ingest/sample-keys.ts';
+import { dedupedByKey, RowFinder, type DedupedSamples } from '../domain/ingest/sample-keys.ts';
 import type { NormalizedDeleteRef, NormalizedSample } from '../domain/types.ts';
 import { wakeOutboxAfterCommit } from '../outbox/wake-up.ts';
 import { erasureFenced } from './erasure-fence.ts';
@@ -36,8 +36,8 @@ import { bumpWatermarkIfChanged, softDeleteSamples, type DeletedSample, type Sam
 export interface PartChange {
   /** the part's rows as written: deduplicated, a key's last occurrence */
   rows: readonly NormalizedSample[];
-  /** keys (sampleKey) of the rows that were written; every other row was unchanged */
-  writtenKeys: ReadonlySet<string>;
+  /** the part's samples (a key sent twice counts twice) whose key's row was not written: identical, or a stale write */
+  unchanged: number;
   /** live samples the delete refs marked deleted */
   deletedCount: number;
   /** the seq this change commits with; null when nothing changed (no bump, no event) */
@@ -98,16 +98,16 @@ export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], row
     const claimed = await Promise.all(checks.map(([claim]) => claim));
     const fenced = await Promise.all(checks.map(([, fence]) => fence));
     const owned = parts.flatMap((part, index) =>
-      claimed[index] && !fenced[index] ? [{ index, part, rows: dedupeSamplesByKey(part.samples) }] : [],
+      claimed[index] && !fenced[index] ? [{ index, part, deduped: dedupedByKey(part.samples) }] : [],
     );
-    const withRows = owned.filter((entry) => entry.rows.length > 0);
+    const withRows = owned.filter((entry) => entry.deduped.rows.length > 0);
     const written =
       withRows.length > 0
-        ? await rows.write(tx, withRows.map(({ part, rows }) => ({ userId: part.userId, receivedAt: part.receivedAt, rows })))
+        ? await rows.write(tx, withRows.map(({ part, deduped }) => ({ userId: part.userId, receivedAt: part.receivedAt, rows: deduped.rows })))
         : new Map<string, WrittenSample[]>();
     const deleted = await Promise.all(owned.map(({ part }) => deleteRefsOf(tx, part)));
     const completed = await Promise.all(
-      owned.map(({ part, rows }, i) => completePart(tx, part, rows, written.get(part.userId) ?? [], deleted[i]!)),
+      owned.map(({ part, deduped }, i) => completePart(tx, part, deduped, written.get(part.userId) ?? [], deleted[i]!)),
     );
     const outcomes: PartOutcome<R>[] = parts.map((_, index) => (claimed[index] && fenced[index] ? { kind: 'fenced' } : { kind: 'lost' }));
     owned.forEach(({ index }, i) => (outcomes[index] = completed[i]!));
@@ -157,7 +157,7 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
     const outcomes = (await db.begin(async (tx) => {
       const sent = parts.map((part) => {
         const statements = sendPart(tx, part, rows);
-        const recordIds = [...new Set([...statements.deduped, ...part.deleteRefs].map((row) => row.sourceRecordId))];
+        const recordIds = [...new Set([...statements.deduped.rows, ...part.deleteRefs].map((row) => row.sourceRecordId))];
         const bumped = bumpWatermarkIfChanged(tx, part.userId, recordIds);
         // answered after an earlier part's lost claim or failure, whose outcome is the one thrown
         statements.claimed.catch(() => {});
@@ -187,12 +187,12 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
  * other, before any answer.
  */
 function sendPart(tx: Tx, part: GroupPart<unknown>, rows: SampleRowWriter) {
-  const deduped = dedupeSamplesByKey(part.samples);
+  const deduped = dedupedByKey(part.samples);
   const claimed = part.claim(tx);
   const fenced = erasureFenced(tx, part.userId, part.receivedAt);
   const written =
-    deduped.length > 0
-      ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
+    deduped.rows.length > 0
+      ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped.rows }])
       : Promise.resolve(new Map<string, WrittenSample[]>());
   const deleted = deleteRefsOf(tx, part);
   // the pipelined statements may fail after a lost claim: their outcome is the claim's
@@ -214,20 +214,20 @@ function deleteRefsOf(tx: Tx, part: GroupPart<unknown>): Promise<DeletedSample[]
 async function completePart<R>(
   tx: Tx,
   part: GroupPart<R>,
-  rows: readonly NormalizedSample[],
+  deduped: DedupedSamples,
   written: readonly WrittenSample[],
   deleted: readonly DeletedSample[],
   bumpedSeq?: number | null,
 ): Promise<PartOutcome<R>> {
   const spans: TouchedSpan[] = [];
-  const writtenKeys = new Set<string>();
+  let writtenSamples = 0;
   let seq: number | null = null;
-  const rowsByKey = new Map(rows.map((row) => [sampleKey(row), row]));
+  const finder = new RowFinder(deduped.rows);
   for (const change of written) {
-    const key = sampleKey(change);
-    const row = rowsByKey.get(key);
-    if (!row) throw new Error('the upsert returned a key that was not in the batch');
-    writtenKeys.add(key);
+    const index = finder.indexOf(change);
+    if (index === -1) throw new Error('the upsert returned a key that was not in the batch');
+    const row = deduped.rows[index]!;
+    writtenSamples += deduped.counts?.[index] ?? 1;
     seq = change.changedSeq;
     spans.push(row);
     if (change.previousSpan) spans.push(change.previousSpan);
@@ -246,8 +246,8 @@ async function completePart<R>(
     throw new Error(`watermark mismatch: wrote seq ${seq}, the sequence bump answered ${bumpedSeq}`);
   }
   const change: PartChange = {
-    rows,
-    writtenKeys,
+    rows: deduped.rows,
+    unchanged: deduped.sampleCount - writtenSamples,
     deletedCount: deleted.length,
     seq,
     watermarkBumped: bumpedSeq !== undefined,
