@@ -8,8 +8,8 @@
 // same run: an ORM-style writer (bench/baselines/orm-writer.ts: the same statement once per row),
 // 4 writers, half a phase.
 // Correctness is checked after timing: every accepted sample is stored exactly once.
-// Gates: end-to-end samples/s ≥ 60 % of the ceiling and ≥ 10× the ORM-style writer; p99 of a 399
-// batch ≤ 50 ms; replays ≥ 5,000/s.
+// Gates: end-to-end samples/s ≥ 70 % of the ceiling (issue 18) and ≥ 10× the ORM-style writer;
+// p99 of a 399 batch ≤ 50 ms; replays ≥ 5,000/s.
 //
 // The API runs with the per-user rate limit on (as deployed; a limit too high to refuse, so
 // every request pays the Redis round trip and nothing is refused). The cost of the rate limit
@@ -234,7 +234,7 @@ const bigStats = summarize(big.result.latenciesMs);
 const e2eRowsPerSecond = (big.result.requests * BIG) / big.result.elapsedSeconds;
 const replayRate = replays.requests / replays.elapsedSeconds;
 const gates = {
-  e2eVsCeiling: { value: e2eRowsPerSecond / ceilingRowsPerSecond, goal: '≥ 0.60', pass: e2eRowsPerSecond >= 0.6 * ceilingRowsPerSecond },
+  e2eVsCeiling: { value: e2eRowsPerSecond / ceilingRowsPerSecond, goal: '≥ 0.70', pass: e2eRowsPerSecond >= 0.7 * ceilingRowsPerSecond },
   e2eVsOrmWriter: { value: e2eRowsPerSecond / ormRowsPerSecond, goal: '≥ 10', pass: e2eRowsPerSecond >= 10 * ormRowsPerSecond },
   p99Of399: { value: bigStats.p99, goal: '≤ 50 ms', pass: bigStats.p99 <= 50 },
   replaysPerSecond: { value: replayRate, goal: '≥ 5,000/s', pass: replayRate >= 5000 },

@@ -19,12 +19,18 @@
 // (bench/lib/cpu-shares.ts), and the database's commits (pg_stat_database), on vs off; their
 // on phases' use beyond what their uploads cost in the off phases, per delivery, is what
 // delivering costs (the receivers' CPU is the load generator's).
-// Gates: p99 lag < 2 s; ingest on ≥ 0.90 × off (samples/s); drained within 30 s; correct.
+// Gates: p99 lag < 2 s; ingest on ≥ 0.90 × off (samples/s); drained within 30 s of each on phase's end; correct.
+// --statements: the database is on a private cluster of the bench's own (PostgreSQL's default
+// durability settings, pg_stat_statements loaded: bench/lib/private-postgres.ts) instead of the
+// shared server, and a table says which statements the on phases' extra PostgreSQL time went to,
+// per delivery (each statement's time per second on, minus off's scaled to the on phases' uploads).
 //
-// Usage: bun run bench/webhook-delivery.ts [--json] [--seconds N] [--rounds N]
+// Usage: bun run bench/webhook-delivery.ts [--json] [--seconds N] [--rounds N] [--statements]
 import { createUserTokens } from '../src/auth/user-tokens.ts';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.ts';
-import { freshBenchDatabase } from './lib/bench-database.ts';
+import { freshBenchDatabase, freshDatabaseOn } from './lib/bench-database.ts';
+import { startPrivatePostgres } from './lib/private-postgres.ts';
+import { statementLabel, statementTimes, statementTimesBetween, sumStatementTimes, type StatementTimes } from './lib/statement-times.ts';
 import { closedLoop } from './lib/load.ts';
 import { machineLine } from './lib/machine.ts';
 import { historyUploader } from './lib/history-uploads.ts';
@@ -36,6 +42,7 @@ import { measureCpuShares, type CpuShares } from './lib/cpu-shares.ts';
 const asJson = flag('--json');
 const SECONDS = numberOption('--seconds', 12);
 const ROUNDS = numberOption('--rounds', 2);
+const STATEMENTS = flag('--statements');
 const PHASES = Array.from({ length: ROUNDS }, () => ['off', 'on', 'on', 'off'] as const).flat();
 const CLIENTS = 8;
 const BATCH = 399;
@@ -46,7 +53,10 @@ const DRAIN_TIMEOUT_MS = 30_000;
 const ADMIN_KEY = 'bench-webhook-admin-key';
 
 const BENCH_DATABASE = 'health_ingest_bench_webhooks';
-const { url, sql, serverVersion } = await freshBenchDatabase(BENCH_DATABASE, 4);
+const privatePg = STATEMENTS ? startPrivatePostgres({ shared_preload_libraries: "'pg_stat_statements'", 'pg_stat_statements.max': '1000', max_connections: '100' }) : null;
+const { url, sql, serverVersion } = privatePg ? await freshDatabaseOn(privatePg.serverUrl, BENCH_DATABASE, 4) : await freshBenchDatabase(BENCH_DATABASE, 4);
+if (privatePg) await sql.unsafe('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+const readStatements = async (): Promise<StatementTimes> => (privatePg ? statementTimes(sql, BENCH_DATABASE) : new Map());
 const tokens = createUserTokens(DEVELOPMENT_JWT_SECRET);
 const users = Array.from({ length: CLIENTS }, () => crypto.randomUUID());
 const userTokens = await Promise.all(users.map((userId) => tokens.sign(userId, 3600)));
@@ -110,42 +120,54 @@ async function setEndpoints(disabled: boolean) {
   }
 }
 
-/** Waits until the outbox has applied everything written so far (so a phase's events meet its endpoint state). */
-async function outboxDrained() {
-  while (Number((await sql.unsafe(`SELECT count(*) AS n FROM outbox_events WHERE status = 'pending'`))[0]!.n) > 0) await Bun.sleep(50);
+/**
+ * Waits until the outbox has applied everything written so far (so a phase's events meet its
+ * endpoint state) and the deliveries it recorded are sent: an endpoint disabled for an off phase
+ * with deliveries still pending would keep them until it is enabled again (never, after the last
+ * phase), and their sending belongs to the on phase's cost.
+ */
+async function settle(): Promise<{ seconds: number; settled: boolean }> {
+  const busy = async () => {
+    const [row] = await sql.unsafe(`
+      SELECT (SELECT count(*) FROM outbox_events WHERE status = 'pending')::int AS events,
+             (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending')::int AS deliveries`);
+    return row!.events > 0 || row!.deliveries > 0;
+  };
+  const started = performance.now();
+  let settled = !(await busy());
+  while (!settled && performance.now() - started < DRAIN_TIMEOUT_MS) {
+    await Bun.sleep(50);
+    settled = !(await busy());
+  }
+  return { seconds: (performance.now() - started) / 1000, settled };
 }
 
 type Load = Awaited<ReturnType<typeof phase>>;
-const runs: { name: 'on' | 'off'; load: Load; firstEvent: number; lastEvent: number; cpu: CpuShares; commits: number }[] = [];
+const runs: { name: 'on' | 'off'; load: Load; firstEvent: number; lastEvent: number; cpu: CpuShares; commits: number; statements: StatementTimes }[] = [];
 const commitsSoFar = async () =>
   Number((await sql.unsafe(`SELECT xact_commit FROM pg_stat_database WHERE datname = $1`, [BENCH_DATABASE]))[0]!.xact_commit);
 const lastEventId = async () => Number((await sql.unsafe(`SELECT coalesce(max(id), 0) AS id FROM outbox_events`))[0]!.id);
+// the longest wait after an on phase until its deliveries were all sent (the drained gate)
+const drains: { seconds: number; settled: boolean }[] = [];
 for (const name of PHASES) {
-  await outboxDrained();
+  await settle();
   await setEndpoints(name === 'off');
   const firstEvent = (await lastEventId()) + 1;
   const commits0 = await commitsSoFar();
+  const statements0 = await readStatements();
   const shares = measureCpuShares({ db: sql, database: BENCH_DATABASE, servicePids: () => [service.process.pid!] });
   const load = await phase(SECONDS);
   const cpu = await shares.stop();
-  runs.push({ name, load, firstEvent, lastEvent: await lastEventId(), cpu, commits: (await commitsSoFar()) - commits0 });
+  const statements = statementTimesBetween(statements0, await readStatements());
+  runs.push({ name, load, firstEvent, lastEvent: await lastEventId(), cpu, commits: (await commitsSoFar()) - commits0, statements });
+  // an on phase's deliveries go out before the endpoints are disabled (settle(), above)
+  if (name === 'on') drains.push(await settle());
 }
-await outboxDrained();
 
 // ---- drain, then measure and check
-const drainStarted = performance.now();
-let drained = false;
-while (performance.now() - drainStarted < DRAIN_TIMEOUT_MS) {
-  const [row] = await sql.unsafe(`
-    SELECT (SELECT count(*) FROM outbox_events WHERE status = 'pending')::int AS events,
-           (SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered')::int AS deliveries`);
-  if (row!.events === 0 && row!.deliveries === 0) {
-    drained = true;
-    break;
-  }
-  await Bun.sleep(50);
-}
-const drainSeconds = (performance.now() - drainStarted) / 1000;
+drains.push(await settle());
+const drainSeconds = Math.max(...drains.map((drain) => drain.seconds));
+const drained = drains.every((drain) => drain.settled);
 const onRuns = runs.filter((run) => run.name === 'on');
 const offRuns = runs.filter((run) => run.name === 'off');
 const onEvents = onRuns.reduce((sum, run) => sum + run.lastEvent - run.firstEvent + 1, 0);
@@ -163,6 +185,7 @@ const hot = await sql.unsafe(
 await service.stop();
 for (const receiver of receivers) receiver.server.stop(true);
 await sql.end();
+privatePg?.destroy();
 
 const arrivals = receivers.flatMap((receiver) => [...receiver.first.values()]);
 const lag = summarize(arrivals.map((arrival) => arrival.lagMs));
@@ -182,11 +205,30 @@ const cost = {
   serviceCpuMsPerSecond: { on: 1000 * perSecond(onRuns, (r) => r.cpu.service), off: 1000 * perSecond(offRuns, (r) => r.cpu.service) },
   postgresCpuMsPerSecond: { on: 1000 * perSecond(onRuns, (r) => r.cpu.postgresBackends), off: 1000 * perSecond(offRuns, (r) => r.cpu.postgresBackends) },
   commitsPerSecond: { on: perSecond(onRuns, (r) => r.commits), off: perSecond(offRuns, (r) => r.commits) },
+  loadGeneratorCpuMsPerSecond: { on: 1000 * perSecond(onRuns, (r) => r.cpu.loadGenerator), off: 1000 * perSecond(offRuns, (r) => r.cpu.loadGenerator) },
+  postgresBackgroundCpuMsPerSecond: { on: 1000 * perSecond(onRuns, (r) => r.cpu.postgresBackground), off: 1000 * perSecond(offRuns, (r) => r.cpu.postgresBackground) },
 };
 // the on phases' use beyond their uploads' (at the off phases' cost per upload), per delivery
 const uploadsPerSecond = (list: typeof runs) => perSecond(list, (r) => r.load.requests);
 const perDelivery = (measure: { on: number; off: number }, scale: number) =>
   (scale * (measure.on - (measure.off / uploadsPerSecond(offRuns)) * uploadsPerSecond(onRuns))) / deliveriesPerSecond;
+// per statement: the on phases' execution time beyond the uploads', per delivery (µs), and calls per delivery
+const statementCosts = (() => {
+  if (!privatePg) return [];
+  const on = sumStatementTimes(onRuns.map((run) => run.statements));
+  const off = sumStatementTimes(offRuns.map((run) => run.statements));
+  const onSeconds = onRuns.reduce((sum, run) => sum + run.cpu.seconds, 0);
+  const offSeconds = offRuns.reduce((sum, run) => sum + run.cpu.seconds, 0);
+  const scale = uploadsPerSecond(onRuns) / uploadsPerSecond(offRuns);
+  const rows = [...new Set([...on.keys(), ...off.keys()])].map((id) => {
+    const a = on.get(id);
+    const b = off.get(id);
+    const extra = (field: 'execMs' | 'calls' | 'blocksDirtied') => ((a?.[field] ?? 0) / onSeconds - ((b?.[field] ?? 0) / offSeconds) * scale) / deliveriesPerSecond;
+    return { statement: statementLabel((a ?? b)!.query), execUsPerDelivery: 1000 * extra('execMs'), callsPerDelivery: extra('calls'), blocksDirtiedPerDelivery: extra('blocksDirtied') };
+  });
+  rows.sort((x, y) => y.execUsPerDelivery - x.execUsPerDelivery);
+  return rows;
+})();
 const correct =
   deliveries === ENDPOINTS * onEvents &&
   check!.delivered === deliveries &&
@@ -197,7 +239,7 @@ const correct =
 const gates = {
   p99Lag: { value: lag.p99, goal: `< ${LAG_GOAL_MS} ms`, pass: lag.p99 < LAG_GOAL_MS },
   ingestWithWebhooks: { value: ratio, goal: `≥ ${RATIO_GOAL} × without`, pass: ratio >= RATIO_GOAL },
-  drained: { value: drainSeconds, goal: `≤ ${DRAIN_TIMEOUT_MS / 1000} s after the load`, pass: drained },
+  drained: { value: drainSeconds, goal: `≤ ${DRAIN_TIMEOUT_MS / 1000} s after each on phase's load`, pass: drained },
   correct: {
     value: `${onEvents} changes × ${ENDPOINTS} = ${deliveries} deliveries, ${check!.delivered} delivered, ${arrivals.length} received, ${check!.attempts} attempts, in order: ${inOrder}`,
     goal: 'every change at every endpoint once, in seq order per user',
@@ -229,6 +271,7 @@ if (asJson) {
           postgresCpuUsPerDelivery: perDelivery(cost.postgresCpuMsPerSecond, 1000),
           commitsPerDelivery: perDelivery(cost.commitsPerSecond, 1),
           hotUpdates: hot,
+          ...(privatePg ? { statements: statementCosts } : {}),
         },
         gates,
       },
@@ -258,10 +301,23 @@ if (asJson) {
       ['service CPU ms', cost.serviceCpuMsPerSecond.on, cost.serviceCpuMsPerSecond.off, `${perDelivery(cost.serviceCpuMsPerSecond, 1000).toFixed(0)} µs`],
       ['PostgreSQL backends CPU ms', cost.postgresCpuMsPerSecond.on, cost.postgresCpuMsPerSecond.off, `${perDelivery(cost.postgresCpuMsPerSecond, 1000).toFixed(0)} µs`],
       ['commits', cost.commitsPerSecond.on, cost.commitsPerSecond.off, perDelivery(cost.commitsPerSecond, 1).toFixed(2)],
+      ['load generator CPU ms (receivers in it)', cost.loadGeneratorCpuMsPerSecond.on, cost.loadGeneratorCpuMsPerSecond.off, `${perDelivery(cost.loadGeneratorCpuMsPerSecond, 1000).toFixed(0)} µs`],
+      ['PostgreSQL background CPU ms', cost.postgresBackgroundCpuMsPerSecond.on, cost.postgresBackgroundCpuMsPerSecond.off, `${perDelivery(cost.postgresBackgroundCpuMsPerSecond, 1000).toFixed(0)} µs`],
     ],
   );
   console.log(`updates (HOT of them): ${hot.map((t) => `${t.table} ${t.updates} (${t.hot})`).join(', ')}`);
   console.log('');
+  if (privatePg) {
+    const shown = statementCosts.filter((row) => Math.abs(row.execUsPerDelivery) >= 5 || Math.abs(row.callsPerDelivery) >= 0.05);
+    printTable(
+      ['statement (private cluster, pg_stat_statements)', 'exec µs per delivery', 'calls per delivery', 'blocks dirtied per delivery'],
+      [
+        ...shown.map((row) => [row.statement, row.execUsPerDelivery, row.callsPerDelivery.toFixed(2), row.blocksDirtiedPerDelivery.toFixed(2)]),
+        ['all statements', statementCosts.reduce((sum, row) => sum + row.execUsPerDelivery, 0), '', ''],
+      ],
+    );
+    console.log('');
+  }
   printTable(
     ['gate', 'measured', 'goal', 'result'],
     Object.entries(gates).map(([name, gate]) => [name, gate.value, gate.goal, gate.pass ? 'pass' : 'FAIL']),

@@ -2,6 +2,7 @@
 // 503 + Retry-After long before Bun's 10 s idle cut, never hang (DESIGN "known traps").
 import postgres from 'postgres';
 import { statement } from './sql-files.ts';
+import { daysFromCivil } from '../domain/time/local-days.ts';
 import { CONNECT_TIMEOUT_MS, IDLE_IN_TRANSACTION_TIMEOUT_MS, SECOND, STATEMENT_TIMEOUT_MS } from '../limits.ts';
 
 export type Sql = postgres.Sql<Record<string, never>>;
@@ -35,6 +36,8 @@ const PG_TIMESTAMPTZ = /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\
  * Anything else (BC, infinity, timestamp without time zone) is parsed as postgres.js would.
  */
 export function parseTimestamptz(text: string): Date {
+  const utc = utcTimestamptzMs(text);
+  if (utc !== undefined) return new Date(utc);
   const m = PG_TIMESTAMPTZ.exec(text);
   if (!m) return new Date(text);
   const date = new Date(0);
@@ -43,6 +46,47 @@ export function parseTimestamptz(text: string): Date {
   date.setUTCHours(Number(m[4]), Number(m[5]), Number(m[6]), Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3)));
   const offsetSeconds = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 3600 + Number(m[10] ?? 0) * 60 + Number(m[11] ?? 0));
   return new Date(date.getTime() - offsetSeconds * 1000);
+}
+
+/**
+ * The common case read by hand: 'YYYY-MM-DD HH:MM:SS[.f…]+00' (a UTC session, four-digit year),
+ * else undefined. An upsert returns one per written row: the regex and two Dates cost as much as
+ * the rest of reading the row.
+ */
+function utcTimestamptzMs(text: string): number | undefined {
+  const length = text.length;
+  if (length < 22 || text.charCodeAt(length - 3) !== PLUS || text.charCodeAt(length - 2) !== ZERO || text.charCodeAt(length - 1) !== ZERO) return undefined;
+  if (text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || text.charCodeAt(10) !== SPACE || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const hours = digits(text, 11, 13);
+  const minutes = digits(text, 14, 16);
+  const seconds = digits(text, 17, 19);
+  let millis = 0;
+  if (length > 22) {
+    // '.' and one to six digits before the offset; the first three are the milliseconds
+    if (text.charCodeAt(19) !== DOT || length > 29) return undefined;
+    const fraction = digits(text, 20, length - 3);
+    if (fraction < 0) return undefined;
+    const places = length - 23;
+    millis = places <= 3 ? fraction * 10 ** (3 - places) : Math.floor(fraction / 10 ** (places - 3));
+  }
+  if ((year | month | day | hours | minutes | seconds) < 0) return undefined;
+  return daysFromCivil(year, month, day) * 86_400_000 + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+}
+
+const [ZERO, PLUS, DASH, SPACE, COLON, DOT] = ['0', '+', '-', ' ', ':', '.'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number];
+
+/** The number written by the digits in [start, end), or -1 when one is not a digit. */
+function digits(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 export function createDb(url: string, options: DbOptions = {}): Sql {

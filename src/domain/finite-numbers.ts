@@ -24,7 +24,11 @@ const pointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1')
  * Iterative, so a body nested deeper than the call stack is walked like any other.
  */
 export function findNonFiniteNumbers(value: unknown, rawText: string): FieldError[] {
-  if (!mayOverflow(rawText)) return [];
+  return mayOverflow(rawText) ? nonFiniteNumbersIn(value) : [];
+}
+
+/** The same without looking at the text first: for a small part of a body (its envelope members). */
+export function nonFiniteNumbersIn(value: unknown): FieldError[] {
   const errors: FieldError[] = [];
   const pending: [unknown, string][] = [[value, '']];
   while (pending.length > 0 && errors.length < MAX_REPORTED) {

@@ -24,7 +24,6 @@ import type { MetricCatalog } from '../domain/catalog/catalog-types.ts';
 import { resolveMetric } from '../domain/catalog/catalog.ts';
 import type { ImportStatus } from '../domain/imports/import-schema.ts';
 import { ImportTally, type ImportCounts } from '../domain/imports/import-tally.ts';
-import { sampleKey } from '../domain/ingest/sample-keys.ts';
 import { normalizeSamples } from '../domain/ingest/sample-rules.ts';
 import type { SampleBodyT } from '../domain/ingest/upload-schema.ts';
 import { buildImportCompletedPayload, IMPORT_COMPLETED } from '../domain/webhooks/events.ts';
@@ -250,9 +249,9 @@ class Slice {
       deleteRefs: [],
       claim: (tx) => lockImportForWrite(tx, userId, id, this.owner),
       complete: async (tx, change) => {
-        let accepted = 0;
-        for (const sample of valid) if (change.writtenKeys.has(sampleKey(sample))) accepted += 1;
-        const unchanged = valid.length - accepted;
+        if (change.watermarkBumped) throw new Error('an import slice is written alone, never in a sequence');
+        const unchanged = change.unchanged;
+        const accepted = valid.length - unchanged;
         const committedSeq = await recordImportProgress(tx, {
           userId,
           id,

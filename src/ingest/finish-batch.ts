@@ -1,11 +1,12 @@
 // An upload as the write core sees it (write-group.ts GroupPart): its normalized rows, and a
 // completion that stores the reply in its request row with the change's watermark bump and event
-// (requests/complete_request), all in the write transaction. The inline path and the queue
+// (requests/complete_request; in a sequence, where the write core bumped the watermark already,
+// requests/complete_sequence_part), all in the write transaction. The inline path and the queue
 // worker build their parts here and differ only in the claim.
 import type { Tx } from '../db/client.ts';
 import { buildIngestResult } from '../domain/ingest/ingest-result.ts';
 import type { NormalizedDeleteRef, NormalizedSample, SampleFailure } from '../domain/types.ts';
-import { completeRequest } from '../requests/queries.ts';
+import { completeRequest, completeSequencePart } from '../requests/queries.ts';
 import type { GroupPart } from './write-group.ts';
 
 export interface PreparedBatch {
@@ -46,19 +47,22 @@ export function uploadPart(batch: PreparedBatch, claim: (tx: Tx) => Promise<bool
       const result = buildIngestResult({
         requestId: batch.requestId,
         valid: batch.valid,
-        writtenKeys: change.writtenKeys,
+        unchanged: change.unchanged,
         failures: batch.failures,
         deletedCount: change.deletedCount,
         watermarkSeq: change.seq,
       });
       const bodyText = JSON.stringify(result.body);
-      const committedSeq = await completeRequest(tx, {
+      const completion = {
         userId: batch.userId,
         requestId: batch.requestId,
         event: change.event,
         responseStatus: result.statusCode,
         responseBody: bodyText,
-      });
+      };
+      const committedSeq = change.watermarkBumped
+        ? await completeSequencePart(tx, { ...completion, seq: change.seq })
+        : await completeRequest(tx, completion);
       return { committedSeq, result: { status: result.statusCode, bodyText } };
     },
   };

@@ -17,6 +17,7 @@ const GENERIC_PLAN_FOR_UPSERT = statement('ingest/generic_plan_for_upsert');
  */
 const GENERIC_PLAN_MAX_ROWS = 64;
 const SOFT_DELETE_SAMPLES = statement('ingest/soft_delete_samples');
+const BUMP_WATERMARK_IF_CHANGED = statement('ingest/bump_watermark_if_changed');
 
 /** One user's rows in a group: deduplicated and sorted by key (dedupeSamplesByKey). */
 export interface PartRows {
@@ -177,4 +178,14 @@ export async function softDeleteSamples(
     timezoneOffsetMinutes: row.timezone_offset_minutes,
     changedSeq: Number(row.changed_seq),
   }));
+}
+
+/**
+ * Bumps the user's watermark when the statements before it changed a row of these record ids
+ * (a sequence part's rows and delete refs; see bump_watermark_if_changed.sql): the new seq, or
+ * null when nothing changed.
+ */
+export async function bumpWatermarkIfChanged(tx: Tx, userId: string, sourceRecordIds: readonly string[]): Promise<number | null> {
+  const [row] = await run<{ seq: string }>(tx, BUMP_WATERMARK_IF_CHANGED, [userId, sourceRecordIds]);
+  return row ? Number(row.seq) : null;
 }

@@ -14,7 +14,9 @@
 //   deletes      after the rows, per part: soft-deletes with their tombstones
 //   complete     the caller's last statement, handed the change: bumps the user's watermark to
 //                the change's seq and appends its outbox event (when something changed), with the
-//                caller's bookkeeping (a request's stored reply, an import's counts)
+//                caller's bookkeeping (a request's stored reply, an import's counts); in a
+//                sequence of one user's parts the bump goes out ahead, behind the part's rows
+//                (writeSequence)
 //
 // Each step is pipelined across the parts. The core knows no request or import row: claim and
 // complete are the caller's. Lock order: parts in ascending user id (the caller passes them so);
@@ -24,24 +26,26 @@
 // postgres-restart: /readyz timing out in 2 of 4 runs), so it was taken out. After the commit, a group that appended events wakes the outbox processors (outbox/wake-up.ts).
 import type { Sql, Tx } from '../db/client.ts';
 import { buildSamplesChangedPayload, SAMPLES_CHANGED, type SamplesChangedPayload, type TouchedSpan } from '../domain/ingest/change-event.ts';
-import { dedupeSamplesByKey, sampleKey } from '../domain/ingest/sample-keys.ts';
+import { dedupedByKey, RowFinder, type DedupedSamples } from '../domain/ingest/sample-keys.ts';
 import type { NormalizedDeleteRef, NormalizedSample } from '../domain/types.ts';
 import { wakeOutboxAfterCommit } from '../outbox/wake-up.ts';
 import { erasureFenced } from './erasure-fence.ts';
-import { softDeleteSamples, type DeletedSample, type SampleRowWriter, type WrittenSample } from './sample-writes.ts';
+import { bumpWatermarkIfChanged, softDeleteSamples, type DeletedSample, type SampleRowWriter, type WrittenSample } from './sample-writes.ts';
 
 /** What one part changed, handed to its completion inside the transaction. */
 export interface PartChange {
   /** the part's rows as written: deduplicated, a key's last occurrence */
   rows: readonly NormalizedSample[];
-  /** keys (sampleKey) of the rows that were written; every other row was unchanged */
-  writtenKeys: ReadonlySet<string>;
+  /** the part's samples (a key sent twice counts twice) whose key's row was not written: identical, or a stale write */
+  unchanged: number;
   /** live samples the delete refs marked deleted */
   deletedCount: number;
   /** the seq this change commits with; null when nothing changed (no bump, no event) */
   seq: number | null;
   /** the outbox event to append with the watermark bump; null exactly when seq is */
   event: { type: typeof SAMPLES_CHANGED; payload: SamplesChangedPayload } | null;
+  /** in a sequence (writeSequence): the watermark is at `seq` already, the completion only records the event */
+  watermarkBumped: boolean;
 }
 
 export interface GroupPart<R> {
@@ -94,16 +98,16 @@ export async function writeGroup<R>(db: Sql, parts: readonly GroupPart<R>[], row
     const claimed = await Promise.all(checks.map(([claim]) => claim));
     const fenced = await Promise.all(checks.map(([, fence]) => fence));
     const owned = parts.flatMap((part, index) =>
-      claimed[index] && !fenced[index] ? [{ index, part, rows: dedupeSamplesByKey(part.samples) }] : [],
+      claimed[index] && !fenced[index] ? [{ index, part, deduped: dedupedByKey(part.samples) }] : [],
     );
-    const withRows = owned.filter((entry) => entry.rows.length > 0);
+    const withRows = owned.filter((entry) => entry.deduped.rows.length > 0);
     const written =
       withRows.length > 0
-        ? await rows.write(tx, withRows.map(({ part, rows }) => ({ userId: part.userId, receivedAt: part.receivedAt, rows })))
+        ? await rows.write(tx, withRows.map(({ part, deduped }) => ({ userId: part.userId, receivedAt: part.receivedAt, rows: deduped.rows })))
         : new Map<string, WrittenSample[]>();
     const deleted = await Promise.all(owned.map(({ part }) => deleteRefsOf(tx, part)));
     const completed = await Promise.all(
-      owned.map(({ part, rows }, i) => completePart(tx, part, rows, written.get(part.userId) ?? [], deleted[i]!)),
+      owned.map(({ part, deduped }, i) => completePart(tx, part, deduped, written.get(part.userId) ?? [], deleted[i]!)),
     );
     const outcomes: PartOutcome<R>[] = parts.map((_, index) => (claimed[index] && fenced[index] ? { kind: 'fenced' } : { kind: 'lost' }));
     owned.forEach(({ index }, i) => (outcomes[index] = completed[i]!));
@@ -136,10 +140,13 @@ async function writePipelined<R>(db: Sql, part: GroupPart<R>, rows: SampleRowWri
 
 /**
  * Parts of one user, in receipt order, in one transaction (user-write-queue.ts): each part is
- * written as a transaction of its own would be — claim, rows, deletes, then its completion bumps
- * the watermark — so the next part's rows get the next seq and see this part's rows and
- * tombstones. Each part's claim and rows go out right behind the previous part's completion: one
- * round trip per part, one commit for all. 'lost' (everything rolled back) when any claim was
+ * written as a transaction of its own would be — claim, rows, deletes, then its watermark bump —
+ * so the next part's rows get the next seq and see this part's rows and tombstones. Every part's
+ * statements go out at once, each part's closed by the bump that needs no answer from here
+ * (bump_watermark_if_changed): the server runs the parts back to back instead of idling while
+ * this process turns each answer into the next statement (one user's backfill waited on this
+ * event loop between parts: bench/one-user-backfill.ts). Each part's completion (event and
+ * reply) follows once its answers are read. 'lost' (everything rolled back) when any claim was
  * lost, or the erasure fence holds for any part: the caller writes the parts one by one instead
  * (and each then learns its own outcome).
  */
@@ -148,14 +155,21 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
   if (new Set(parts.map((part) => part.userId)).size !== 1) throw new Error('a sequence holds parts of one user');
   try {
     const outcomes = (await db.begin(async (tx) => {
+      const sent = parts.map((part) => {
+        const statements = sendPart(tx, part, rows);
+        const recordIds = [...new Set([...statements.deduped.rows, ...part.deleteRefs].map((row) => row.sourceRecordId))];
+        const bumped = bumpWatermarkIfChanged(tx, part.userId, recordIds);
+        // answered after an earlier part's lost claim or failure, whose outcome is the one thrown
+        statements.claimed.catch(() => {});
+        bumped.catch(() => {});
+        return { ...statements, bumped };
+      });
       const completions: Promise<PartOutcome<R>>[] = [];
-      for (const part of parts) {
-        const { deduped, claimed, fenced, written, deleted } = sendPart(tx, part, rows);
+      for (const [index, part] of parts.entries()) {
+        const { deduped, claimed, fenced, written, deleted, bumped } = sent[index]!;
         if (!(await claimed)) throw new ClaimLost();
         if (await fenced) throw new ClaimLost();
-        // completePart issues its statement before its first await: the next part's claim and
-        // rows queue behind it on the connection, so they run after this part's watermark bump
-        const completed = completePart(tx, part, deduped, (await written).get(part.userId) ?? [], await deleted);
+        const completed = completePart(tx, part, deduped, (await written).get(part.userId) ?? [], await deleted, await bumped);
         completed.catch(() => {});
         completions.push(completed);
       }
@@ -173,12 +187,12 @@ export async function writeSequence<R>(db: Sql, parts: readonly GroupPart<R>[], 
  * other, before any answer.
  */
 function sendPart(tx: Tx, part: GroupPart<unknown>, rows: SampleRowWriter) {
-  const deduped = dedupeSamplesByKey(part.samples);
+  const deduped = dedupedByKey(part.samples);
   const claimed = part.claim(tx);
   const fenced = erasureFenced(tx, part.userId, part.receivedAt);
   const written =
-    deduped.length > 0
-      ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped }])
+    deduped.rows.length > 0
+      ? rows.write(tx, [{ userId: part.userId, receivedAt: part.receivedAt, rows: deduped.rows }])
       : Promise.resolve(new Map<string, WrittenSample[]>());
   const deleted = deleteRefsOf(tx, part);
   // the pipelined statements may fail after a lost claim: their outcome is the claim's
@@ -192,23 +206,28 @@ function deleteRefsOf(tx: Tx, part: GroupPart<unknown>): Promise<DeletedSample[]
   return part.deleteRefs.length > 0 ? softDeleteSamples(tx, part.userId, part.receivedAt, part.deleteRefs) : Promise.resolve([]);
 }
 
-/** The part's change (written keys, seq, event), completed by the caller in the transaction. */
+/**
+ * The part's change (written keys, seq, event), completed by the caller in the transaction.
+ * `bumpedSeq`: in a sequence, what the part's watermark bump answered (undefined elsewhere: the
+ * completion bumps it).
+ */
 async function completePart<R>(
   tx: Tx,
   part: GroupPart<R>,
-  rows: readonly NormalizedSample[],
+  deduped: DedupedSamples,
   written: readonly WrittenSample[],
   deleted: readonly DeletedSample[],
+  bumpedSeq?: number | null,
 ): Promise<PartOutcome<R>> {
   const spans: TouchedSpan[] = [];
-  const writtenKeys = new Set<string>();
+  let writtenSamples = 0;
   let seq: number | null = null;
-  const rowsByKey = new Map(rows.map((row) => [sampleKey(row), row]));
+  const finder = new RowFinder(deduped.rows);
   for (const change of written) {
-    const key = sampleKey(change);
-    const row = rowsByKey.get(key);
-    if (!row) throw new Error('the upsert returned a key that was not in the batch');
-    writtenKeys.add(key);
+    const index = finder.indexOf(change);
+    if (index === -1) throw new Error('the upsert returned a key that was not in the batch');
+    const row = deduped.rows[index]!;
+    writtenSamples += deduped.counts?.[index] ?? 1;
     seq = change.changedSeq;
     spans.push(row);
     if (change.previousSpan) spans.push(change.previousSpan);
@@ -222,11 +241,16 @@ async function completePart<R>(
       timezoneOffsetMinutes: row.timezoneOffsetMinutes,
     });
   }
+  if (bumpedSeq !== undefined && bumpedSeq !== seq) {
+    // the bump found a change exactly when the rows and deletes report one; else roll back rather than lie
+    throw new Error(`watermark mismatch: wrote seq ${seq}, the sequence bump answered ${bumpedSeq}`);
+  }
   const change: PartChange = {
-    rows,
-    writtenKeys,
+    rows: deduped.rows,
+    unchanged: deduped.sampleCount - writtenSamples,
     deletedCount: deleted.length,
     seq,
+    watermarkBumped: bumpedSeq !== undefined,
     event:
       seq === null
         ? null

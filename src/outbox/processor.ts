@@ -4,7 +4,8 @@
 // LOCKED and leases them (available_at moves ahead), so processors running at once take
 // disjoint events; an event whose processor dies before marking it is claimed again when the
 // lease runs out and applied again — sinks recompute or deduplicate, so a repeat changes nothing.
-// Per claimed batch: events are grouped by user; each group goes to every sink in turn, and is
+// A claim takes the oldest due events and the later due ones of their users (a user's backlog is
+// applied in one go: each touched cell recomputed once). Per claimed batch: events are grouped by user; each group goes to every sink in turn, and is
 // marked processed in the last sink's last transaction; a group that
 // fails is retried event by event so one bad event does not hold back its neighbours. Failed
 // events go back to pending with a backoff, or become dead letters after the last attempt
@@ -33,8 +34,10 @@ export interface OutboxProcessorOptions {
   log: Logger;
   /** what the events go to, in this order; the last one marks them processed */
   sinks: readonly EventSink[];
-  /** most events per claim */
+  /** most of the oldest events per claim */
   batchSize?: number;
+  /** most later events per claim of each user among the oldest (applied with theirs) */
+  perUserBatchSize?: number;
   /** claim loops running side by side; also how many users one lane's batch applies at once */
   lanes?: number;
   /** how long a claim keeps an event from other processors */
@@ -51,6 +54,7 @@ export class OutboxProcessor {
   private readonly log: Logger;
   private readonly sinks: readonly EventSink[];
   private readonly batchSize: number;
+  private readonly perUserBatchSize: number;
   private readonly lanes: number;
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
@@ -69,6 +73,7 @@ export class OutboxProcessor {
     this.log = options.log;
     this.sinks = options.sinks;
     this.batchSize = options.batchSize ?? 100;
+    this.perUserBatchSize = options.perUserBatchSize ?? 50;
     this.lanes = options.lanes ?? 4;
     this.leaseMs = options.leaseMs ?? 30 * SECOND;
     this.pollIntervalMs = options.pollIntervalMs ?? 1 * SECOND;
@@ -150,7 +155,7 @@ export class OutboxProcessor {
    * tools that drive the processor step by step.
    */
   async runOnce(): Promise<number> {
-    const claimed = await claimEvents(this.db, this.batchSize, this.leaseMs);
+    const claimed = await claimEvents(this.db, this.batchSize, this.leaseMs, this.perUserBatchSize);
     if (claimed.length === 0) return 0;
     const failed: FailedAttempt[] = [];
     const fail = (event: OutboxEvent, error: unknown) => {

@@ -31,9 +31,12 @@ export const toEvent = (row: EventRow): OutboxEvent => ({
   attempts: row.attempts,
 });
 
-/** Claims up to `limit` due events with a lease of `leaseMs` (see claim_events.sql). */
-export async function claimEvents(db: Queryable, limit: number, leaseMs: number): Promise<OutboxEvent[]> {
-  return (await run<EventRow>(db, CLAIM_EVENTS, [limit, leaseMs])).map(toEvent);
+/**
+ * Claims up to `limit` of the oldest due events, and up to `perUserLimit` later due ones of each
+ * of their users, with a lease of `leaseMs` (see claim_events.sql).
+ */
+export async function claimEvents(db: Queryable, limit: number, leaseMs: number, perUserLimit: number): Promise<OutboxEvent[]> {
+  return (await run<EventRow>(db, CLAIM_EVENTS, [limit, leaseMs, perUserLimit])).map(toEvent);
 }
 
 export async function markProcessed(db: Queryable, ids: readonly number[]): Promise<void> {

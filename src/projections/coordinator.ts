@@ -2,16 +2,20 @@
 // to every registered projection.
 //
 // A projection is a read model with a name, the event types it handles and an idempotent apply.
-// For each projection, one transaction: lock the (user, projection) checkpoint, apply the
-// handled events, record every event's seq in the checkpoint (handled or not: seqs are the
-// user's, and the checkpoint must be able to pass them). The lock serializes applies of one user
-// per projection, and each apply reads the samples after taking it, so the read model converges
-// on the latest state whatever the order or repetition of events (at-least-once delivery).
+// One transaction per user's events, for every projection: lock the user's checkpoints (one per
+// projection), apply the handled events of each projection, record every event's seq in each
+// checkpoint (handled or not: seqs are the user's, and the checkpoint must be able to pass them).
+// The locks serialize applies of one user, and each apply reads the samples after taking them, so
+// every read model converges on the latest state whatever the order or repetition of events
+// (at-least-once delivery). One transaction, not one per projection: a backfill's events come
+// one by one, and each transaction's lock, check, checkpoint update and commit cost PostgreSQL
+// more than many an apply (bench/outbox-cost.ts). A failing projection rolls back the others'
+// applies of the same events; the retry applies them again.
 import type { Sql, Tx } from '../db/client.ts';
-import { advanceCheckpoint, sameCheckpoint } from '../domain/summaries/projection-checkpoint.ts';
+import { advanceCheckpoint, sameCheckpoint, type Checkpoint } from '../domain/summaries/projection-checkpoint.ts';
 import type { OutboxEvent } from '../domain/outbox-event.ts';
 import type { EventSink } from '../outbox/event-sink.ts';
-import { countLiveEvents, lockCheckpoint, saveCheckpoint } from './queries.ts';
+import { countLiveEvents, lockCheckpoints, saveCheckpoints } from './queries.ts';
 
 export interface Projection {
   readonly name: string;
@@ -42,9 +46,9 @@ export class ProjectionCoordinator implements EventSink {
   }
 
   /**
-   * Applies events of one user to every projection; throws when one of them fails. `finish`
-   * (the outbox's "mark processed") runs in the last projection's transaction, so with one
-   * projection the apply and the mark commit together.
+   * Applies events of one user to every projection, in one transaction; throws when one of them
+   * fails. `finish` (the outbox's "mark processed") runs in that transaction, so the applies and
+   * the mark commit together.
    */
   async handle(
     userId: string,
@@ -55,47 +59,51 @@ export class ProjectionCoordinator implements EventSink {
     const ordered = [...events].sort((a, b) => a.seq - b.seq);
     // distinct: a batch may hold an event twice (at-least-once)
     const ids = [...new Set(ordered.map((event) => event.id))];
-    if (this.projections.length === 0 && finish) await this.db.begin((tx) => finish(tx));
+    const committed: (() => void)[] = [];
     try {
-      for (const [index, projection] of this.projections.entries()) {
-        const last = index === this.projections.length - 1;
-        const committed: (() => void)[] = [];
-        await this.db.begin((tx) => this.applyOne(tx, projection, userId, ordered, ids, last ? finish : undefined, committed));
-        for (const run of committed) run();
-      }
+      await this.db.begin((tx) => this.applyAll(tx, userId, ordered, ids, finish, committed));
     } catch (error) {
       // the user's events were erased while they waited: nothing of them may be written
       if (error instanceof EventsErased) return;
       throw error;
     }
+    for (const run of committed) run();
   }
 
-  private async applyOne(
+  private async applyAll(
     tx: Tx,
-    projection: Projection,
     userId: string,
     ordered: readonly OutboxEvent[],
     ids: readonly number[],
     finish: ((tx: Tx) => Promise<unknown>) | undefined,
     committed: (() => void)[],
   ): Promise<void> {
-    // pipelined on the transaction's connection: the lock first, the check that the events
-    // still exist (an erasure deletes them), the projection's reads right behind, then the
+    // pipelined on the transaction's connection: the locks first, the check that the events
+    // still exist (an erasure deletes them), the projections' reads right behind, then the
     // checkpoint update. The server runs them in that order, and each statement takes its
-    // snapshot when it starts, so the reads see every apply that committed before the lock
-    // was granted.
-    const locked = lockCheckpoint(tx, userId, projection.name);
+    // snapshot when it starts, so the reads see every apply that committed before the locks
+    // were granted.
+    const names = this.projections.map((projection) => projection.name);
+    const locked = names.length > 0 ? lockCheckpoints(tx, userId, names) : Promise.resolve(new Map<string, Checkpoint>());
     const live = countLiveEvents(tx, ids);
-    const handled = ordered.filter((event) => projection.eventTypes.includes(event.type));
-    const applied = handled.length > 0 ? projection.apply(tx, userId, handled, (run) => committed.push(run)) : Promise.resolve();
-    applied.catch(() => {}); // awaited below; its error is the transaction's if the lock fails first
+    const applied = this.projections.map((projection) => {
+      const handled = ordered.filter((event) => projection.eventTypes.includes(event.type));
+      if (handled.length === 0) return Promise.resolve();
+      const apply = projection.apply(tx, userId, handled, (run) => committed.push(run));
+      apply.catch(() => {}); // awaited below; its error is the transaction's if the lock fails first
+      return apply;
+    });
     live.catch(() => {});
-    const checkpoint = await locked;
+    const checkpoints = await locked;
     if ((await live) < ids.length) throw new EventsErased();
-    const next = advanceCheckpoint(checkpoint, ordered.map((event) => event.seq));
-    const saved = sameCheckpoint(checkpoint, next) ? undefined : saveCheckpoint(tx, userId, projection.name, next);
+    const moved = new Map<string, Checkpoint>();
+    for (const [name, checkpoint] of checkpoints) {
+      const next = advanceCheckpoint(checkpoint, ordered.map((event) => event.seq));
+      if (!sameCheckpoint(checkpoint, next)) moved.set(name, next);
+    }
+    const saved = moved.size > 0 ? saveCheckpoints(tx, userId, moved) : undefined;
     const finished = finish ? finish(tx) : undefined;
-    await Promise.all([applied, saved, finished]);
+    await Promise.all([...applied, saved, finished]);
   }
 }
 

@@ -4,8 +4,8 @@ import { statement } from '../db/sql-files.ts';
 import type { CategorySample, DailySummary, NumericPartial, SummaryCell } from '../domain/summaries/daily-summary.ts';
 import type { Checkpoint } from '../domain/summaries/projection-checkpoint.ts';
 
-const LOCK_CHECKPOINT = statement('projections/lock_checkpoint');
-const SAVE_CHECKPOINT = statement('projections/save_checkpoint');
+const LOCK_CHECKPOINTS = statement('projections/lock_checkpoints');
+const SAVE_CHECKPOINTS = statement('projections/save_checkpoints');
 const COUNT_LIVE_EVENTS = statement('projections/count_live_events');
 const GET_FRESHNESS = statement('projections/get_freshness');
 const AGGREGATE_NUMERIC_CELLS = statement('projections/aggregate_numeric_cells');
@@ -13,11 +13,12 @@ const LIST_CATEGORY_SAMPLES = statement('projections/list_category_samples');
 const REPLACE_DAILY_SUMMARIES = statement('projections/replace_daily_summaries');
 const LIST_DAILY_SUMMARIES = statement('projections/list_daily_summaries');
 
-/** Creates and locks the (user, projection) checkpoint for the rest of the transaction. */
-export async function lockCheckpoint(tx: Tx, userId: string, projection: string): Promise<Checkpoint> {
-  const [row] = await run<{ projected_seq: string; applied_seqs: string[] }>(tx, LOCK_CHECKPOINT, [userId, projection]);
-  if (!row) throw new Error('lock_checkpoint returned no row');
-  return { projectedSeq: Number(row.projected_seq), appliedSeqs: row.applied_seqs.map(Number) };
+/** Creates and locks the user's checkpoints of `projections` for the rest of the transaction, by projection. */
+export async function lockCheckpoints(tx: Tx, userId: string, projections: readonly string[]): Promise<Map<string, Checkpoint>> {
+  const rows = await run<{ projection: string; projected_seq: string; applied_seqs: string[] }>(tx, LOCK_CHECKPOINTS, [userId, projections]);
+  const checkpoints = new Map(rows.map((row) => [row.projection, { projectedSeq: Number(row.projected_seq), appliedSeqs: row.applied_seqs.map(Number) }]));
+  for (const projection of projections) if (!checkpoints.has(projection)) throw new Error(`lock_checkpoints returned no row for ${projection}`);
+  return checkpoints;
 }
 
 /** How many of these outbox events still exist (an erasure deletes a user's: see the SQL). */
@@ -26,8 +27,9 @@ export async function countLiveEvents(tx: Tx, eventIds: readonly number[]): Prom
   return row!.live;
 }
 
-export async function saveCheckpoint(tx: Tx, userId: string, projection: string, checkpoint: Checkpoint): Promise<void> {
-  await run(tx, SAVE_CHECKPOINT, [userId, projection, checkpoint.projectedSeq, checkpoint.appliedSeqs]);
+export async function saveCheckpoints(tx: Tx, userId: string, checkpoints: ReadonlyMap<string, Checkpoint>): Promise<void> {
+  const rows = [...checkpoints].map(([projection, c]) => ({ projection, projected_seq: c.projectedSeq, applied_seqs: c.appliedSeqs }));
+  await run(tx, SAVE_CHECKPOINTS, [userId, rows]);
 }
 
 export interface Freshness {

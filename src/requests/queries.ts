@@ -40,6 +40,7 @@ const START_PROCESSING = statement('requests/start_processing');
 const HEARTBEAT_REQUESTS = statement('requests/heartbeat_requests');
 const LOCK_REQUEST_FOR_WRITE = statement('requests/lock_request_for_write');
 const COMPLETE_REQUEST = statement('requests/complete_request');
+const COMPLETE_SEQUENCE_PART = statement('requests/complete_sequence_part');
 const FAIL_REQUEST = statement('requests/fail_request');
 const FAIL_STALE_PROCESSING = statement('requests/fail_stale_processing_requests');
 const LIST_QUEUED_REQUESTS = statement('requests/list_queued_requests');
@@ -149,6 +150,24 @@ export async function completeRequest(db: Queryable, completion: Completion): Pr
   ]);
   if (!row) throw new Error(`request ${completion.requestId} vanished before completion`);
   return row.watermark_seq === null ? null : Number(row.watermark_seq);
+}
+
+/**
+ * The completion of a sequence part whose watermark bump already ran (bump_watermark_if_changed):
+ * its event with the seq it was written with, and its reply. Returns that seq.
+ */
+export async function completeSequencePart(db: Queryable, completion: Completion & { seq: number | null }): Promise<number | null> {
+  const [row] = await run(db, COMPLETE_SEQUENCE_PART, [
+    completion.userId,
+    completion.requestId,
+    completion.event === null ? null : completion.seq,
+    completion.event?.type ?? 'none',
+    completion.event?.payload ?? {},
+    completion.responseStatus,
+    completion.responseBody,
+  ]);
+  if (!row) throw new Error(`request ${completion.requestId} vanished before completion`);
+  return completion.event === null ? null : completion.seq;
 }
 
 export interface StoredRequest {

@@ -37,6 +37,19 @@ describe('a number no double can hold (1e309) anywhere in a body', () => {
     }
   });
 
+  // named before any other problem of the body: an envelope that breaks the contract, or samples
+  // nested too deeply to hash
+  test.each([
+    ['an envelope that breaks the contract', (n: string) => ({ ...batch([heartRate({ value: n })]), requestId: 'not-a-uuid' }) as ReturnType<typeof batch>],
+    ['a sample nested too deeply to hash', (n: string) => batch([heartRate({ value: n, deep: '__DEEP__' })])],
+  ])('beside %s → the number is the problem named', async (_, build) => {
+    const text = withNumber(build, '1e309').replace('"__DEEP__"', `${'['.repeat(100_000)}1${']'.repeat(100_000)}`);
+    const response = await upload(service.baseUrl, token, text);
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('VALIDATION_FAILED');
+    expect(errorPaths(response.body)).toEqual(['/samples/0/value']);
+  });
+
   test('in the privacy settings → 400 naming its path', async () => {
     const response = await fetch(`${service.baseUrl}/api/v1/health/privacy-settings`, {
       method: 'PUT',

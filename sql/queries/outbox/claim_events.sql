@@ -1,16 +1,36 @@
--- Claims up to $1 due pending events for one processor. FOR UPDATE SKIP LOCKED: processors
--- running at once take disjoint events and never wait on each other. The claim is a lease:
--- available_at moves $2 ms ahead, so an event whose processor crashed (or stalled past the
+-- Claims due pending events for one processor: up to $1 of the oldest, then, for each user among
+-- them, that user's later due events too (up to $3 per user), so a user whose events piled up
+-- (a backfill the processor fell behind on) has them applied together: one recompute of each
+-- (metric, date) cell instead of one per event (bench/outbox-cost.ts). FOR UPDATE SKIP LOCKED:
+-- processors running at once take disjoint events and never wait on each other. The claim is a
+-- lease: available_at moves $2 ms ahead, so an event whose processor crashed (or stalled past the
 -- lease) becomes due again and is applied again (at-least-once; projections are idempotent).
--- attempts counts claims, so a crash also uses up an attempt. Served by outbox_events_pending.
--- $1 limit integer, $2 lease_ms integer
-WITH due AS (
-  SELECT id
+-- attempts counts claims, so a crash also uses up an attempt. The oldest are found through
+-- outbox_events_pending, a user's later ones through outbox_events_of_user from the user's
+-- oldest claimed id on (one range probe per user, not the user's processed history).
+-- $1 limit integer, $2 lease_ms integer, $3 per_user_limit integer
+WITH oldest AS (
+  SELECT id, user_id
   FROM outbox_events
   WHERE status = 'pending' AND available_at <= now()
   ORDER BY available_at, id
   LIMIT $1::integer
   FOR UPDATE SKIP LOCKED
+),
+later AS (
+  SELECT l.id
+  FROM (SELECT user_id, min(id) AS from_id FROM oldest GROUP BY user_id) AS u
+  CROSS JOIN LATERAL (
+    SELECT e.id
+    FROM outbox_events e
+    WHERE e.user_id = u.user_id AND e.id > u.from_id AND e.status = 'pending' AND e.available_at <= now()
+    ORDER BY e.id
+    LIMIT $3::integer
+    FOR UPDATE SKIP LOCKED
+  ) AS l
+),
+due AS (
+  SELECT id FROM oldest UNION SELECT id FROM later
 )
 UPDATE outbox_events e
 SET attempts = e.attempts + 1,

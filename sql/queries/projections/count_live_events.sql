@@ -1,4 +1,4 @@
--- Second statement of every apply transaction, right behind lock_checkpoint (so its snapshot is
+-- Second statement of every apply transaction, right behind lock_checkpoints (so its snapshot is
 -- taken once the checkpoint lock is granted): how many of the events being applied still exist.
 -- Fewer than given = the user's data is being erased (erasure/erase_outbox_events deleted them):
 -- the apply rolls back and writes nothing, so an old event applied late can neither bring back a

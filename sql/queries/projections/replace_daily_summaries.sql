@@ -1,6 +1,6 @@
 -- Replaces the daily summaries of the recomputed cells of one user: rows in $4 are upserted
 -- (unchanged ones are not rewritten), cells of $2/$3 missing from $4 have no live sample left
--- and lose their row. Runs under the user's checkpoint lock (lock_checkpoint).
+-- and lose their row. Runs under the user's checkpoint lock (lock_checkpoints).
 -- $1 user_id uuid, $2 metric_code text[], $3 local_date date[] (parallel arrays: every
 -- recomputed cell), $4 summaries jsonb: [{"metric_code", "local_date", "sample_count",
 -- "value_sum", "value_min", "value_max", "value_avg", "unit", "category_seconds", "by_source"}]

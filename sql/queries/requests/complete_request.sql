@@ -9,8 +9,5 @@
 -- $5 event_payload jsonb, $6 response_status integer, $7 response_body text (exact JSON bytes to replay)
 WITH
 -- @include ingest/_record_change
-UPDATE health_ingest_requests r
-SET status = 'completed', response_status = $6, response_body = $7::text::json,
-    heartbeat_at = NULL, completed_at = now(), updated_at = now()
-WHERE r.user_id = $1::uuid AND r.request_id = $2::uuid
+-- @include requests/_store_reply
 RETURNING (SELECT seq FROM bumped) AS watermark_seq, (SELECT id FROM event) AS event_id

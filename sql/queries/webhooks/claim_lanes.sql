@@ -57,7 +57,8 @@ sending AS (
   UPDATE webhook_deliveries d
   SET attempts = d.attempts + 1
   FROM allowed a
-  WHERE d.id = a.delivery_id AND d.status = 'pending'
+  -- = ANY beside the join: primary-key probes, not a walk of every pending delivery
+  WHERE d.id = a.delivery_id AND d.status = 'pending' AND d.id = ANY (ARRAY(SELECT delivery_id FROM allowed))
   RETURNING d.id, d.endpoint_id, d.user_id, d.message_id, d.event_type, d.event_at, d.data, d.attempts
 )
 SELECT le.endpoint_id, le.user_id, le.version, s.id AS delivery_id, s.message_id, s.event_type, s.event_at, s.data, s.attempts,

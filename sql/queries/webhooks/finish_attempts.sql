@@ -27,10 +27,14 @@ WITH input AS (
     error text, outcome text, "nextAttemptAt" timestamptz, "disableEndpoint" boolean, "laneVersion" bigint,
     "endpointId" uuid, "userId" uuid)
 ),
+-- Every table is reached by index probes for the batch's keys (a lateral probe, or = ANY of the
+-- keys beside the join): as plain joins, the generic plan of this prepared statement, made while
+-- the tables were small, hash-joined sequential scans of webhook_deliveries and webhook_lanes,
+-- whose cost grew with the retained deliveries.
 attempt AS (
   INSERT INTO webhook_attempts (delivery_id, attempted_at, duration_ms, status_code, error)
   SELECT d.id, i."attemptedAt", i."durationMs", i."statusCode", i.error
-  FROM input i JOIN webhook_deliveries d ON d.id = i."deliveryId"
+  FROM input i CROSS JOIN LATERAL (SELECT id FROM webhook_deliveries WHERE id = i."deliveryId" OFFSET 0) AS d
   RETURNING 1
 ),
 moved AS (
@@ -44,6 +48,7 @@ moved AS (
       updated_at = now()
   FROM input i
   WHERE d.id = i."deliveryId" AND d.attempts = i.attempts AND d.status = 'pending'
+    AND d.id = ANY (ARRAY(SELECT "deliveryId" FROM input))
   RETURNING d.id
 ),
 streak AS (
@@ -91,6 +96,7 @@ lane AS (
       END
   FROM input i
   WHERE l.endpoint_id = i."endpointId" AND l.user_id = i."userId"
+    AND l.endpoint_id = ANY (ARRAY(SELECT "endpointId" FROM input)) AND l.user_id = ANY (ARRAY(SELECT "userId" FROM input))
   RETURNING l.endpoint_id, l.user_id, l.ready_at
 )
 SELECT i."deliveryId" AS delivery_id,

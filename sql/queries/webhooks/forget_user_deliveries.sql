@@ -8,6 +8,7 @@ WITH deliveries AS (
   DELETE FROM webhook_deliveries WHERE user_id = $1::uuid RETURNING 1
 ),
 lanes AS (
-  DELETE FROM webhook_lanes WHERE user_id = $1::uuid RETURNING 1
+  -- by primary key, a probe per endpoint (see erase_webhook_lanes.sql)
+  DELETE FROM webhook_lanes WHERE endpoint_id = ANY (ARRAY(SELECT id FROM webhook_endpoints)) AND user_id = $1::uuid RETURNING 1
 )
 SELECT (SELECT count(*) FROM deliveries)::int AS deleted, (SELECT count(*) FROM lanes)::int AS lanes

@@ -6,5 +6,7 @@
 SELECT 1 AS locked
 FROM webhook_lanes l
 JOIN unnest($1::uuid[], $2::uuid[]) AS f(endpoint_id, user_id) ON l.endpoint_id = f.endpoint_id AND l.user_id = f.user_id
+-- = ANY beside the join: primary-key probes whatever the generic plan (see finish_attempts.sql)
+WHERE l.endpoint_id = ANY ($1::uuid[]) AND l.user_id = ANY ($2::uuid[])
 ORDER BY l.endpoint_id, l.user_id
 FOR UPDATE OF l

@@ -29,13 +29,48 @@ export function sanitizeMetadata(metadata: unknown, policy: MetadataPolicy): San
 
   const kept: Record<string, unknown> = {};
   let keptKeys = 0;
+  // while every kept value is a storable scalar: a bound on the kept object's UTF-8 JSON size
+  let flatBytesBound = 2;
   for (const key of Object.keys(metadata)) {
     // The allowlist never contains "__proto__", so plain assignment is safe here.
     if (!policy.allowlist.has(key)) continue;
-    kept[key] = (metadata as Record<string, unknown>)[key];
+    const value = (metadata as Record<string, unknown>)[key];
+    kept[key] = value;
     keptKeys += 1;
+    flatBytesBound += jsonBytesBound(key) + 2 + scalarJsonBytesBound(value);
   }
 
+  if (keptKeys > policy.maxTopLevelKeys) {
+    return { ok: false, message: `metadata has more than ${policy.maxTopLevelKeys} keys.` };
+  }
+  // The common case (a few scalars, well under the limits) is decided without walking the
+  // object again or writing its JSON: the bound is exact enough, and allowlisted keys are storable.
+  if (flatBytesBound <= policy.maxBytes && policy.maxDepth >= 1) return { ok: true, value: kept };
+  return checkedLimits(kept, keptKeys, policy);
+}
+
+/** A bound on the UTF-8 bytes of a string's JSON text: a code unit is at most 6 (\u00XX); Infinity when the string is not storable. */
+function jsonBytesBound(text: string): number {
+  return unstorable(text) ? Number.POSITIVE_INFINITY : 2 + 6 * text.length;
+}
+
+/** The same for a scalar member value; Infinity for an object or an array (checked in full). */
+function scalarJsonBytesBound(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return jsonBytesBound(value);
+    case 'number':
+      // the longest number text JSON.stringify writes: a sign, '0.00000' and 17 digits (25)
+      return 25;
+    case 'boolean':
+      return 5;
+    default:
+      return value === null ? 4 : Number.POSITIVE_INFINITY;
+  }
+}
+
+/** The limits on a kept object that holds objects, arrays, long texts or unstorable strings. */
+function checkedLimits(kept: Record<string, unknown>, keptKeys: number, policy: MetadataPolicy): SanitizedMetadata {
   if (keptKeys > policy.maxTopLevelKeys) {
     return { ok: false, message: `metadata has more than ${policy.maxTopLevelKeys} keys.` };
   }

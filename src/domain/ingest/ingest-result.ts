@@ -2,7 +2,6 @@
 // The schema is the source of the type and of the OpenAPI description of the 200/207 answer.
 import { Type, type Static } from '@sinclair/typebox';
 import { SampleFailureBody, type NormalizedSample, type SampleFailure } from '../types.ts';
-import { sampleKey } from './sample-keys.ts';
 
 export const IngestResultBody = Type.Object(
   {
@@ -27,18 +26,17 @@ export type IngestResult = Static<typeof IngestResultBody>;
 
 /**
  * `accepted` counts every valid sample (a key sent twice counts twice); `unchanged` counts those
- * whose key's row was not written — identical content, or a stale write that lost (§4.4).
+ * whose key's row was not written — identical content, or a stale write that lost (§4.4): the
+ * write core counts them (PartChange.unchanged).
  */
 export function buildIngestResult(input: {
   requestId: string;
   valid: readonly NormalizedSample[];
-  writtenKeys: ReadonlySet<string>;
+  unchanged: number;
   failures: readonly SampleFailure[];
   deletedCount: number;
   watermarkSeq: number | null;
 }): { statusCode: 200 | 207; body: IngestResult } {
-  let unchanged = 0;
-  for (const sample of input.valid) if (!input.writtenKeys.has(sampleKey(sample))) unchanged++;
   const failed = [...input.failures].sort((a, b) => a.index - b.index);
   return {
     statusCode: failed.length > 0 ? 207 : 200,
@@ -46,7 +44,7 @@ export function buildIngestResult(input: {
       requestId: input.requestId,
       status: 'completed',
       accepted: input.valid.length,
-      unchanged,
+      unchanged: input.unchanged,
       deleted: input.deletedCount,
       failed,
       watermarkSeq: input.watermarkSeq,

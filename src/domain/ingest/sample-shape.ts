@@ -5,13 +5,23 @@
 //
 // Hot path: a valid sample costs one compiled TypeBox check (SampleBody, compiled once) and one
 // parse of each date; errors are collected only for a sample that fails the check.
+import { Type } from '@sinclair/typebox';
 import { TypeCompiler, ValueErrorType } from '@sinclair/typebox/compiler';
 import { SampleBody, type SampleBodyT } from './upload-schema.ts';
 import { messageOf } from '../validation.ts';
 import { MAX_SAMPLE_YEAR, MIN_SAMPLE_YEAR } from '../time/time-bounds.ts';
 import { parseStorableTimestamp, type TimestampProblem } from '../time/timestamps.ts';
 
-const sampleChecker = TypeCompiler.Compile(SampleBody);
+/**
+ * SampleBody as checked: metadata as an object of any members, which is what its Record of
+ * unknown values says too, but TypeBox checks a Record by listing its entries and testing each key
+ * against ^(.*)$ (~5 % of a sample's normalization). Same paths and messages.
+ */
+const CheckedSampleBody = Type.Object(
+  { ...SampleBody.properties, metadata: Type.Optional(Type.Object({}, { additionalProperties: true, errorMessage: SampleBody.properties.metadata.errorMessage })) },
+  { additionalProperties: true },
+);
+const sampleChecker = TypeCompiler.Compile(CheckedSampleBody);
 
 /** A sample that passed its shape check, with its instants parsed. */
 export interface CheckedSample {

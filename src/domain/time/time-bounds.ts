@@ -25,7 +25,13 @@ export function isStorableDay(day: number): boolean {
 
 /** The year as written at the start of an RFC 3339 text (its first four digits). */
 export function writtenYear(rfc3339: string): number {
-  return Number(rfc3339.slice(0, 4));
+  let year = 0;
+  for (let i = 0; i < 4; i++) {
+    const digit = rfc3339.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return Number.NaN;
+    year = year * 10 + digit;
+  }
+  return year;
 }
 
 /** The range of UTC offsets (CONTRACT §4: -12:00..+14:00), for samples, the header and time zones. */

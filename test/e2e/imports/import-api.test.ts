@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
 import { StreamingZipWriter } from '../../../bench/lib/streaming-zip.ts';
 import { getJson, putJson } from '../../support/batches.ts';
+import { until } from '../../support/poll.ts';
 import { healthAppZip } from '../../support/import-files.ts';
 import { getImport, importAndWait, importFinished, liveSampleCount, postImport, POLLING_ENV } from '../../support/imports.ts';
 import { realExportFiles } from '../../support/realdata.ts';
@@ -49,9 +50,9 @@ describe('the registry and the upload', () => {
     expect(final).toMatchObject({ status: 'completed', error: null });
     expect(final.startedAt).not.toBeNull();
     expect(final.finishedAt).not.toBeNull();
-    // the stored file is freed once the import is final
-    const chunks = await service.db.sql.unsafe('SELECT count(*)::int AS n FROM import_chunks WHERE import_id = $1', [importId]);
-    expect(chunks[0]!.n).toBe(0);
+    // the stored file is freed right after the import's final commit (the status can be read in between)
+    const countChunks = async () => (await service.db.sql.unsafe('SELECT count(*)::int AS n FROM import_chunks WHERE import_id = $1', [importId]))[0]!.n as number;
+    expect(await until(countChunks, (n) => n === 0, 5_000, 'stored file freed')).toBe(0);
   });
 
   test('the same Idempotency-Key with the same bytes → 200 and the same import; with other bytes → 422', async () => {

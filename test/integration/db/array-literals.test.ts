@@ -3,7 +3,7 @@
 // through to_json, so postgres.js's array parser (which reads a NULL element as 'NULL') is not
 // what is tested.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { numberArray, textArray, timestamptzArray } from '../../../src/db/array-literals.ts';
+import { isoUtc, numberArray, textArray, timestamptzArray } from '../../../src/db/array-literals.ts';
 import { run } from '../../../src/db/client.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
@@ -40,4 +40,13 @@ test('timestamps keep their millisecond, early and late years included', async (
     [timestamptzArray(times)],
   );
   expect(row!.v.map(Number)).toEqual(times);
+});
+
+test('isoUtc writes what toISOString writes, without a zero millisecond', () => {
+  const times = [0, 1, 999, 1000, -1, -86_400_001, Date.UTC(2020, 0, 1, 23, 59, 59, 999), Date.UTC(2026, 10, 1, 12, 0, 0, 7)];
+  times.push(Date.parse('0050-03-04T05:06:07.089Z'), Date.parse('9999-12-31T23:59:59.999Z'), Date.parse('+010000-01-01T00:00:00Z'));
+  for (const ms of times) {
+    const full = new Date(ms).toISOString();
+    expect(isoUtc(ms)).toBe(full.endsWith('.000Z') ? full.replace('.000Z', 'Z') : full);
+  }
 });

@@ -15,7 +15,10 @@ const BIG_USER = '00000000-0000-4000-8000-00000000b16a';
 const DAYS = 240;
 const PER_CELL = 24; // samples per (metric, local date)
 const NUMERIC_METRICS = ['steps', 'heart_rate', 'distance'];
-const TABLES = new Set(['health_samples', 'health_daily_summaries', 'health_ingest_requests', 'outbox_events', 'health_sample_tombstones']);
+const TABLES = new Set(['health_samples', 'health_daily_summaries', 'health_ingest_requests', 'outbox_events', 'health_sample_tombstones', 'webhook_deliveries', 'webhook_lanes']);
+const WEBHOOK_ENDPOINTS = 3;
+/** the big user's newest events whose deliveries are still pending (the rest were delivered) */
+const PENDING_EVENTS = 200;
 
 /** Inserts `days` days of samples (and numeric daily summaries) for each user: setup only. */
 async function insertHistory(db: TestDatabase, users: readonly string[], days: number): Promise<void> {
@@ -66,6 +69,30 @@ async function insertHistory(db: TestDatabase, users: readonly string[], days: n
   );
 }
 
+async function insertWebhookEndpoints(db: TestDatabase): Promise<void> {
+  await db.sql.unsafe(
+    `INSERT INTO webhook_endpoints (id, url, event_types, secret_sealed)
+     SELECT gen_random_uuid(), 'https://example.com/hook', '{health.samples.changed}', '\\x00'::bytea FROM generate_series(1, $1::integer)`,
+    [WEBHOOK_ENDPOINTS],
+  );
+}
+
+/** A delivery of each of the user's outbox events to every endpoint, the newest PENDING_EVENTS pending, and the user's lanes. */
+async function insertWebhookDeliveries(db: TestDatabase, userId: string): Promise<void> {
+  await db.sql.unsafe(
+    `INSERT INTO webhook_deliveries (endpoint_id, event_id, message_id, user_id, seq, event_type, event_at, data, status, attempts)
+     SELECT w.id, o.id, 'msg_' || o.id, o.user_id, o.seq, o.event_type, o.created_at, '{}'::jsonb,
+            CASE WHEN o.seq > max(o.seq) OVER () - $2::integer THEN 'pending' ELSE 'delivered' END, 1
+     FROM outbox_events o CROSS JOIN webhook_endpoints w
+     WHERE o.user_id = $1::uuid`,
+    [userId, PENDING_EVENTS],
+  );
+  await db.sql.unsafe(
+    `INSERT INTO webhook_lanes (endpoint_id, user_id, ready_at) SELECT id, $1::uuid, now() FROM webhook_endpoints`,
+    [userId],
+  );
+}
+
 /**
  * A database where the big user has DAYS of history and 20 others 10 days each. `staleStatistics`:
  * ANALYZE ran before the big user's history arrived (a service that grew since autovacuum last
@@ -79,8 +106,10 @@ async function seededDatabase(staleStatistics: boolean): Promise<TestDatabase> {
     `INSERT INTO health_sample_tombstones (user_id, source_record_id, received_at)
      SELECT gen_random_uuid(), 'r-' || i, now() - make_interval(hours => i) FROM generate_series(1, 20000) i`,
   );
+  await insertWebhookEndpoints(db);
   if (staleStatistics) await db.sql.unsafe('ANALYZE');
   await insertHistory(db, [BIG_USER], DAYS);
+  await insertWebhookDeliveries(db, BIG_USER);
   if (!staleStatistics) await db.sql.unsafe('ANALYZE');
   return db;
 }
@@ -214,6 +243,21 @@ for (const [label, at] of [['statistics older than the history', 0], ['statistic
       expect(rows).toBeLessThan(100);
     });
 
+    test('bump_watermark_if_changed: a probe per named record id at most, not a scan of the history', async () => {
+      // the history's rows carry seq 1 and the big user has no watermark yet: the first probe finds a change
+      expect(await visited('ingest/bump_watermark_if_changed', [BIG_USER, ['steps-100-1', 'steps-100-2']])).toBeLessThan(5);
+      // a user at seq 1 whose named rows all carry seq 1 (nothing changed at seq 2): each record
+      // id probed once, and that is all
+      const db = databases[at]!;
+      const [other] = await db.sql.unsafe(`SELECT user_id FROM health_samples WHERE user_id <> $1 LIMIT 1`, [BIG_USER]);
+      const user = other!.user_id as string;
+      await db.sql.unsafe(`INSERT INTO user_health_watermarks (user_id, seq) VALUES ($1, 1) ON CONFLICT (user_id) DO UPDATE SET seq = 1`, [user]);
+      const named = (await db.sql.unsafe(`SELECT source_record_id FROM health_samples WHERE user_id = $1 LIMIT 40`, [user])).map((r) => r.source_record_id as string);
+      const rows = await visited('ingest/bump_watermark_if_changed', [user, named]);
+      expect(rows).toBeGreaterThanOrEqual(named.length);
+      expect(rows).toBeLessThan(100);
+    });
+
     // four rows of the history re-sent, as received `daysAgo` days ago: the tombstone guard and,
     // when tombstones were received after the write, one probe per row
     const upsertHistoryRows = (receivedAt: Date) => {
@@ -260,6 +304,20 @@ for (const [label, at] of [['statistics older than the history', 0], ['statistic
     test('queue heartbeat_requests', async () => {
       const { users, requests } = await someRequests();
       expect(await visited('requests/heartbeat_requests', [users, requests, users.map(() => 1)])).toBeLessThan(50);
+    });
+
+    test('webhooks finish_attempts: the batch\'s deliveries and lanes by key, not the retained deliveries', async () => {
+      const rows = await db().sql.unsafe(
+        `SELECT id, endpoint_id, attempts FROM webhook_deliveries WHERE user_id = $1 AND status = 'pending' ORDER BY seq LIMIT 1`,
+        [BIG_USER],
+      );
+      const attempts = rows.map((r) => ({
+        deliveryId: String(r.id), attempts: r.attempts, attemptedAt: new Date().toISOString(), durationMs: 3, statusCode: 200, error: null,
+        outcome: 'delivered', nextAttemptAt: null, disableEndpoint: false, laneVersion: '0', endpointId: r.endpoint_id, userId: BIG_USER,
+      }));
+      expect(attempts.length).toBe(1);
+      // as plain joins with the batch, the attempt's delivery was found by a scan of all of them
+      expect(await visited('webhooks/finish_attempts', [attempts])).toBeLessThan(50);
     });
 
     test('reaper fail_orphaned_queued_requests', async () => {

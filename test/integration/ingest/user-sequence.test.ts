@@ -90,6 +90,32 @@ test('a later part sees an earlier part: identical rows are unchanged, an earlie
   expect(await valueOf(user, 'hr')).toEqual({ value: 60, deleted: false });
 });
 
+test('a part that changes nothing takes no seq: the next part of the sequence takes the one it would have', async () => {
+  const user = crypto.randomUUID();
+  const sample = heartRate({ sourceRecordId: 'same', value: 60 });
+  const batches = [
+    prepared(user, [heartRate()], T),
+    prepared(user, [sample], T + 1000),
+    prepared(user, [sample], T + 2000), // identical: unchanged
+    prepared(user, [], T + 2500, { deleted: [{ sourceRecordId: 'no-such-record' }] }), // deletes nothing
+    prepared(user, [heartRate(), { ...sample, value: 61 }], T + 3000),
+  ];
+  const outcomes = await writeAll(batches);
+  expect(outcomes.map(bodyOf).map((body) => body.watermarkSeq)).toEqual([1, 2, null, null, 3]);
+  const events = await eventsOf(user);
+  expect(events.map((e) => [e.seq, e.request_id])).toEqual([
+    [1, batches[0]!.requestId],
+    [2, batches[1]!.requestId],
+    [3, batches[4]!.requestId],
+  ]);
+  const [watermark] = await db.sql.unsafe('SELECT seq::int AS seq FROM user_health_watermarks WHERE user_id = $1', [user]);
+  expect(watermark!.seq).toBe(3);
+  expect(await valueOf(user, 'same')).toEqual({ value: 61, deleted: false });
+  // in one transaction, not written one by one after a failed sequence
+  const xids = await requestTransactions(user);
+  expect(new Set(batches.slice(1).map((b) => xids.get(b.requestId))).size).toBe(1);
+});
+
 test("a delete in one part wins over a later part's write received before it (its tombstone)", async () => {
   const user = crypto.randomUUID();
   const sample = heartRate({ sourceRecordId: 'gone', value: 60 });

@@ -85,7 +85,7 @@ describe('the outbox processor', () => {
     const user = crypto.randomUUID();
     await historyOf(db.sql, user);
     // a processor claims with a short lease, applies, and dies before marking
-    const claimed = (await claimEvents(db.sql, 100, 200)).filter((event) => event.userId === user);
+    const claimed = (await claimEvents(db.sql, 100, 200, 50)).filter((event) => event.userId === user);
     expect(claimed).toHaveLength(5);
     await coordinatorWith(summaries()).handle(user, claimed);
     const afterCrash = await summariesOf(db.sql, user);
@@ -102,6 +102,31 @@ describe('the outbox processor', () => {
     expect(await summariesOf(db.sql, user)).toEqual(afterCrash);
     expect(await checkpointOf(db.sql, user)).toEqual({ projectedSeq: 5, appliedSeqs: [] });
     expect(await rebuiltInOrder(db.sql, user)).toEqual(afterCrash);
+  });
+
+  test("a claim takes the oldest events and each of their users' later ones (up to the per-user limit), to apply together", async () => {
+    const [a, b] = [crypto.randomUUID(), crypto.randomUUID()];
+    // interleaved, as a backfill of two users: a1 b1 a2 b2 a3 b3 a4 b4
+    for (let i = 0; i < 4; i++) {
+      for (const user of [a, b]) await write(db.sql, user, [steps('watch', 10 * (i + 1), `2026-11-1${i}T08:00:00Z`)]);
+    }
+    expect(await pendingCount(db.sql)).toBe(8);
+    const claimed = await claimEvents(db.sql, 2, 200, 2);
+    const seqsOf = (user: string) => claimed.filter((event) => event.userId === user).map((event) => event.seq).sort();
+    // the oldest two are a1 and b1; each user's next two come with them, the fourth stays pending
+    expect([seqsOf(a), seqsOf(b)]).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect(claimed.every((event) => event.attempts === 1)).toBe(true);
+
+    // one apply per user covers its claimed events; the rest follows after the lease
+    const p = processor();
+    await until(async () => {
+      await drain(p);
+      return (await pendingCount(db.sql)) === 0;
+    }, Boolean);
+    for (const user of [a, b]) {
+      expect(await checkpointOf(db.sql, user)).toEqual({ projectedSeq: 4, appliedSeqs: [] });
+      expect(await summariesOf(db.sql, user)).toEqual(await rebuiltInOrder(db.sql, user));
+    }
   });
 
   test('a failing event is retried with backoff, ends as a dead letter, and a replay applies it', async () => {

@@ -22,3 +22,10 @@ test('what it does not know (BC, infinity) is parsed as postgres.js would', () =
   expect(Number.isNaN(parseTimestamptz('infinity').getTime())).toBe(true);
   expect(parseTimestamptz('0001-01-01 00:00:00+00 BC').getTime()).toBe(new Date('0001-01-01 00:00:00+00 BC').getTime());
 });
+
+test('every fraction length of a UTC session reads its milliseconds', () => {
+  for (const fraction of ['1', '12', '123', '1234', '12345', '123456', '000001', '999999']) {
+    const text = `2026-11-20 07:15:00.${fraction}+00`;
+    expect(parseTimestamptz(text).getTime()).toBe(Date.parse(`2026-11-20T07:15:00.${fraction.padEnd(3, '0').slice(0, 3)}Z`));
+  }
+});

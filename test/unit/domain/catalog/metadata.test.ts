@@ -54,6 +54,19 @@ describe('sanitizeMetadata limits', () => {
     expect(sanitizeMetadata(input, policy).ok).toBe(ok);
   });
 
+  // flat metadata well under the limit is decided from a bound on its size, without writing its
+  // JSON: at exactly its size it must pass and one byte under fail, whatever its values
+  test.each([
+    ['the longest number texts', { k0: -0.0000012345678901234567, k1: -2.2250738585072014e-308, k2: -123456789012345680000 }],
+    ['escaped control characters', { k0: '\u0001\u001f"\\\n' }],
+    ['multi-byte and astral characters', { k0: 'é€😀', k1: true, k2: null }],
+    ['many short members', keys(20)],
+  ])('%s: the limit is the exact UTF-8 size of its JSON', (_, metadata) => {
+    const size = Buffer.byteLength(JSON.stringify(metadata));
+    expect(sanitizeMetadata(metadata, { ...wide, maxBytes: size }).ok).toBe(true);
+    expect(sanitizeMetadata(metadata, { ...wide, maxBytes: size - 1 }).ok).toBe(false);
+  });
+
   test.each([
     [20, true],
     [21, false],

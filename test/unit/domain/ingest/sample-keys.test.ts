@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { dedupeSamplesByKey, sampleKey } from '../../../../src/domain/ingest/sample-keys.ts';
+import { dedupedByKey, dedupeSamplesByKey, RowFinder, sampleKey } from '../../../../src/domain/ingest/sample-keys.ts';
 import type { NormalizedSample } from '../../../../src/domain/types.ts';
 
 const sample = (index: number, sourceId: string, sourceRecordId: string, startAtMs: number, value = 1, metricCode = 'steps'): NormalizedSample => ({
@@ -46,5 +46,37 @@ describe('dedupeSamplesByKey', () => {
     const forward = dedupeSamplesByKey(samples).map(sampleKey);
     const backward = dedupeSamplesByKey([...samples].reverse()).map(sampleKey);
     expect(backward).toEqual(forward);
+  });
+});
+
+describe('dedupedByKey counts the samples of each kept row', () => {
+  test('null when every key came once', () => {
+    expect(dedupedByKey([sample(0, 'a', 'r1', 1), sample(1, 'a', 'r2', 1)])).toMatchObject({ counts: null, sampleCount: 2 });
+  });
+
+  test('per kept row, in the rows\' order, once a key repeats', () => {
+    const input = [sample(0, 'b', 'r', 1), sample(1, 'a', 'r', 1), sample(2, 'b', 'r', 1), sample(3, 'c', 'r', 1), sample(4, 'b', 'r', 1), sample(5, 'c', 'r', 1)];
+    const deduped = dedupedByKey(input);
+    expect(deduped.rows.map((s) => s.index)).toEqual([1, 4, 5]);
+    expect(deduped.counts).toEqual([1, 3, 2]);
+    expect(deduped.sampleCount).toBe(6);
+  });
+});
+
+describe('RowFinder', () => {
+  const rows = dedupeSamplesByKey(Array.from({ length: 40 }, (_, i) => sample(i, `s${i % 3}`, `r${i % 7}`, i % 5, 1, i % 2 ? 'steps' : 'distance')));
+  const copy = (row: (typeof rows)[number]) => ({ ...row, sourceId: `${row.sourceId}`, sourceRecordId: `${row.sourceRecordId}` });
+
+  test('finds every row, in order and out of it', () => {
+    const inOrder = new RowFinder(rows);
+    expect(rows.map((row) => inOrder.indexOf(copy(row)))).toEqual(rows.map((_, i) => i));
+    const shuffled = rows.map((_, i) => (i * 17) % rows.length);
+    const outOfOrder = new RowFinder(rows);
+    expect(shuffled.map((i) => outOfOrder.indexOf(copy(rows[i]!)))).toEqual(shuffled);
+  });
+
+  test('-1 for a key no row has', () => {
+    expect(new RowFinder(rows).indexOf(sample(0, 's1', 'r1', 99))).toBe(-1);
+    expect(new RowFinder([]).indexOf(sample(0, 's1', 'r1', 1))).toBe(-1);
   });
 });
