@@ -9,6 +9,11 @@
 -- the index entries deleted before it, which stay until vacuum can reclaim them (never, while any
 -- long transaction holds the horizon back): measured, 3M samples took 266 s that way. A row a
 -- write in flight added behind the walk is taken by the final transaction, which starts afresh.
+-- The DELETE reaches the chunk's rows by TID whatever the generic plan: joined with doomed by
+-- ctid (a TID probe per row, the plan of a table that was empty when it was made) beside = ANY of
+-- them (a TID scan, the plan of a big table). `ctid = ANY` alone was, in a plan made while the
+-- table was empty and kept by the connection, a sequential scan of the whole table per chunk
+-- (test/integration/db/generic-plans.test.ts).
 -- $1 user_id uuid, $2 chunk_rows integer, $3 erasure_id uuid,
 -- $4 after jsonb ([source_record_id, source_id, start_at, metric_code] of the last row deleted; null: from the start)
 WITH doomed AS (
@@ -22,7 +27,7 @@ WITH doomed AS (
   LIMIT $2::integer
   FOR UPDATE
 ), gone AS (
-  DELETE FROM health_samples WHERE ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM health_samples t USING doomed d WHERE t.ctid = d.ctid AND t.ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{health_samples}', to_jsonb(coalesce((deleted ->> 'health_samples')::bigint, 0) + (SELECT count(*) FROM gone)))
