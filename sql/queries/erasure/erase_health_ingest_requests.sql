@@ -13,7 +13,7 @@ WITH doomed AS (
   ORDER BY request_id
   LIMIT $2::integer FOR UPDATE
 ), gone AS (
-  DELETE FROM health_ingest_requests t USING doomed d WHERE t.ctid = d.ctid AND t.ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM health_ingest_requests t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{health_ingest_requests}', to_jsonb(coalesce((deleted ->> 'health_ingest_requests')::bigint, 0) + (SELECT count(*) FROM gone)))

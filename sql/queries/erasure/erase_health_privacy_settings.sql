@@ -9,7 +9,7 @@
 WITH doomed AS (
   SELECT ctid FROM health_privacy_settings WHERE user_id = $1::uuid LIMIT $2::integer FOR UPDATE
 ), gone AS (
-  DELETE FROM health_privacy_settings t USING doomed d WHERE t.ctid = d.ctid AND t.ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM health_privacy_settings t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{health_privacy_settings}', to_jsonb(coalesce((deleted ->> 'health_privacy_settings')::bigint, 0) + (SELECT count(*) FROM gone)))

@@ -13,7 +13,7 @@ WITH doomed AS (
   ORDER BY source_record_id, source_id, metric_code, start_at
   LIMIT $2::integer FOR UPDATE
 ), gone AS (
-  DELETE FROM health_sample_tombstones t USING doomed d WHERE t.ctid = d.ctid AND t.ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM health_sample_tombstones t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{health_sample_tombstones}', to_jsonb(coalesce((deleted ->> 'health_sample_tombstones')::bigint, 0) + (SELECT count(*) FROM gone)))

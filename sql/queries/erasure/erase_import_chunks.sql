@@ -17,7 +17,7 @@ WITH doomed AS (
   ) AS c
   LIMIT $2::integer
 ), gone AS (
-  DELETE FROM import_chunks t USING doomed d WHERE t.ctid = d.ctid AND t.ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM import_chunks t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{import_chunks}', to_jsonb(coalesce((deleted ->> 'import_chunks')::bigint, 0) + (SELECT count(*) FROM gone)))

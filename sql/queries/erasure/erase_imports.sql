@@ -12,7 +12,7 @@ WITH doomed AS (
   LIMIT $2::integer
   FOR UPDATE
 ), gone AS (
-  DELETE FROM imports t USING doomed d WHERE t.ctid = d.ctid AND t.ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM imports t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{imports}', to_jsonb(coalesce((deleted ->> 'imports')::bigint, 0) + (SELECT count(*) FROM gone)))

@@ -16,7 +16,7 @@ WITH doomed AS (
   LIMIT $2::integer
   FOR UPDATE
 ), gone AS (
-  DELETE FROM outbox_events t USING doomed d WHERE t.ctid = d.ctid AND t.ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM outbox_events t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{outbox_events}', to_jsonb(coalesce((deleted ->> 'outbox_events')::bigint, 0) + (SELECT count(*) FROM gone)))

@@ -13,7 +13,7 @@ WITH doomed AS (
   ORDER BY projection
   LIMIT $2::integer FOR UPDATE
 ), gone AS (
-  DELETE FROM projection_checkpoints t USING doomed d WHERE t.ctid = d.ctid AND t.ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM projection_checkpoints t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{projection_checkpoints}', to_jsonb(coalesce((deleted ->> 'projection_checkpoints')::bigint, 0) + (SELECT count(*) FROM gone)))

@@ -9,7 +9,7 @@
 WITH doomed AS (
   SELECT ctid FROM user_health_watermarks WHERE user_id = $1::uuid LIMIT $2::integer FOR UPDATE
 ), gone AS (
-  DELETE FROM user_health_watermarks t USING doomed d WHERE t.ctid = d.ctid AND t.ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM user_health_watermarks t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{user_health_watermarks}', to_jsonb(coalesce((deleted ->> 'user_health_watermarks')::bigint, 0) + (SELECT count(*) FROM gone)))

@@ -13,7 +13,7 @@ WITH doomed AS (
   ORDER BY event_id, endpoint_id
   LIMIT $2::integer FOR UPDATE
 ), gone AS (
-  DELETE FROM webhook_deliveries t USING doomed d WHERE t.ctid = d.ctid AND t.ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM webhook_deliveries t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{webhook_deliveries}', to_jsonb(coalesce((deleted ->> 'webhook_deliveries')::bigint, 0) + (SELECT count(*) FROM gone)))

@@ -12,7 +12,7 @@ WITH doomed AS (
   WHERE endpoint_id = ANY (ARRAY(SELECT id FROM webhook_endpoints)) AND user_id = $1::uuid
   LIMIT $2::integer FOR UPDATE
 ), gone AS (
-  DELETE FROM webhook_lanes t USING doomed d WHERE t.ctid = d.ctid AND t.ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM webhook_lanes t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{webhook_lanes}', to_jsonb(coalesce((deleted ->> 'webhook_lanes')::bigint, 0) + (SELECT count(*) FROM gone)))

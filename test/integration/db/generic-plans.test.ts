@@ -132,6 +132,7 @@ async function insertManyUsers(db: TestDatabase): Promise<void> {
   await db.sql.unsafe(
     `INSERT INTO webhook_lanes (endpoint_id, user_id) SELECT w.id, u FROM webhook_endpoints w, (SELECT gen_random_uuid() FROM generate_series(1, 3000)) AS x(u)`,
   );
+
   // every hundredth an upload left receiving for days (abandoned)
   await db.sql.unsafe(
     `WITH i AS (
@@ -446,16 +447,23 @@ const CHUNK = 200;
 
 // The chunk deletes each delete up to CHUNK rows named by their first CTE (`doomed`): the DELETE
 // must reach those rows by key (a TID probe per row) whatever the generic plan, not scan the table
-// — as `ctid = ANY (ARRAY(…))` alone, the plan of an empty table was a sequential scan, kept.
+// — as `ctid = ANY (ARRAY(…))`, the plan of an empty table was a sequential scan, kept.
 // Plans made while the tables were empty are checked for the erasure steps: an erasure runs each
 // step at least twice (its chunks, then the final transaction), so a few erasures of new users
 // give a connection generic plans of the empty tables, which it keeps for its life (30 min) while
 // the tables grow. Retention (hourly) and the purger (daily) run a statement once per tick on an
 // empty table, so no connection makes the five executions that lead to a generic plan then.
-for (const [label, visitedBy, retention] of [
-  ['statistics older than the history', (name: string, params: unknown[]) => visitedByGenericPlan(databases[0]!, name, params, ALL_TABLES), true],
-  ['statistics of the history', (name: string, params: unknown[]) => visitedByGenericPlan(databases[1]!, name, params, ALL_TABLES), true],
-  ['planned while the tables were empty, never analyzed', visitedByEmptyTimePlan, false],
+// Where ANALYZE saw the history, the big user holds every webhook delivery: the statistics make a
+// chunk a tenth of the table, and the forced generic plan hash-joins a scan of it. Not checked
+// there: a custom plan, knowing the chunk's size, makes the same choice while a scan of the table
+// is cheaper than a TID probe per row (and only then would the plan cache take the generic plan);
+// the erasure runs its steps without force_generic_plan.
+const ONE_USER_TABLES_ANALYZED = new Set(['webhook_deliveries']);
+
+for (const [label, visitedBy, retention, analyzed] of [
+  ['statistics older than the history', (name: string, params: unknown[]) => visitedByGenericPlan(databases[0]!, name, params, ALL_TABLES), true, false],
+  ['statistics of the history', (name: string, params: unknown[]) => visitedByGenericPlan(databases[1]!, name, params, ALL_TABLES), true, true],
+  ['planned while the tables were empty, never analyzed', visitedByEmptyTimePlan, false, false],
 ] as const) {
   describe(`generic plans of chunk deletes visit the chunk's rows, not the table (${label})`, () => {
     const erasureChunk = (table: string, keyset: boolean) =>
@@ -463,6 +471,7 @@ for (const [label, visitedBy, retention] of [
     const fewRowsPerUser = new Set(['projection_checkpoints', 'webhook_lanes', 'health_privacy_settings', 'user_health_watermarks']);
 
     for (const { table, keyset } of ERASURE_STEPS) {
+      if (analyzed && ONE_USER_TABLES_ANALYZED.has(table)) continue;
       if (fewRowsPerUser.has(table)) {
         test(`erase_${table}: the user's few rows among ${MANY_USERS} users'`, async () => {
           const rows = await erasureChunk(table, keyset);
