@@ -4,11 +4,12 @@
 -- waited for, not skipped: the fence stops new writes, so only a write already in flight (or an
 -- outbox apply) can hold one, briefly, and the step must leave nothing behind. The erasure's
 -- count for the table grows in the same statement, so the audit record is exact across crashes.
+-- The DELETE reaches the chunk's rows by TID whatever the generic plan (see erase_health_samples.sql).
 -- $1 user_id uuid, $2 chunk_rows integer, $3 erasure_id uuid
 WITH doomed AS (
   SELECT ctid FROM health_privacy_settings WHERE user_id = $1::uuid LIMIT $2::integer FOR UPDATE
 ), gone AS (
-  DELETE FROM health_privacy_settings WHERE ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM health_privacy_settings t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{health_privacy_settings}', to_jsonb(coalesce((deleted ->> 'health_privacy_settings')::bigint, 0) + (SELECT count(*) FROM gone)))

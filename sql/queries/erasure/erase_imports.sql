@@ -4,6 +4,7 @@
 -- running meanwhile finds its row gone (it is fenced off in the write core anyway) and stops.
 -- One short statement per chunk; rows a writer holds are waited for (see erase_health_samples).
 -- The erasure's count for the table grows in the same statement.
+-- The DELETE reaches the chunk's rows by TID whatever the generic plan (see erase_health_samples.sql).
 -- $1 user_id uuid, $2 chunk_rows integer, $3 erasure_id uuid
 WITH doomed AS (
   SELECT ctid FROM imports WHERE user_id = $1::uuid
@@ -11,7 +12,7 @@ WITH doomed AS (
   LIMIT $2::integer
   FOR UPDATE
 ), gone AS (
-  DELETE FROM imports WHERE ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM imports t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{imports}', to_jsonb(coalesce((deleted ->> 'imports')::bigint, 0) + (SELECT count(*) FROM gone)))

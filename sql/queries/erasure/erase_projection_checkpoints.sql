@@ -6,13 +6,14 @@
 -- count for the table grows in the same statement, so the audit record is exact across crashes.
 -- ORDER BY follows the index that starts with user_id: a generic plan walks it too, instead of a
 -- scan of the table that a LIMIT makes look cheap when few users hold many rows.
+-- The DELETE reaches the chunk's rows by TID whatever the generic plan (see erase_health_samples.sql).
 -- $1 user_id uuid, $2 chunk_rows integer, $3 erasure_id uuid
 WITH doomed AS (
   SELECT ctid FROM projection_checkpoints WHERE user_id = $1::uuid
   ORDER BY projection
   LIMIT $2::integer FOR UPDATE
 ), gone AS (
-  DELETE FROM projection_checkpoints WHERE ctid = ANY (ARRAY(SELECT ctid FROM doomed)) RETURNING 1
+  DELETE FROM projection_checkpoints t USING doomed d WHERE t.ctid = d.ctid RETURNING 1
 ), counted AS (
   UPDATE user_erasures
   SET deleted = jsonb_set(deleted, '{projection_checkpoints}', to_jsonb(coalesce((deleted ->> 'projection_checkpoints')::bigint, 0) + (SELECT count(*) FROM gone)))

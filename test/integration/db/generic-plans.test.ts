@@ -6,9 +6,13 @@
 // samples: the daily-summary recompute slowed down as a user's history grew, and the outbox
 // fell behind under sustained load (bench/outbox-lag.ts, bench/soak.ts). Each case here runs a
 // statement under plan_cache_mode = force_generic_plan on a user with a long history and counts
-// the rows its plan visits in the big tables.
+// the rows its plan visits in the big tables. The erasure's steps are also run through generic
+// plans made while every table was empty and never analyzed (a fresh database: autovacuum is off
+// on this machine class), kept by the session while the history arrived, as a pooled connection
+// keeps them.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { statement } from '../../../src/db/sql-files.ts';
+import { ERASURE_STEPS } from '../../../src/erasure/erasure-steps.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 const BIG_USER = '00000000-0000-4000-8000-00000000b16a';
@@ -96,9 +100,9 @@ async function insertWebhookDeliveries(db: TestDatabase, userId: string): Promis
 /**
  * A database where the big user has DAYS of history and 20 others 10 days each. `staleStatistics`:
  * ANALYZE ran before the big user's history arrived (a service that grew since autovacuum last
- * looked), otherwise after.
+ * looked), false: after, null: never (autovacuum off, as on this machine class).
  */
-async function seededDatabase(staleStatistics: boolean): Promise<TestDatabase> {
+async function seededDatabase(staleStatistics: boolean | null): Promise<TestDatabase> {
   const db = await createTestDatabase({ poolSize: 2 });
   await insertHistory(db, Array.from({ length: 20 }, () => crypto.randomUUID()), 10);
   // the tombstones of many other users (a table shared by every user, unlike one user's history)
@@ -107,22 +111,114 @@ async function seededDatabase(staleStatistics: boolean): Promise<TestDatabase> {
      SELECT gen_random_uuid(), 'r-' || i, now() - make_interval(hours => i) FROM generate_series(1, 20000) i`,
   );
   await insertWebhookEndpoints(db);
+  await insertManyUsers(db);
   if (staleStatistics) await db.sql.unsafe('ANALYZE');
   await insertHistory(db, [BIG_USER], DAYS);
   await insertWebhookDeliveries(db, BIG_USER);
-  if (!staleStatistics) await db.sql.unsafe('ANALYZE');
+  await insertChunkedHistory(db, BIG_USER);
+  if (staleStatistics === false) await db.sql.unsafe('ANALYZE');
   return db;
 }
 
-const databases: TestDatabase[] = [];
+const MANY_USERS = 20_000;
 
-// seeding two histories takes seconds on a loaded machine; Bun's hook default is 5 s
+/** The rows of many other users in the tables holding a row or a few per user, imports and job runs. */
+async function insertManyUsers(db: TestDatabase): Promise<void> {
+  for (const table of ['user_health_watermarks', 'health_privacy_settings', 'projection_checkpoints']) {
+    const extra = table === 'projection_checkpoints' ? ", 'daily_summaries'" : table === 'user_health_watermarks' ? ', 1' : '';
+    const columns = table === 'projection_checkpoints' ? '(user_id, projection)' : table === 'user_health_watermarks' ? '(user_id, seq)' : '(user_id)';
+    await db.sql.unsafe(`INSERT INTO ${table} ${columns} SELECT gen_random_uuid()${extra} FROM generate_series(1, $1::integer)`, [MANY_USERS]);
+  }
+  await db.sql.unsafe(
+    `INSERT INTO webhook_lanes (endpoint_id, user_id) SELECT w.id, u FROM webhook_endpoints w, (SELECT gen_random_uuid() FROM generate_series(1, 3000)) AS x(u)`,
+  );
+
+  // every hundredth an upload left receiving for days (abandoned)
+  await db.sql.unsafe(
+    `WITH i AS (
+       INSERT INTO imports (id, user_id, format, status, created_at, updated_at)
+       SELECT gen_random_uuid(), gen_random_uuid(), 'apple_health_xml', CASE WHEN g % 100 = 0 THEN 'receiving' ELSE 'completed' END,
+              now() - make_interval(mins => g), now() - make_interval(mins => g)
+       FROM generate_series(1, $1::integer) g RETURNING id
+     )
+     INSERT INTO import_chunks (import_id, seq, bytes) SELECT id, s, '\\x00'::bytea FROM i, generate_series(0, 1) s`,
+    [MANY_USERS],
+  );
+  await db.sql.unsafe(
+    `INSERT INTO job_runs (name, status, trigger, started_at, finished_at, runner)
+     SELECT 'job' || g % 6, 'succeeded', 'schedule', now() - make_interval(mins => g), now() - make_interval(mins => g), 'test'
+     FROM generate_series(1, 30000) g`,
+  );
+}
+
+const USER_IMPORTS = 60;
+const CHUNKS_PER_IMPORT = 5;
+
+/** The user's imports with their stored files, and the user's rows in the one-row tables. */
+async function insertChunkedHistory(db: TestDatabase, userId: string): Promise<void> {
+  await db.sql.unsafe(
+    `WITH i AS (
+       INSERT INTO imports (id, user_id, format, status, created_at)
+       SELECT gen_random_uuid(), $1::uuid, 'apple_health_xml', 'completed', now() - make_interval(mins => g)
+       FROM generate_series(1, $2::integer) g RETURNING id
+     )
+     INSERT INTO import_chunks (import_id, seq, bytes) SELECT id, s, '\\x00'::bytea FROM i, generate_series(0, $3::integer - 1) s`,
+    [userId, USER_IMPORTS, CHUNKS_PER_IMPORT],
+  );
+  await db.sql.unsafe(`INSERT INTO user_health_watermarks (user_id, seq) VALUES ($1, 1) ON CONFLICT DO NOTHING`, [userId]);
+  await db.sql.unsafe(`INSERT INTO health_privacy_settings (user_id) VALUES ($1)`, [userId]);
+  await db.sql.unsafe(`INSERT INTO projection_checkpoints (user_id, projection) VALUES ($1, 'daily_summaries'), ($1, 'webhooks')`, [userId]);
+}
+
+/**
+ * A database whose erasure steps were prepared and planned (generic) on a `session` while every
+ * table was empty and never analyzed; then the history of seededDatabase arrived, and nothing
+ * analyzed it. `plans` holds each statement's plan as made then (EXPLAIN without ANALYZE), so a
+ * case can tell the session still runs that plan.
+ */
+interface EmptyPlannedDatabase {
+  db: TestDatabase;
+  session: Awaited<ReturnType<TestDatabase['sql']['reserve']>>;
+  plans: Map<string, PlanNode>;
+}
+
+async function emptyPlannedDatabase(names: readonly string[]): Promise<EmptyPlannedDatabase> {
+  const db = await createTestDatabase({ poolSize: 2 });
+  const session = await db.sql.reserve();
+  await session.unsafe(`SET plan_cache_mode = force_generic_plan`);
+  const plans = new Map<string, PlanNode>();
+  for (const [i, name] of names.entries()) {
+    await session.unsafe(`PREPARE early_${i} AS ${statement(name)}`).simple();
+    plans.set(name, await explainPrepared(session, `early_${i}`, (await preparedTypes(session, `early_${i}`)).map((type) => `NULL::${type}`), false));
+  }
+  await insertHistory(db, Array.from({ length: 20 }, () => crypto.randomUUID()), 10);
+  await db.sql.unsafe(
+    `INSERT INTO health_sample_tombstones (user_id, source_record_id, received_at)
+     SELECT gen_random_uuid(), 'r-' || i, now() - make_interval(hours => i) FROM generate_series(1, 20000) i`,
+  );
+  await insertWebhookEndpoints(db);
+  await insertManyUsers(db);
+  await insertHistory(db, [BIG_USER], DAYS);
+  await insertWebhookDeliveries(db, BIG_USER);
+  await insertChunkedHistory(db, BIG_USER);
+  return { db, session, plans };
+}
+
+/** The statements of the erasure's steps, which it runs chunk after chunk. */
+const ERASURE_STATEMENTS = ERASURE_STEPS.map((step) => `erasure/erase_${step.table}`);
+
+const databases: TestDatabase[] = [];
+let emptyPlanned: EmptyPlannedDatabase;
+
+// seeding four histories takes seconds on a loaded machine; Bun's hook default is 5 s
 beforeAll(async () => {
-  databases.push(await seededDatabase(true), await seededDatabase(false));
-}, 120_000);
+  databases.push(await seededDatabase(true), await seededDatabase(false), await seededDatabase(null));
+  emptyPlanned = await emptyPlannedDatabase(ERASURE_STATEMENTS);
+}, 180_000);
 
 afterAll(async () => {
-  await Promise.all(databases.map((db) => db.drop()));
+  emptyPlanned?.session.release();
+  await Promise.all([...databases, ...(emptyPlanned ? [emptyPlanned.db] : [])].map((db) => db.drop()));
 });
 
 interface PlanNode {
@@ -134,39 +230,79 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** Rows the plan read from the big tables (kept or filtered out), over all loops. */
-function rowsVisited(node: PlanNode): number {
+/** Rows the plan read from `tables` (kept or filtered out), over all loops. */
+function rowsVisited(node: PlanNode, tables: ReadonlySet<string> = TABLES): number {
   const own =
-    node['Relation Name'] && TABLES.has(node['Relation Name'])
+    node['Relation Name'] && tables.has(node['Relation Name'])
       ? ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) *
         (node['Actual Loops'] ?? 1)
       : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsVisited(child), 0);
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsVisited(child, tables), 0);
+}
+
+/** Every table a chunk delete reads, the small ones too (a scan of a table of one row per user). */
+const ALL_TABLES: ReadonlySet<string> = new Set([
+  ...TABLES, 'imports', 'import_chunks', 'job_runs', 'projection_checkpoints', 'health_privacy_settings', 'user_health_watermarks',
+]);
+
+type Session = EmptyPlannedDatabase['session'];
+
+async function preparedTypes(session: Session, name: string): Promise<string[]> {
+  const [prepared] = await session.unsafe(`SELECT parameter_types::text[] AS types FROM pg_prepared_statements WHERE name = $1`, [name]);
+  return prepared!.types as string[];
+}
+
+/** EXPLAIN [ANALYZE] EXECUTE of a prepared statement with literal arguments; returns the plan. */
+async function explainPrepared(session: Session, name: string, literals: string[], analyze: boolean): Promise<PlanNode> {
+  const args = literals.length > 0 ? `(${literals.join(', ')})` : '';
+  const [row] = await session.unsafe(`EXPLAIN (${analyze ? 'ANALYZE, ' : ''}FORMAT JSON) EXECUTE ${name}${args}`).simple();
+  return (row!['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
+}
+
+// EXECUTE's arguments must be literals (a utility statement takes no parameters): the server
+// quotes each value as the type PREPARE inferred from the statement's casts
+async function literalsFor(session: Session, types: string[], params: unknown[]): Promise<string[]> {
+  const literals: string[] = [];
+  for (const [i, value] of params.entries()) {
+    const [quoted] = await session.unsafe(`SELECT quote_nullable($1::${types[i]}::text) || '::${types[i]}' AS literal`, [value as never]);
+    literals.push(quoted!.literal as string);
+  }
+  return literals;
+}
+
+/**
+ * Runs `name` (one of ERASURE_STATEMENTS) through the generic plan the session made while the tables
+ * were empty (rolled back); returns the rows it visited. Fails when that plan is gone (re-planned).
+ */
+async function visitedByEmptyTimePlan(name: string, params: unknown[]): Promise<number> {
+  const { session, plans } = emptyPlanned;
+  const prepared = `early_${ERASURE_STATEMENTS.indexOf(name)}`;
+  const literals = await literalsFor(session, await preparedTypes(session, prepared), params);
+  // same estimates as when it was made: the plan of the empty tables, not a new one
+  const early = plans.get(name);
+  expect(early).toBeDefined();
+  expect(await explainPrepared(session, prepared, literals, false)).toEqual(early!);
+  try {
+    await session.unsafe('BEGIN');
+    return rowsVisited(await explainPrepared(session, prepared, literals, true), ALL_TABLES);
+  } finally {
+    await session.unsafe('ROLLBACK').catch(() => {});
+  }
 }
 
 /**
  * Runs `name` with `params` through its generic plan (rolled back), after the `settings`
- * statements the service sends before it in its transaction; returns the rows it visited.
+ * statements the service sends before it in its transaction; returns the rows it visited in `tables`.
  */
-async function visitedByGenericPlan(db: TestDatabase, name: string, params: unknown[], settings: string[] = []): Promise<number> {
+async function visitedByGenericPlan(db: TestDatabase, name: string, params: unknown[], settings: string[] = [], tables: ReadonlySet<string> = TABLES): Promise<number> {
   const session = await db.sql.reserve();
   try {
     await session.unsafe('BEGIN');
     await session.unsafe(`SET LOCAL plan_cache_mode = force_generic_plan`);
     for (const setting of settings) await session.unsafe(setting);
     await session.unsafe(`PREPARE probe AS ${statement(name)}`).simple(); // not a parameterized statement itself
-    // EXECUTE's arguments must be literals (a utility statement takes no parameters): the server
-    // quotes each value as the type PREPARE inferred from the statement's casts
-    const [prepared] = await session.unsafe(`SELECT parameter_types::text[] AS types FROM pg_prepared_statements WHERE name = 'probe'`);
-    const types = prepared!.types as string[];
-    const literals: string[] = [];
-    for (const [i, value] of params.entries()) {
-      const [quoted] = await session.unsafe(`SELECT quote_nullable($1::${types[i]}::text) || '::${types[i]}' AS literal`, [value as never]);
-      literals.push(quoted!.literal as string);
-    }
-    const [row] = await session.unsafe(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE probe(${literals.join(', ')})`).simple();
-    const plan = (row!['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
-    return rowsVisited(plan);
+    const literals = await literalsFor(session, await preparedTypes(session, 'probe'), params);
+    return rowsVisited(await explainPrepared(session, 'probe', literals, true), tables);
   } finally {
     await session.unsafe('ROLLBACK').catch(() => {});
     await session.unsafe('DEALLOCATE ALL').catch(() => {});
@@ -324,5 +460,80 @@ for (const [label, at] of [['statistics older than the history', 0], ['statistic
       const { users, requests } = await someRequests();
       expect(await visited('requests/fail_orphaned_queued_requests', [users, requests, users.map(() => 1)])).toBeLessThan(50);
     });
+  });
+}
+
+const ERASURE_ID = '00000000-0000-4000-8000-0000000e0001';
+const CHUNK = 200;
+
+// The chunk deletes each delete up to CHUNK rows named by their first CTE (`doomed`): the DELETE
+// must reach those rows by key (a TID probe per row) whatever the generic plan, not scan the table
+// — as `ctid = ANY (ARRAY(…))`, the plan of an empty table was a sequential scan, kept.
+// Plans made while the tables were empty are checked for the erasure steps: an erasure runs each
+// step at least twice (its chunks, then the final transaction), so a few erasures of new users
+// give a connection generic plans of the empty tables, which it keeps for its life (30 min) while
+// the tables grow. Retention (hourly) and the purger (daily) run a statement once per tick on an
+// empty table, so no connection makes the five executions that lead to a generic plan then.
+// Where ANALYZE saw the history, the big user holds every webhook delivery: the statistics make a
+// chunk a tenth of the table, and the forced generic plan hash-joins a scan of it. Not checked
+// there: a custom plan, knowing the chunk's size, makes the same choice while a scan of the table
+// is cheaper than a TID probe per row (and only then would the plan cache take the generic plan);
+// the erasure runs its steps without force_generic_plan.
+const ONE_USER_TABLES_ANALYZED = new Set(['webhook_deliveries']);
+
+for (const [label, visitedBy, retention, analyzed] of [
+  ['statistics older than the history', (name: string, params: unknown[]) => visitedByGenericPlan(databases[0]!, name, params, [], ALL_TABLES), true, false],
+  ['statistics of the history', (name: string, params: unknown[]) => visitedByGenericPlan(databases[1]!, name, params, [], ALL_TABLES), true, true],
+  ['never analyzed, planned on the history', (name: string, params: unknown[]) => visitedByGenericPlan(databases[2]!, name, params, [], ALL_TABLES), true, false],
+  ['planned while the tables were empty, never analyzed', visitedByEmptyTimePlan, false, false],
+] as const) {
+  describe(`generic plans of chunk deletes visit the chunk's rows, not the table (${label})`, () => {
+    const erasureChunk = (table: string, keyset: boolean) =>
+      visitedBy(`erasure/erase_${table}`, keyset ? [BIG_USER, CHUNK, ERASURE_ID, null] : [BIG_USER, CHUNK, ERASURE_ID]);
+    const fewRowsPerUser = new Set(['projection_checkpoints', 'webhook_lanes', 'health_privacy_settings', 'user_health_watermarks']);
+
+    for (const { table, keyset } of ERASURE_STEPS) {
+      if (analyzed && ONE_USER_TABLES_ANALYZED.has(table)) continue;
+      if (fewRowsPerUser.has(table)) {
+        test(`erase_${table}: the user's few rows among ${MANY_USERS} users'`, async () => {
+          const rows = await erasureChunk(table, keyset);
+          expect(rows).toBeGreaterThanOrEqual(1);
+          expect(rows).toBeLessThan(30);
+        });
+      } else if (table === 'imports') {
+        test('erase_imports: the user\'s imports, not every user\'s', async () => {
+          const rows = await erasureChunk(table, keyset);
+          expect(rows).toBeGreaterThanOrEqual(2 * USER_IMPORTS);
+          expect(rows).toBeLessThan(4 * USER_IMPORTS);
+        });
+      } else {
+        // the big user's rows exceed a chunk: a chunk's rows are read about three times (the
+        // doomed CTE, the TID probe, the delete), import_chunks' also an import row per import
+        test(`erase_${table}: a chunk of the user's rows, not the table`, async () => {
+          const rows = await erasureChunk(table, keyset);
+          expect(rows).toBeGreaterThanOrEqual(2 * CHUNK);
+          expect(rows).toBeLessThan(5 * CHUNK + (table === 'import_chunks' ? USER_IMPORTS : 0));
+        });
+      }
+    }
+
+    if (retention) {
+      // everything seeded is past a retention of 0 days (1 for abandoned uploads)
+      for (const name of ['jobs/delete_old_job_runs', 'jobs/delete_processed_outbox_events', 'requests/delete_finished_requests', 'webhooks/delete_finished_deliveries']) {
+        test(`${name.split('/')[1]}: a chunk of old rows, by key`, async () => {
+          const rows = await visitedBy(name, [0, CHUNK]);
+          expect(rows).toBeGreaterThanOrEqual(2 * CHUNK);
+          expect(rows).toBeLessThan(5 * CHUNK);
+        });
+      }
+
+      test('delete_abandoned_uploads: a chunk of abandoned uploads, by key', async () => {
+        const abandoned = MANY_USERS / 100;
+        const rows = await visitedBy('imports/delete_abandoned_uploads', [1, 50]);
+        expect(rows).toBeGreaterThanOrEqual(2 * 50);
+        // the walk of the unfinished imports' index may pass the recent uploads still receiving
+        expect(rows).toBeLessThan(2 * abandoned);
+      });
+    }
   });
 }
