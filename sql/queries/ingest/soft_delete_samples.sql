@@ -32,15 +32,32 @@ guard AS (
 ),
 next_seq AS (
   SELECT coalesce(max(w.seq), 0) + 1 AS seq FROM user_health_watermarks w WHERE w.user_id = $1::uuid
+),
+-- Each ref probes the primary key (user_id, source_record_id, …) for its own rows: the lateral
+-- subquery is not flattened (OFFSET 0), so no generic plan can turn the refs into a hash join
+-- over all of the user's samples — which a database never analyzed (autovacuum off) planned, and
+-- kept: 23,042 rows visited for 3 refs (test/integration/db/generic-plans.test.ts). The probe
+-- leaves `deleted_at IS NULL` to the UPDATE (checked on the row it reaches by TID): with it, a
+-- never-analyzed table's partial live index (estimated, without statistics, to hold 0.5 % of
+-- the rows) looked cheaper than the key, and was walked over the whole user for every ref.
+doomed AS (
+  SELECT m.ctid
+  FROM refs r
+  CROSS JOIN LATERAL (
+    SELECT s.ctid
+    FROM health_samples s
+    WHERE s.user_id = $1::uuid
+      AND s.source_record_id = r.source_record_id
+      AND (r.source_id IS NULL OR s.source_id = r.source_id)
+      AND (r.metric_code IS NULL OR s.metric_code = r.metric_code)
+      AND (r.start_at IS NULL OR s.start_at = r.start_at)
+    OFFSET 0
+  ) m
 )
 UPDATE health_samples s
 SET deleted_at = $2::timestamptz, received_at = $2::timestamptz, changed_seq = n.seq
-FROM refs r, next_seq n
-WHERE s.user_id = $1::uuid
-  AND s.source_record_id = r.source_record_id
-  AND (r.source_id IS NULL OR s.source_id = r.source_id)
-  AND (r.metric_code IS NULL OR s.metric_code = r.metric_code)
-  AND (r.start_at IS NULL OR s.start_at = r.start_at)
+FROM doomed d, next_seq n
+WHERE s.ctid = d.ctid
   AND s.deleted_at IS NULL
   AND s.received_at <= $2::timestamptz
 RETURNING s.metric_code, s.start_at, s.end_at, s.timezone_offset_minutes, s.changed_seq

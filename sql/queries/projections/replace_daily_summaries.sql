@@ -14,9 +14,10 @@ WITH fresh AS (
 emptied AS (
   -- the rows of the cells left without a sample, found by one primary-key probe per cell (OFFSET 0
   -- keeps the LATERAL subquery a probe: flattened into a join, a generic plan of this prepared
-  -- statement could scan all the user's summaries) and deleted by row address
+  -- statement could scan all the user's summaries) and deleted by row address, joined by TID
+  -- (as `ctid = ANY (ARRAY(…))`, a never-analyzed table's generic plan was a sequential scan)
   DELETE FROM health_daily_summaries d
-  WHERE d.ctid = ANY (ARRAY(
+  USING (
     SELECT e.ctid
     FROM (SELECT DISTINCT metric_code, local_date FROM unnest($2::text[], $3::date[]) AS u(metric_code, local_date)) AS c
     CROSS JOIN LATERAL (
@@ -25,7 +26,8 @@ emptied AS (
       OFFSET 0
     ) AS e
     WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.metric_code = c.metric_code AND f.local_date = c.local_date)
-  ))
+  ) AS gone
+  WHERE d.ctid = gone.ctid
 )
 INSERT INTO health_daily_summaries AS d
   (user_id, metric_code, local_date, sample_count, value_sum, value_min, value_max, value_avg,

@@ -318,7 +318,7 @@ const summaryHistory = DAYS * NUMERIC_METRICS.length;
 const cellMetrics = ['steps', 'heart_rate', 'steps', 'heart_rate'];
 const cellDates = dates(100, 100, 101, 101);
 
-for (const [label, at] of [['statistics older than the history', 0], ['statistics of the history', 1]] as const) {
+for (const [label, at] of [['statistics older than the history', 0], ['statistics of the history', 1], ['never analyzed, as with autovacuum off', 2]] as const) {
   describe(`generic plans visit the named rows, not the user's history (${label})`, () => {
     const visited = (name: string, params: unknown[]) => visitedByGenericPlan(databases[at]!, name, params);
 
@@ -442,7 +442,11 @@ for (const [label, at] of [['statistics older than the history', 0], ['statistic
       expect(await visited('requests/heartbeat_requests', [users, requests, users.map(() => 1)])).toBeLessThan(50);
     });
 
-    test('webhooks finish_attempts: the batch\'s deliveries and lanes by key, not the retained deliveries', async () => {
+    // Not yet on a never-analyzed database: there the generic plan walks the partial pending-lane
+    // index (which, without statistics, is estimated to hold 0.5 % of the rows) over every pending
+    // delivery (3,007 here); a primary-key probe per attempt made the analyzed cases worse (607).
+    // Open: README, Webhooks.
+    if (at !== 2) test('webhooks finish_attempts: the batch\'s deliveries and lanes by key, not the retained deliveries', async () => {
       const rows = await db().sql.unsafe(
         `SELECT id, endpoint_id, attempts FROM webhook_deliveries WHERE user_id = $1 AND status = 'pending' ORDER BY seq LIMIT 1`,
         [BIG_USER],
