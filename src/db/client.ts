@@ -3,6 +3,7 @@
 import postgres from 'postgres';
 import { statement } from './sql-files.ts';
 import { daysFromCivil } from '../domain/time/local-days.ts';
+import { digitsAt } from '../domain/time/timestamps.ts';
 import { CONNECT_TIMEOUT_MS, IDLE_IN_TRANSACTION_TIMEOUT_MS, SECOND, STATEMENT_TIMEOUT_MS } from '../limits.ts';
 
 export type Sql = postgres.Sql<Record<string, never>>;
@@ -57,17 +58,17 @@ function utcTimestamptzMs(text: string): number | undefined {
   const length = text.length;
   if (length < 22 || text.charCodeAt(length - 3) !== PLUS || text.charCodeAt(length - 2) !== ZERO || text.charCodeAt(length - 1) !== ZERO) return undefined;
   if (text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || text.charCodeAt(10) !== SPACE || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return undefined;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 7);
-  const day = digits(text, 8, 10);
-  const hours = digits(text, 11, 13);
-  const minutes = digits(text, 14, 16);
-  const seconds = digits(text, 17, 19);
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hours = digitsAt(text, 11, 2);
+  const minutes = digitsAt(text, 14, 2);
+  const seconds = digitsAt(text, 17, 2);
   let millis = 0;
   if (length > 22) {
     // '.' and one to six digits before the offset; the first three are the milliseconds
     if (text.charCodeAt(19) !== DOT || length > 29) return undefined;
-    const fraction = digits(text, 20, length - 3);
+    const fraction = digitsAt(text, 20, length - 23);
     if (fraction < 0) return undefined;
     const places = length - 23;
     millis = places <= 3 ? fraction * 10 ** (3 - places) : Math.floor(fraction / 10 ** (places - 3));
@@ -77,17 +78,6 @@ function utcTimestamptzMs(text: string): number | undefined {
 }
 
 const [ZERO, PLUS, DASH, SPACE, COLON, DOT] = ['0', '+', '-', ' ', ':', '.'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number];
-
-/** The number written by the digits in [start, end), or -1 when one is not a digit. */
-function digits(text: string, start: number, end: number): number {
-  let value = 0;
-  for (let i = start; i < end; i++) {
-    const digit = text.charCodeAt(i) - ZERO;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
-}
 
 export function createDb(url: string, options: DbOptions = {}): Sql {
   return postgres(url, {

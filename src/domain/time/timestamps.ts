@@ -151,7 +151,7 @@ function isDigit(code: number): boolean {
 }
 
 /** The decimal number written by `count` digits at `start`, or -1 if any is not a digit. */
-function digitsAt(text: string, start: number, count: number): number {
+export function digitsAt(text: string, start: number, count: number): number {
   let value = 0;
   for (let i = start; i < start + count; i += 1) {
     const code = text.charCodeAt(i);

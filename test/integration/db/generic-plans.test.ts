@@ -104,6 +104,15 @@ async function insertWebhookDeliveries(db: TestDatabase, userId: string): Promis
  */
 async function seededDatabase(staleStatistics: boolean | null): Promise<TestDatabase> {
   const db = await createTestDatabase({ poolSize: 2 });
+  await seedHistories(db, async () => {
+    if (staleStatistics) await db.sql.unsafe('ANALYZE');
+  });
+  if (staleStatistics === false) await db.sql.unsafe('ANALYZE');
+  return db;
+}
+
+/** Every user's rows, `beforeBigUser` run between the others' and the big user's: setup only. */
+async function seedHistories(db: TestDatabase, beforeBigUser: () => Promise<void> = async () => {}): Promise<void> {
   await insertHistory(db, Array.from({ length: 20 }, () => crypto.randomUUID()), 10);
   // the tombstones of many other users (a table shared by every user, unlike one user's history)
   await db.sql.unsafe(
@@ -112,12 +121,10 @@ async function seededDatabase(staleStatistics: boolean | null): Promise<TestData
   );
   await insertWebhookEndpoints(db);
   await insertManyUsers(db);
-  if (staleStatistics) await db.sql.unsafe('ANALYZE');
+  await beforeBigUser();
   await insertHistory(db, [BIG_USER], DAYS);
   await insertWebhookDeliveries(db, BIG_USER);
   await insertChunkedHistory(db, BIG_USER);
-  if (staleStatistics === false) await db.sql.unsafe('ANALYZE');
-  return db;
 }
 
 const MANY_USERS = 20_000;
@@ -191,16 +198,7 @@ async function emptyPlannedDatabase(names: readonly string[]): Promise<EmptyPlan
     await session.unsafe(`PREPARE early_${i} AS ${statement(name)}`).simple();
     plans.set(name, await explainPrepared(session, `early_${i}`, (await preparedTypes(session, `early_${i}`)).map((type) => `NULL::${type}`), false));
   }
-  await insertHistory(db, Array.from({ length: 20 }, () => crypto.randomUUID()), 10);
-  await db.sql.unsafe(
-    `INSERT INTO health_sample_tombstones (user_id, source_record_id, received_at)
-     SELECT gen_random_uuid(), 'r-' || i, now() - make_interval(hours => i) FROM generate_series(1, 20000) i`,
-  );
-  await insertWebhookEndpoints(db);
-  await insertManyUsers(db);
-  await insertHistory(db, [BIG_USER], DAYS);
-  await insertWebhookDeliveries(db, BIG_USER);
-  await insertChunkedHistory(db, BIG_USER);
+  await seedHistories(db);
   return { db, session, plans };
 }
 
