@@ -45,3 +45,13 @@ export function shortLivedQueueProbe(options: { redisUrl: string; prefix?: strin
     };
   };
 }
+
+/** The erasure's step on the queue: opens a probe, removes the user's waiting jobs, closes it. */
+export async function removeQueuedJobsWith(openQueue: OpenQueueProbe, userId: string): Promise<number> {
+  const probe = await openQueue();
+  try {
+    return await probe.removeJobsOfUser(userId);
+  } finally {
+    await probe.close();
+  }
+}

@@ -23,7 +23,7 @@ import { runErasure, type ErasureRunnerDeps } from '../erasure/erasure-runner.ts
 import { erasureResumer } from '../erasure/erasure-resume.ts';
 import type { OpenQueueProbe } from '../jobs/queue-probe.ts';
 import { builtInJobs } from '../jobs/built-in-jobs.ts';
-import { shortLivedQueueProbe } from '../jobs/queue-probe.ts';
+import { removeQueuedJobsWith, shortLivedQueueProbe } from '../jobs/queue-probe.ts';
 import { createJobRunner, type JobRunner } from '../jobs/runner.ts';
 import { startJobSchedule, type JobSchedule } from '../jobs/schedule.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
@@ -324,14 +324,7 @@ function erasureRunnerDeps(runtime: Runtime, options: { queuePrefix?: string; op
     db: runtime.db,
     log: runtime.log,
     leaseSeconds: runtime.config.erasureLeaseSeconds,
-    async removeQueuedJobs(userId) {
-      const probe = await openQueue();
-      try {
-        return await probe.removeJobsOfUser(userId);
-      } finally {
-        await probe.close();
-      }
-    },
+    removeQueuedJobs: (userId) => removeQueuedJobsWith(openQueue, userId),
   };
 }
 

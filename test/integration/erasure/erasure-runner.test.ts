@@ -8,7 +8,7 @@ import { defaultCatalog } from '../../../src/domain/catalog/catalog.ts';
 import { runErasure, type ErasureRunnerDeps } from '../../../src/erasure/erasure-runner.ts';
 import { claimErasure } from '../../../src/erasure/queries.ts';
 import { erasureResumer } from '../../../src/erasure/erasure-resume.ts';
-import { shortLivedQueueProbe } from '../../../src/jobs/queue-probe.ts';
+import { removeQueuedJobsWith, shortLivedQueueProbe } from '../../../src/jobs/queue-probe.ts';
 import { createLogger } from '../../../src/log.ts';
 import { ProjectionCoordinator } from '../../../src/projections/coordinator.ts';
 import { dailySummariesProjection } from '../../../src/projections/daily-summaries.ts';
@@ -31,14 +31,7 @@ beforeAll(async () => {
     db: db.sql,
     log: createLogger('silent'),
     leaseSeconds: 30,
-    async removeQueuedJobs(userId) {
-      const probe = await openQueue();
-      try {
-        return await probe.removeJobsOfUser(userId);
-      } finally {
-        await probe.close();
-      }
-    },
+    removeQueuedJobs: (userId) => removeQueuedJobsWith(openQueue, userId),
   };
 });
 afterAll(() => db.drop());
